@@ -1,0 +1,48 @@
+# SkyLight: `make run` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: setup run serve test test-sqlite test-postgres lint format bench migrate demo clean
+
+setup: $(VENV)/.installed node_modules/.package-lock.json
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.package-lock.json: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+# Web server and django-q2 workers together, on the embedded SQLite default.
+run: demo
+	DJANGO_DEBUG=1 PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+
+test: setup
+	bash scripts/test.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,40 @@
+"""The warm-up daily-limit policy: a pure function of the day, the mode and the size."""
+
+import math
+
+# (first campaign day of the tier, limit for a normal number, limit for a new number)
+TIERS: tuple[tuple[int, int, int], ...] = (
+    (1, 35, 20),
+    (3, 65, 40),
+    (5, 65, 60),
+    (7, 120, 90),
+    (14, 200, 200),
+)
+
+
+def tier_limit(campaign_day: int, is_new_number: bool) -> int:
+    """The tier of the largest threshold not above `campaign_day` (day 0 counts as day 1)."""
+    day = max(campaign_day, 1)
+    limit = TIERS[0]
+    for tier in TIERS:
+        if tier[0] <= day:
+            limit = tier
+    return limit[2] if is_new_number else limit[1]
+
+
+def daily_limit(campaign_day: int, is_new_number: bool, total_contacts: int) -> int:
+    """Contacts that may be reached on `campaign_day`: min(tier, ceil(total / 3))."""
+    return min(tier_limit(campaign_day, is_new_number), math.ceil(total_contacts / 3))
+
+
+def schedule(is_new_number: bool, total_contacts: int, first_day: int = 1, already_done: int = 0):
+    """Yields (campaign_day, contacts that day) until every contact is reached."""
+    remaining = max(total_contacts - already_done, 0)
+    day = max(first_day, 1)
+    while remaining > 0:
+        today = min(remaining, daily_limit(day, is_new_number, total_contacts))
+        if today <= 0:
+            return
+        yield day, today
+        remaining -= today
+        day += 1

@@ -1,0 +1,214 @@
+"""Campaigns, their message sequences, enrolled contacts and per-day sending records."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone as dj_timezone
+
+from channels.models import Channel
+from contacts.models import Contact
+from skylight.models import Account
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    RUNNING = "running", "Running"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class MessageType(models.TextChoices):
+    TEXT = "text", "Text"
+    IMAGE = "image", "Image"
+    DOCUMENT = "document", "Document"
+    VIDEO = "video", "Video"
+    AUDIO = "audio", "Audio"
+
+
+class Campaign(models.Model):
+    """A multi-day outreach campaign over one channel.
+
+    Counters are kept exact by the services that change contact statuses, so reads
+    never count the contacts table.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="campaigns")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(max_length=255)
+    status = models.CharField(
+        max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    is_new_number = models.BooleanField(default=False)
+    timezone = models.CharField(max_length=64, default="UTC")
+    send_window_start = models.TimeField(null=True, blank=True)
+    send_window_end = models.TimeField(null=True, blank=True)
+    enrollment = models.JSONField(default=dict, blank=True)
+
+    total_contacts = models.PositiveIntegerField(default=0)
+    pending_count = models.PositiveIntegerField(default=0)
+    sent_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+
+    campaign_day = models.PositiveIntegerField(default=0)
+    last_active_date = models.DateField(
+        null=True, blank=True, help_text="Latest local day counted in campaign_day."
+    )
+    today_date = models.DateField(null=True, blank=True)
+    today_attempted = models.PositiveIntegerField(
+        default=0, help_text="Contacts attempted on today_date (local)."
+    )
+    next_send_at = models.DateTimeField(null=True, blank=True)
+
+    started_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["account", "status"], name="campaign_account_status"),
+            models.Index(
+                fields=["next_send_at"],
+                name="campaign_running_due",
+                condition=Q(status="running"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignMessage(models.Model):
+    """One message of a campaign's sequence, sent in `position` order."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="messages")
+    position = models.PositiveSmallIntegerField()
+    type = models.CharField(max_length=16, choices=MessageType.choices)
+    content = models.TextField(max_length=4096)
+    caption = models.CharField(max_length=1024, blank=True, default="")
+    filename = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "position"], name="unique_message_position")
+        ]
+
+
+class ContactStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+
+
+class CampaignContact(models.Model):
+    """One enrolled contact of a campaign: at most one row per campaign and contact.
+
+    `sending` is the claim: committed before anything leaves, so a crash can never
+    cause a second send (a stale claim ends as failed with an unknown outcome).
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="contacts")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="campaign_rows")
+    status = models.CharField(
+        max_length=16, choices=ContactStatus.choices, default=ContactStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(null=True, blank=True)
+    provider_message_id = models.CharField(max_length=128, blank=True, default="")
+    delivery_status = models.CharField(max_length=16, blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "contact"], name="unique_campaign_contact")
+        ]
+        indexes = [
+            models.Index(
+                fields=["campaign", "id"],
+                name="campaign_contact_pending",
+                condition=Q(status="pending"),
+            ),
+            models.Index(fields=["campaign", "status", "id"], name="campaign_contact_status"),
+            models.Index(
+                fields=["claimed_at"], name="campaign_contact_sending", condition=Q(status="sending")
+            ),
+        ]
+
+
+class Delivery(models.Model):
+    """One rendered message sent to one contact, and what the provider said of it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        READ = "read", "Read"
+        FAILED = "failed", "Failed"
+
+    campaign_contact = models.ForeignKey(
+        CampaignContact, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    position = models.PositiveSmallIntegerField()
+    type = models.CharField(max_length=16, choices=MessageType.choices)
+    body = models.TextField()
+    caption = models.TextField(blank=True, default="")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    provider_message_id = models.CharField(max_length=128, blank=True, default="", db_index=True)
+    error = models.TextField(blank=True, default="")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["campaign_contact", "position"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign_contact", "position"], name="unique_delivery_position"
+            )
+        ]
+
+
+class CampaignDay(models.Model):
+    """Sends of one campaign on one local calendar day (drives the per-day chart)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField()
+    day_number = models.PositiveIntegerField()
+    daily_limit = models.PositiveIntegerField(default=0)
+    attempted = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["campaign", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "date"], name="unique_campaign_day")
+        ]
+
+
+class ChannelDay(models.Model):
+    """Contacts attempted through one channel on one day: the shared per-number cap.
+
+    Its row lock serialises every campaign that sends through the channel.
+    """
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField()
+    attempted = models.PositiveIntegerField(default=0)
+    last_send_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "date"], name="unique_channel_day")
+        ]

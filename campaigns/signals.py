@@ -1,0 +1,1 @@
+"""Installs the send-cycle schedule after `migrate` (idempotent, by name)."""

@@ -1,0 +1,5 @@
+from skylight.api.routers import ApiRouter
+
+router = ApiRouter()
+
+urlpatterns = router.urls

@@ -1,0 +1,39 @@
+"""Connected messaging channels: one sending number (or bot) each."""
+
+import secrets
+
+from django.db import models
+from django.utils import timezone
+
+from contacts.models import ChannelType
+from skylight.models import Account
+
+from .transports import provider_choices
+
+
+def new_webhook_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Channel(models.Model):
+    """A connected sending number and the provider that delivers through it.
+
+    `config` holds the provider settings, secrets included; the API never returns
+    the secret fields (each transport names them).
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="channels")
+    name = models.CharField(max_length=120)
+    type = models.CharField(max_length=16, choices=ChannelType.choices)
+    provider = models.CharField(max_length=32, choices=provider_choices)
+    config = models.JSONField(default=dict, blank=True)
+    phone = models.CharField(max_length=20, blank=True, default="")
+    is_active = models.BooleanField(default=True)
+    webhook_token = models.CharField(max_length=64, unique=True, default=new_webhook_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.provider})"

@@ -1,0 +1,22 @@
+"""Console transport: logs each message; the development default."""
+
+import logging
+import uuid
+
+from .base import OutboundMessage, SendResult, Transport
+
+logger = logging.getLogger("skylight.transport.console")
+
+
+class ConsoleTransport(Transport):
+    provider = "console"
+    label = "Console (development)"
+    channel_types = ("whatsapp", "telegram", "sms")
+
+    def send(self, recipient: str, message: OutboundMessage) -> SendResult:
+        message_id = f"console-{uuid.uuid4().hex}"
+        logger.info(
+            "console send to=%s type=%s id=%s content=%r",
+            recipient, message.type, message_id, message.content,
+        )
+        return SendResult(provider_message_id=message_id)

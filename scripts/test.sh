@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole suite on SQLite, then on PostgreSQL when it is reachable.
+# Under CI=true PostgreSQL is required: it is started if it is down.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
+
+pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+
+if ! pg_up && [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL is down: starting it"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  for _ in $(seq 1 30); do pg_up && break; sleep 1; done
+fi
+
+echo "== lint =="
+.venv/bin/ruff check .
+DJANGO_DEBUG=1 $PY manage.py makemigrations --check --dry-run >/dev/null
+
+echo "== suite on SQLite =="
+env -u DATABASE_URL $PY -m pytest "$@"
+
+if pg_up; then
+  echo "== suite on PostgreSQL =="
+  DATABASE_URL=$PG_URL $PY -m pytest "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL is required under CI=true and could not be reached" >&2
+  exit 1
+else
+  echo "PostgreSQL not reachable: skipped the PostgreSQL run"
+fi

@@ -1,0 +1,61 @@
+"""`X-Api-Key` authentication: the request's account is the key's account."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from skylight.models import ApiKey
+
+
+class ApiPrincipal:
+    """Stands in for `request.user` on API requests: an account acting through a key."""
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, api_key: ApiKey):
+        self.api_key = api_key
+        self.account = api_key.account
+        self.pk = f"key-{api_key.pk}"
+
+    def __str__(self) -> str:
+        return f"{self.account} via {self.api_key}"
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    header = "HTTP_X_API_KEY"
+
+    def authenticate(self, request):
+        raw_key = request.META.get(self.header)
+        if raw_key is None:
+            return None
+        prefix = ApiKey.split(raw_key.strip())
+        key = None
+        if prefix:
+            key = ApiKey.objects.active().select_related("account").filter(prefix=prefix).first()
+        if key is None or not key.matches(raw_key.strip()):
+            raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
+        self.touch(key)
+        return ApiPrincipal(key), key
+
+    def authenticate_header(self, request):
+        return "X-Api-Key"
+
+    @staticmethod
+    def touch(key: ApiKey) -> None:
+        """Record use at most once a minute, so reads do not turn into writes."""
+        now = timezone.now()
+        resolution = timedelta(seconds=ApiKey.LAST_USED_RESOLUTION_SECONDS)
+        if key.last_used is None or now - key.last_used >= resolution:
+            ApiKey.objects.filter(pk=key.pk).update(last_used=now)
+            key.last_used = now
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = ApiKeyAuthentication
+    name = "ApiKeyAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "X-Api-Key"}

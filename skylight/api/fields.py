@@ -1,0 +1,60 @@
+"""Serializer fields shared by the API."""
+
+from rest_framework import serializers
+
+
+class AccountObjectIdField(serializers.IntegerField):
+    """An id of one of the request account's objects of `model`; others are 'not found'.
+
+    Validated as the object itself (`to_internal_value` returns the instance).
+    """
+
+    default_error_messages = {"not_found": "No {model} with id {value} in this account."}
+
+    def __init__(self, *, model, **kwargs):
+        self.model = model
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        account = self.context["account"]
+        instance = self.model.objects.filter(account=account, pk=value).first()
+        if instance is None:
+            self.fail("not_found", model=self.model._meta.verbose_name, value=value)
+        return instance
+
+    def to_representation(self, value):
+        return getattr(value, "pk", value)
+
+
+class AccountIdListField(serializers.ListField):
+    """A list of ids of the account's `model` objects, checked in one query.
+
+    Duplicates are folded; unknown or foreign ids fail naming them.
+    """
+
+    def __init__(self, *, model, max_length=1_000_000, **kwargs):
+        self.model = model
+        super().__init__(
+            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+            max_length=max_length,
+            **kwargs,
+        )
+
+    def to_internal_value(self, data):
+        ids = list(dict.fromkeys(super().to_internal_value(data)))
+        if not ids:
+            return ids
+        account = self.context["account"]
+        found = set(
+            self.model.objects.filter(account=account, pk__in=ids).values_list("pk", flat=True)
+        )
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            shown = ", ".join(str(pk) for pk in missing[:10])
+            more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+            raise serializers.ValidationError(
+                f"No {self.model._meta.verbose_name} with id {shown}{more} in this account."
+            )
+        return ids

@@ -1,0 +1,12 @@
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class ApiKeyRateThrottle(SimpleRateThrottle):
+    """Requests per API key; answered with 429 and Retry-After past the rate."""
+
+    scope = "api_key"
+
+    def get_cache_key(self, request, view):
+        api_key = getattr(request.user, "api_key", None)
+        ident = f"key-{api_key.pk}" if api_key else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -1,0 +1,33 @@
+"""Base classes every API view uses: tenant scoping in one place."""
+
+from rest_framework import viewsets
+
+
+class AccountScopedMixin:
+    """Restricts every queryset to the request's account (others' objects are 404).
+
+    Subclasses set `queryset`; anything reachable through the view is filtered here.
+    """
+
+    account_field = "account"
+
+    @property
+    def account(self):
+        return self.request.user.account
+
+    def get_queryset(self):
+        return super().get_queryset().filter(**{self.account_field: self.account})
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self.request, "user", None) is not None and hasattr(self.request.user, "account"):
+            context["account"] = self.request.user.account
+        return context
+
+
+class AccountScopedViewSet(AccountScopedMixin, viewsets.GenericViewSet):
+    pass
+
+
+class AccountScopedModelViewSet(AccountScopedMixin, viewsets.ModelViewSet):
+    pass

@@ -1,0 +1,24 @@
+"""Dashboard tenancy: `request.account` is the signed-in user's current account."""
+
+from skylight.models import Account
+
+SESSION_KEY = "current_account_id"
+
+
+def accounts_of(user):
+    return Account.objects.filter(memberships__user=user).order_by("name")
+
+
+class CurrentAccountMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.account = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+            accounts = accounts_of(user)
+            wanted = request.session.get(SESSION_KEY)
+            account = accounts.filter(pk=wanted).first() if wanted else None
+            request.account = account or accounts.first()
+        return self.get_response(request)

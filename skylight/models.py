@@ -1,0 +1,145 @@
+"""Tenancy: accounts (workspaces), their members, API keys, plans and subscriptions."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import date, timedelta
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone as dj_timezone
+
+TIMEZONE_CHOICES = sorted((name, name) for name in available_timezones())
+
+
+class Account(models.Model):
+    """A workspace: every contact, channel and campaign belongs to exactly one account."""
+
+    name = models.CharField(max_length=120, unique=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="accounts"
+    )
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A dashboard user's membership of an account."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        MEMBER = "member", "Member"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "user"], name="unique_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.account}"
+
+
+def api_key_digest(raw_key: str) -> str:
+    """HMAC-SHA256 of a raw key; the raw key itself is never stored."""
+    pepper = getattr(settings, "SKYLIGHT_API_KEY_PEPPER", "skylight-api-key").encode()
+    return hmac.new(pepper, raw_key.encode(), hashlib.sha256).hexdigest()
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiKey(models.Model):
+    """An API key of an account. Only its prefix and an HMAC digest are stored."""
+
+    PREFIX_LENGTH = 8
+    LAST_USED_RESOLUTION_SECONDS = 60
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100, default="API key")
+    prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} (sk_{self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @staticmethod
+    def generate() -> tuple[str, str]:
+        """A new raw key and its prefix: `sk_<prefix>_<secret>`."""
+        prefix = secrets.token_hex(ApiKey.PREFIX_LENGTH // 2)
+        return f"sk_{prefix}_{secrets.token_urlsafe(32)}", prefix
+
+    @staticmethod
+    def split(raw_key: str) -> str | None:
+        """The prefix of a well-formed raw key, or None."""
+        parts = raw_key.split("_", 2)
+        if len(parts) != 3 or parts[0] != "sk" or len(parts[1]) != ApiKey.PREFIX_LENGTH:
+            return None
+        return parts[1]
+
+    def matches(self, raw_key: str) -> bool:
+        return hmac.compare_digest(self.digest, api_key_digest(raw_key))
+
+
+class Plan(models.Model):
+    """What a subscription allows per monthly period."""
+
+    name = models.CharField(max_length=60, unique=True)
+    outreach_campaigns = models.PositiveIntegerField(
+        help_text="Outreach campaigns that may be created per monthly period."
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """First and last day of the calendar month containing `day`."""
+    start = day.replace(day=1)
+    following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start, following - timedelta(days=1)
+
+
+class Subscription(models.Model):
+    """An account's plan and its usage in the current monthly period."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="subscription")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    outreach_campaigns_used = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.plan}"
+
+    @property
+    def outreach_campaigns_remaining(self) -> int:
+        return max(0, self.plan.outreach_campaigns - self.outreach_campaigns_used)

@@ -1,0 +1,37 @@
+from rest_framework import serializers
+
+from skylight.models import Account, ApiKey, Subscription
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Account
+        fields = ["id", "name", "timezone"]
+
+
+class QuotaSerializer(serializers.Serializer):
+    limit = serializers.IntegerField()
+    used = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+
+
+class SubscriptionSerializer(serializers.ModelSerializer):
+    plan = serializers.CharField(source="plan.name")
+    outreach_campaigns = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Subscription
+        fields = ["plan", "period_start", "period_end", "outreach_campaigns"]
+
+    def get_outreach_campaigns(self, subscription) -> QuotaSerializer:
+        return {
+            "limit": subscription.plan.outreach_campaigns,
+            "used": subscription.outreach_campaigns_used,
+            "remaining": subscription.outreach_campaigns_remaining,
+        }
+
+
+class ApiKeySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiKey
+        fields = ["id", "name", "prefix", "created_at", "last_used", "revoked_at"]

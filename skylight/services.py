@@ -1,0 +1,95 @@
+"""Account, membership, API key and quota services."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from skylight.api.exceptions import QuotaExceeded
+from skylight.models import (
+    Account,
+    ApiKey,
+    Membership,
+    Plan,
+    Subscription,
+    api_key_digest,
+    month_bounds,
+)
+
+
+def default_plan() -> Plan:
+    spec = settings.SKYLIGHT_DEFAULT_PLAN
+    plan, _ = Plan.objects.get_or_create(
+        name=spec["name"], defaults={"outreach_campaigns": spec["outreach_campaigns"]}
+    )
+    return plan
+
+
+@transaction.atomic
+def account_create(*, name: str, timezone_name: str = "UTC", owner=None) -> Account:
+    """A new account on the default plan, optionally with its first (owner) member."""
+    account = Account.objects.create(name=name, timezone=timezone_name)
+    start, end = month_bounds(timezone.localdate())
+    Subscription.objects.create(
+        account=account, plan=default_plan(), period_start=start, period_end=end
+    )
+    if owner is not None:
+        Membership.objects.create(account=account, user=owner, role=Membership.Role.OWNER)
+    return account
+
+
+def api_key_create(*, account: Account, name: str = "API key") -> tuple[ApiKey, str]:
+    """A new key for the account and its raw value, which is shown this once only."""
+    raw_key, prefix = ApiKey.generate()
+
+    key = ApiKey.objects.create(
+        account=account, name=name or "API key", prefix=prefix, digest=api_key_digest(raw_key)
+    )
+    return key, raw_key
+
+
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+def _current_subscription(account: Account) -> Subscription:
+    """The account's subscription row, locked, rolled over to the current month if needed."""
+    subscription = Subscription.objects.select_for_update().select_related("plan").get(
+        account=account
+    )
+    today = timezone.localdate()
+    if today > subscription.period_end:
+        subscription.period_start, subscription.period_end = month_bounds(today)
+        subscription.outreach_campaigns_used = 0
+        subscription.save(update_fields=["period_start", "period_end", "outreach_campaigns_used"])
+    return subscription
+
+
+def subscription_get(*, account: Account) -> Subscription:
+    with transaction.atomic():
+        return _current_subscription(account)
+
+
+def outreach_quota_use(*, account: Account) -> None:
+    """Use one outreach campaign unit; raise QuotaExceeded when none is left.
+
+    Call inside the transaction that creates the campaign, so a failure gives it back.
+    """
+    subscription = _current_subscription(account)
+    if subscription.outreach_campaigns_remaining <= 0:
+        raise QuotaExceeded(
+            f"Your {subscription.plan.name} plan allows {subscription.plan.outreach_campaigns} "
+            f"outreach campaigns per period, and all are used until {subscription.period_end}."
+        )
+    subscription.outreach_campaigns_used += 1
+    subscription.save(update_fields=["outreach_campaigns_used"])
+
+
+def outreach_quota_refund(*, account: Account) -> None:
+    """Give back one unit (a never-started draft was deleted)."""
+    subscription = _current_subscription(account)
+    if subscription.outreach_campaigns_used > 0:
+        subscription.outreach_campaigns_used -= 1
+        subscription.save(update_fields=["outreach_campaigns_used"])

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from skylight import errors
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(("skylight.api_urls", "api"), namespace="api")),
+    path("webhooks/", include("channels.webhook_urls")),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("skylight.dashboard_urls")),
+]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

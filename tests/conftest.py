@@ -1,0 +1,83 @@
+"""Shared fixtures: two accounts (alice, bob) with API clients, and small factories."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from channels.models import Channel
+from contacts.models import Contact
+from skylight.services import account_create, api_key_create
+
+_phones = itertools.count(1)
+
+
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.postgres` tests need PostgreSQL: skipped on the SQLite run."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK = True
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def alice(db):
+    return account_create(name="Alice Co", timezone_name="UTC")
+
+
+@pytest.fixture
+def bob(db):
+    return account_create(name="Bob Ltd", timezone_name="Asia/Riyadh")
+
+
+def api_client_for(account) -> APIClient:
+    _, raw_key = api_key_create(account=account)
+    client = APIClient(HTTP_X_API_KEY=raw_key)
+    client.account = account
+    client.raw_key = raw_key
+    return client
+
+
+@pytest.fixture
+def api(alice) -> APIClient:
+    """An API client acting as alice's account."""
+    return api_client_for(alice)
+
+
+@pytest.fixture
+def bob_api(bob) -> APIClient:
+    return api_client_for(bob)
+
+
+def make_contact(account, **fields) -> Contact:
+    fields.setdefault("phone", f"+9665{next(_phones):08d}")
+    fields.setdefault("name", "Test Contact")
+    fields.setdefault("type", "whatsapp")
+    return Contact.objects.create(account=account, **fields)
+
+
+def make_channel(account, **fields) -> Channel:
+    fields.setdefault("name", "Business WhatsApp")
+    fields.setdefault("type", "whatsapp")
+    fields.setdefault("provider", "console")
+    fields.setdefault("config", {})
+    return Channel.objects.create(account=account, **fields)
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
