@@ -31,7 +31,7 @@ def messages_sent_today(campaign, now: datetime | None = None) -> int:
 
 
 def remaining_today(campaign, now: datetime | None = None) -> int:
-    if campaign.status != "running":
+    if campaign.status in ("completed", "cancelled"):
         return 0
     return max(0, current_daily_limit(campaign) - messages_sent_today(campaign, now))
 
