@@ -56,8 +56,8 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
 
 def _current_subscription(account: Account) -> Subscription:
     """The account's subscription row, locked, rolled over to the current month if needed."""
-    subscription = Subscription.objects.select_for_update().select_related("plan").get(
-        account=account
+    subscription = (
+        Subscription.objects.select_for_update().select_related("plan").get(account=account)
     )
     today = timezone.localdate()
     if today > subscription.period_end:

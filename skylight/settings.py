@@ -11,7 +11,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+    return os.environ.get(name, "1" if default else "0").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+        "on",
+    }
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -23,10 +28,14 @@ DEVELOPMENT_SECRET_KEY = "django-insecure-skylight-development-key-never-use-in-
 SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 TESTING = env_bool("SKYLIGHT_TESTING") or "pytest" in sys.modules
 if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not (DEBUG or TESTING):
-    raise ImproperlyConfigured("Set SECRET_KEY: the development key is refused when DJANGO_DEBUG is off.")
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY: the development key is refused when DJANGO_DEBUG is off."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://localhost:8000,http://127.0.0.1:8000")
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CSRF_TRUSTED_ORIGINS", "http://localhost:8000,http://127.0.0.1:8000"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -165,7 +174,9 @@ SKYLIGHT_ALLOW_PRIVATE_NETWORK = env_bool("SKYLIGHT_ALLOW_PRIVATE_NETWORK")
 SKYLIGHT_WHATSAPP_API_BASE = os.environ.get(
     "SKYLIGHT_WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0"
 )
-SKYLIGHT_TELEGRAM_API_BASE = os.environ.get("SKYLIGHT_TELEGRAM_API_BASE", "https://api.telegram.org")
+SKYLIGHT_TELEGRAM_API_BASE = os.environ.get(
+    "SKYLIGHT_TELEGRAM_API_BASE", "https://api.telegram.org"
+)
 SKYLIGHT_TWILIO_API_BASE = os.environ.get("SKYLIGHT_TWILIO_API_BASE", "https://api.twilio.com")
 SKYLIGHT_HTTP_CONNECT_TIMEOUT = float(os.environ.get("SKYLIGHT_HTTP_CONNECT_TIMEOUT", "5"))
 SKYLIGHT_HTTP_READ_TIMEOUT = float(os.environ.get("SKYLIGHT_HTTP_READ_TIMEOUT", "15"))

@@ -1,3 +1,4 @@
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -5,6 +6,10 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
     """Requests per API key; answered with 429 and Retry-After past the rate."""
 
     scope = "api_key"
+
+    def get_rate(self):
+        # Read at request time (not import time) so the rate follows settings changes.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_cache_key(self, request, view):
         api_key = getattr(request.user, "api_key", None)

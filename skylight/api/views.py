@@ -20,7 +20,9 @@ class AccountScopedMixin:
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if getattr(self.request, "user", None) is not None and hasattr(self.request.user, "account"):
+        if getattr(self.request, "user", None) is not None and hasattr(
+            self.request.user, "account"
+        ):
             context["account"] = self.request.user.account
         return context
 

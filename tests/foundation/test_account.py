@@ -1,0 +1,27 @@
+from skylight.models import Subscription
+
+
+def test_account_shows_only_the_keys_account(api, bob_api, alice, bob):
+    assert api.get("/api/v1/account").json()["data"]["id"] == alice.id
+    assert bob_api.get("/api/v1/account").json()["data"] == {
+        "id": bob.id,
+        "name": "Bob Ltd",
+        "timezone": "Asia/Riyadh",
+    }
+
+
+def test_subscription_shows_the_default_plan_and_quota(api, settings):
+    body = api.get("/api/v1/account/subscription").json()["data"]
+    limit = settings.SKYLIGHT_DEFAULT_PLAN["outreach_campaigns"]
+    assert body["plan"] == settings.SKYLIGHT_DEFAULT_PLAN["name"]
+    assert body["outreach_campaigns"] == {"limit": limit, "used": 0, "remaining": limit}
+    assert body["period_start"] <= body["period_end"]
+
+
+def test_subscription_rolls_over_to_a_new_period(api, alice):
+    Subscription.objects.filter(account=alice).update(
+        period_start="2020-01-01", period_end="2020-01-31", outreach_campaigns_used=7
+    )
+    body = api.get("/api/v1/account/subscription").json()["data"]
+    assert body["outreach_campaigns"]["used"] == 0
+    assert body["period_start"] > "2020-01-31"
