@@ -139,6 +139,8 @@ class CampaignContact(models.Model):
                 condition=Q(status="pending"),
             ),
             models.Index(fields=["campaign", "status", "id"], name="campaign_contact_status"),
+            # Listing a campaign's contacts in id order (page and keyset pagination).
+            models.Index(fields=["campaign", "id"], name="campaign_contact_order"),
             models.Index(
                 fields=["claimed_at"], name="campaign_contact_sending", condition=Q(status="sending")
             ),
