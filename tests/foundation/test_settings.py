@@ -40,7 +40,7 @@ def test_the_embedded_sqlite_database_runs_in_wal_mode_with_a_busy_timeout(tmp_p
     )
     clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", probe],
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", probe],
         cwd=ROOT,
         env={**clean, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
         capture_output=True,
