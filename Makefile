@@ -19,6 +19,9 @@ node_modules/.package-lock.json: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Development commands run with DEBUG on (the development secret key is refused without it).
+migrate demo run: export DJANGO_DEBUG := 1
+
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
@@ -27,7 +30,7 @@ demo: migrate
 
 # Web server and django-q2 workers together, on the embedded SQLite default.
 run: demo
-	DJANGO_DEBUG=1 PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 test: setup
 	bash scripts/test.sh
