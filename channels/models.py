@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -37,3 +38,8 @@ class Channel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.provider})"
+
+    @property
+    def webhook_url(self) -> str:
+        """Where the provider posts statuses and inbound messages for this channel."""
+        return f"{settings.SKYLIGHT_PUBLIC_URL.rstrip('/')}/webhooks/{self.webhook_token}/"

@@ -2,9 +2,20 @@
 
 from .base import ConfigError, OutboundMessage, SendResult, Transport, TransportError
 from .console import ConsoleTransport
+from .telegram_bot import TelegramBotTransport
+from .twilio import TwilioTransport
+from .webhook import WebhookTransport
+from .whatsapp_cloud import WhatsAppCloudTransport
 
 TRANSPORTS: dict[str, type[Transport]] = {
-    transport.provider: transport for transport in (ConsoleTransport,)
+    transport.provider: transport
+    for transport in (
+        WhatsAppCloudTransport,
+        TelegramBotTransport,
+        TwilioTransport,
+        WebhookTransport,
+        ConsoleTransport,
+    )
 }
 
 
@@ -12,9 +23,15 @@ def provider_choices() -> list[tuple[str, str]]:
     return [(name, transport.label) for name, transport in TRANSPORTS.items()]
 
 
+def transport_class(provider: str) -> type[Transport]:
+    return TRANSPORTS[provider]
+
+
 def transport_for(channel) -> Transport:
     """An instance of the channel's provider transport, configured from the channel."""
-    return TRANSPORTS[channel.provider](channel.config)
+    return TRANSPORTS[channel.provider](
+        channel.config, channel_type=channel.type, webhook_url=channel.webhook_url
+    )
 
 
 __all__ = [
@@ -25,5 +42,6 @@ __all__ = [
     "Transport",
     "TransportError",
     "provider_choices",
+    "transport_class",
     "transport_for",
 ]

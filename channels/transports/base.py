@@ -22,19 +22,35 @@ class SendResult:
 class TransportError(Exception):
     """A send that did not succeed, classified for the send engine.
 
-    transient: provably not accepted (safe to retry); permanent: rejected (do not
-    retry); unknown: the provider may or may not have accepted it (never retry).
+    transient: provably not accepted (safe to retry, after `retry_after` seconds when
+    the provider said so); permanent: rejected (do not retry); unknown: the provider
+    may or may not have accepted it (never retry). `opt_out` marks a permanent error
+    that means the recipient refuses messages (e.g. blocked the bot): the engine
+    should opt the contact out.
     """
 
     PERMANENT = "permanent"
     TRANSIENT = "transient"
     UNKNOWN = "unknown"
 
-    def __init__(self, kind: str, message: str, *, retry_after: float | None = None):
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        opt_out: bool = False,
+        code: str = "",
+    ):
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.retry_after = retry_after
+        self.opt_out = opt_out
+        self.code = code
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
 
 
 class ConfigError(Exception):
@@ -46,20 +62,43 @@ class ConfigError(Exception):
 
 
 class Transport:
-    """Base class: one subclass per provider, registered in TRANSPORTS."""
+    """Base class: one subclass per provider, registered in TRANSPORTS.
+
+    `config_class` is the provider's typed config (see `config.py`); `secret_fields`
+    are never returned by the API; `webhook_handler` parses and verifies the
+    provider's inbound webhooks (None: the provider sends none).
+    """
 
     provider: ClassVar[str]
     label: ClassVar[str]
     channel_types: ClassVar[tuple[str, ...]]
     secret_fields: ClassVar[tuple[str, ...]] = ()
+    config_class: ClassVar[type | None] = None
+    webhook_handler: ClassVar[type | None] = None
 
-    def __init__(self, config: dict[str, Any]):
+    def __init__(self, config: dict[str, Any], *, channel_type: str = "", webhook_url: str = ""):
         self.config = self.parse_config(config)
+        self.channel_type = channel_type
+        self.webhook_url = webhook_url
 
     @classmethod
     def parse_config(cls, data: dict[str, Any]) -> Any:
         """Validate raw config into this provider's typed config, or raise ConfigError."""
-        return data
+        if cls.config_class is None:
+            if data:
+                raise ConfigError({"config": ["This provider takes no settings."]})
+            return data
+        from .config import parse
+
+        return parse(cls.config_class, data)
+
+    @classmethod
+    def clean_config(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """The validated config as plain JSON to store (unknown keys dropped)."""
+        from .config import dump
+
+        parsed = cls.parse_config(data)
+        return dump(parsed) if cls.config_class is not None else {}
 
     @classmethod
     def public_config(cls, data: dict[str, Any]) -> dict[str, Any]:

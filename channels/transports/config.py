@@ -1,0 +1,77 @@
+"""Typed provider configs: string-field dataclasses validated into ConfigError(field errors).
+
+A config class is a frozen dataclass whose fields are strings; a field without a
+default is required. `field(metadata={"check": fn})` adds a check returning an error
+message or None; a `check()` method on the class validates across fields.
+"""
+
+import dataclasses
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .base import ConfigError
+
+MAX_LENGTH = 1024
+
+Check = Callable[[str], str | None]
+
+
+def setting(default: str | None = None, *, check: Check | None = None) -> Any:
+    """A config field: required when `default` is None."""
+    metadata = {"check": check} if check else {}
+    if default is None:
+        return dataclasses.field(metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def parse(config_class: type, data: Any) -> Any:
+    """An instance of `config_class` from raw JSON, or ConfigError naming each bad field."""
+    if not isinstance(data, dict):
+        raise ConfigError({"config": ["Expected an object of provider settings."]})
+    known = {f.name: f for f in dataclasses.fields(config_class)}
+    errors = {key: ["Unknown setting for this provider."] for key in data if key not in known}
+    values = {}
+    for name, spec in known.items():
+        error, value = _field_value(spec, data.get(name))
+        if error:
+            errors[name] = [error]
+        elif value is not None:
+            values[name] = value
+    if errors:
+        raise ConfigError(errors)
+    instance = config_class(**values)
+    cross = instance.check() if hasattr(instance, "check") else {}
+    if cross:
+        raise ConfigError(cross)
+    return instance
+
+
+def _field_value(spec: dataclasses.Field, raw: Any) -> tuple[str | None, str | None]:
+    required = spec.default is dataclasses.MISSING
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return ("This setting is required." if required else None), None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        return "Must be a string.", None
+    value = raw.strip()
+    if len(value) > MAX_LENGTH:
+        return f"At most {MAX_LENGTH} characters.", None
+    check = spec.metadata.get("check")
+    error = check(value) if check else None
+    return error, (None if error else value)
+
+
+def dump(instance: Any) -> dict[str, str]:
+    """The config as JSON to store: empty optional settings left out."""
+    return {key: value for key, value in dataclasses.asdict(instance).items() if value != ""}
+
+
+def matches(pattern: str, message: str) -> Check:
+    compiled = re.compile(pattern)
+    return lambda value: None if compiled.fullmatch(value) else message
+
+
+def min_length(length: int) -> Check:
+    return lambda value: None if len(value) >= length else f"At least {length} characters."

@@ -1,0 +1,135 @@
+"""Outgoing HTTP for transports: timeouts, the private-network guard, error classes.
+
+Every provider call goes through `post()`, which maps what went wrong onto the three
+error kinds the send engine understands:
+
+- transient (provably not accepted): DNS failure, connection refused, connect timeout;
+  HTTP 429 and 5xx are classified by the caller via `error_for_status`;
+- unknown: the request left but no usable answer came back (read timeout, the
+  connection dropped mid-response);
+- permanent: a target the guard refuses, or an unusable URL.
+"""
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+import httpx
+from django.conf import settings
+
+from .base import TransportError
+
+_client: httpx.Client | None = None
+
+
+def client() -> httpx.Client:
+    """One pooled client per process; redirects are never followed (they could lead inside)."""
+    global _client
+    if _client is None:
+        _client = httpx.Client(follow_redirects=False, trust_env=False)
+    return _client
+
+
+def timeout() -> httpx.Timeout:
+    connect = settings.SKYLIGHT_HTTP_CONNECT_TIMEOUT
+    read = settings.SKYLIGHT_HTTP_READ_TIMEOUT
+    return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
+
+
+def post(url: str, **kwargs) -> httpx.Response:
+    """POST to `url` after the guard; raises TransportError for failures before a response."""
+    check_target(url)
+    try:
+        return client().post(url, timeout=timeout(), **kwargs)
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        raise TransportError(
+            TransportError.TRANSIENT, f"Could not connect to {_host(url)}: {exc}"
+        ) from exc
+    except httpx.TimeoutException as exc:
+        raise TransportError(
+            TransportError.UNKNOWN,
+            f"No answer from {_host(url)} in time after the request was sent; "
+            "the outcome is unknown.",
+        ) from exc
+    except httpx.TransportError as exc:
+        raise TransportError(
+            TransportError.UNKNOWN,
+            f"The connection to {_host(url)} failed mid-request ({exc.__class__.__name__}); "
+            "the outcome is unknown.",
+        ) from exc
+
+
+def check_target(url: str) -> None:
+    """Refuses non-HTTP URLs and, outside development, hosts resolving to internal addresses.
+
+    Every resolved address is checked, so a name with one public and one private
+    address is refused. A DNS failure is transient (nothing was sent).
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TransportError(TransportError.PERMANENT, f"Not an http(s) URL: {url!r}.")
+    if settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK:
+        return
+    for address in _resolve(parts.hostname, parts.port or 443):
+        if not is_public_address(address):
+            raise TransportError(
+                TransportError.PERMANENT,
+                f"Refusing to send to {parts.hostname}: it resolves to the non-public "
+                f"address {address}.",
+            )
+
+
+def _resolve(host: str, port: int) -> set[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise TransportError(TransportError.TRANSIENT, f"Could not resolve {host}: {exc}") from exc
+    return {info[4][0] for info in infos}
+
+
+def is_public_address(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+def retry_after_header(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None  # an HTTP date: rare from providers; the engine's backoff applies
+
+
+def error_for_status(response: httpx.Response, detail: str, **extra) -> TransportError:
+    """The error class of a non-2xx answer: 429 and 5xx transient, other 4xx permanent."""
+    status = response.status_code
+    message = f"HTTP {status}: {detail}"
+    if status == 429:
+        retry_after = extra.pop("retry_after", None) or retry_after_header(response)
+        return TransportError(TransportError.TRANSIENT, message, retry_after=retry_after, **extra)
+    if status >= 500:
+        extra.setdefault("retry_after", retry_after_header(response))
+        return TransportError(TransportError.TRANSIENT, message, **extra)
+    return TransportError(TransportError.PERMANENT, message, **extra)
+
+
+def unparseable(response: httpx.Response, what: str) -> TransportError:
+    return TransportError(
+        TransportError.UNKNOWN,
+        f"HTTP {response.status_code} with an unreadable body (expected {what}); "
+        "the provider may have accepted the message.",
+    )
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url

@@ -1,0 +1,87 @@
+"""Telegram Bot API: POST {base}/bot{token}/sendMessage|sendPhoto|sendDocument|sendVideo|sendAudio.
+
+The recipient is the Telegram chat id (a contact's `external_id`). Provider message ids
+are `<chat_id>:<message_id>`, because Telegram numbers messages per chat.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from . import http
+from .base import OutboundMessage, SendResult, Transport, TransportError
+from .config import matches, min_length, setting
+
+METHODS = {
+    "text": ("sendMessage", "text"),
+    "image": ("sendPhoto", "photo"),
+    "document": ("sendDocument", "document"),
+    "video": ("sendVideo", "video"),
+    "audio": ("sendAudio", "audio"),
+}
+# 403 descriptions that mean the person refuses the bot: opt them out.
+REFUSALS = ("bot was blocked by the user", "user is deactivated", "bot can't initiate")
+
+
+@dataclass(frozen=True)
+class TelegramBotConfig:
+    bot_token: str = setting(
+        check=matches(r"\d+:[A-Za-z0-9_-]{20,}", "A bot token looks like 123456:ABC-DEF1234...")
+    )
+    webhook_secret: str = setting("", check=min_length(16))  # X-Telegram-Bot-Api-Secret-Token
+
+
+class TelegramBotTransport(Transport):
+    provider = "telegram_bot"
+    label = "Telegram bot"
+    channel_types = ("telegram",)
+    secret_fields = ("bot_token", "webhook_secret")
+    config_class = TelegramBotConfig
+
+    def send(self, recipient: str, message: OutboundMessage) -> SendResult:
+        method, field = METHODS[message.type]
+        url = f"{settings.SKYLIGHT_TELEGRAM_API_BASE}/bot{self.config.bot_token}/{method}"
+        response = http.post(url, json=payload(recipient, message))
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.is_success and isinstance(body, dict) and body.get("ok") is True:
+            try:
+                return SendResult(provider_message_id=f"{recipient}:{body['result']['message_id']}")
+            except (TypeError, KeyError):
+                raise http.unparseable(response, "result.message_id") from None
+        if response.is_success and not (isinstance(body, dict) and body.get("ok") is False):
+            raise http.unparseable(response, '{"ok": true, "result": ...}')
+        raise _error(response, body if isinstance(body, dict) else {})
+
+
+def payload(recipient: str, message: OutboundMessage) -> dict:
+    """The Bot API body; Telegram takes no file name for a document sent by URL."""
+    _method, field = METHODS[message.type]
+    body = {"chat_id": recipient, field: message.content}
+    if message.type != "text" and message.caption:
+        body["caption"] = message.caption
+    return body
+
+
+def _error(response, body: dict) -> TransportError:
+    code = body.get("error_code") or response.status_code
+    description = body.get("description") or response.reason_phrase
+    parameters = body.get("parameters") if isinstance(body.get("parameters"), dict) else {}
+    detail = f"{description} (error_code {code})"
+    if code == 429 or response.status_code == 429:
+        return TransportError(
+            TransportError.TRANSIENT,
+            f"HTTP {response.status_code}: {detail}",
+            retry_after=parameters.get("retry_after") or http.retry_after_header(response),
+            code=str(code),
+        )
+    if code == 403 and any(text in description.lower() for text in REFUSALS):
+        return TransportError(
+            TransportError.PERMANENT,
+            f"HTTP {response.status_code}: {detail}",
+            opt_out=True,
+            code=str(code),
+        )
+    return http.error_for_status(response, detail, code=str(code))
