@@ -16,8 +16,11 @@ class AccountObjectIdField(serializers.IntegerField):
         kwargs.setdefault("min_value", 1)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
+    def run_validation(self, data=serializers.empty):
+        # Validators (min_value) compare the integer, so the lookup comes after them.
+        value = super().run_validation(data)
+        if value is None:
+            return value
         account = self.context["account"]
         instance = self.model.objects.filter(account=account, pk=value).first()
         if instance is None:

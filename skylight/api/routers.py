@@ -5,4 +5,6 @@ class ApiRouter(SimpleRouter):
     """Routes that answer with or without a trailing slash (`/campaigns` and `/campaigns/`)."""
 
     def __init__(self):
-        super().__init__(trailing_slash="/?")
+        super().__init__()
+        # SimpleRouter reads `trailing_slash` as a boolean; the pattern is set afterwards.
+        self.trailing_slash = "/?"
