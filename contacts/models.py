@@ -32,7 +32,9 @@ class Contact(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=255, blank=True, default="")
     phone = models.CharField(max_length=20, help_text="E.164, e.g. +966501234567")
-    type = models.CharField(max_length=16, choices=ChannelType.choices, default=ChannelType.WHATSAPP)
+    type = models.CharField(
+        max_length=16, choices=ChannelType.choices, default=ChannelType.WHATSAPP
+    )
     external_id = models.CharField(
         max_length=64,
         blank=True,
@@ -81,7 +83,11 @@ class ContactList(models.Model):
 
 
 class ListMembership(models.Model):
-    contact_list = models.ForeignKey(ContactList, on_delete=models.CASCADE, related_name="memberships")
+    """A contact's membership of a list (the through table, so adds are set-based)."""
+
+    contact_list = models.ForeignKey(
+        ContactList, on_delete=models.CASCADE, related_name="memberships"
+    )
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="memberships")
     added_at = models.DateTimeField(default=timezone.now)
 
@@ -90,6 +96,9 @@ class ListMembership(models.Model):
             models.UniqueConstraint(fields=["contact_list", "contact"], name="unique_list_member")
         ]
         indexes = [models.Index(fields=["contact", "contact_list"], name="member_contact_list")]
+
+    def __str__(self) -> str:
+        return f"contact {self.contact_id} in list {self.contact_list_id}"
 
 
 class Segment(models.Model):

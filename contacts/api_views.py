@@ -1,0 +1,121 @@
+"""Contacts, lists and segments over the API: thin views over selectors and services."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from contacts import selectors, services
+from contacts.filters import ContactFilter, ContactListFilter, SegmentFilter
+from contacts.importing import import_contacts_csv
+from contacts.models import Segment
+from contacts.serializers import (
+    ContactImportSerializer,
+    ContactListSerializer,
+    ContactSerializer,
+    ImportResultSerializer,
+    ListMembersResultSerializer,
+    ListMembersSerializer,
+    SegmentSerializer,
+)
+from skylight.api.views import AccountScopedModelViewSet
+
+ID_PATTERN = r"[0-9]{1,19}"
+
+
+class ContactViewSet(AccountScopedModelViewSet):
+    queryset = selectors.contacts_for_listing()
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilter
+    lookup_value_regex = ID_PATTERN
+
+    def perform_create(self, serializer):
+        serializer.instance = services.contact_create(
+            account=self.account, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        services.contact_update(contact=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.contact_delete(contact=instance)
+
+    @extend_schema(
+        request={"multipart/form-data": ContactImportSerializer},
+        responses=ImportResultSerializer,
+        summary="Import contacts from a CSV file (existing phones are updated)",
+    )
+    @action(detail=False, methods=["post"], url_path="import")
+    def import_csv(self, request):
+        serializer = ContactImportSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = import_contacts_csv(
+            account=self.account,
+            file=data["file"],
+            type=data["type"],
+            contact_list=data.get("list_id"),
+        )
+        return Response(result.as_dict())
+
+
+class ContactListViewSet(AccountScopedModelViewSet):
+    queryset = selectors.lists_with_counts()
+    serializer_class = ContactListSerializer
+    filterset_class = ContactListFilter
+    lookup_value_regex = ID_PATTERN
+
+    def perform_create(self, serializer):
+        created = services.list_create(account=self.account, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=created.pk)
+
+    def perform_update(self, serializer):
+        services.list_update(contact_list=serializer.instance, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_destroy(self, instance):
+        services.list_delete(contact_list=instance)
+
+    @extend_schema(request=ListMembersSerializer, responses=ListMembersResultSerializer)
+    @action(detail=True, methods=["post", "delete"], url_path="contacts")
+    def members(self, request, pk=None):
+        contact_list = self.get_object()
+        serializer = ListMembersSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        ids = serializer.validated_data["contact_ids"]
+        if request.method == "POST":
+            changed = {
+                "added": services.list_add_contacts(contact_list=contact_list, contact_ids=ids)
+            }
+        else:
+            changed = {
+                "removed": services.list_remove_contacts(contact_list=contact_list, contact_ids=ids)
+            }
+        count = contact_list.memberships.count()
+        return Response({**changed, "contacts_count": count})
+
+
+class SegmentViewSet(AccountScopedModelViewSet):
+    queryset = Segment.objects.all()
+    serializer_class = SegmentSerializer
+    filterset_class = SegmentFilter
+    lookup_value_regex = ID_PATTERN
+
+    def perform_create(self, serializer):
+        serializer.instance = services.segment_create(
+            account=self.account, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        services.segment_update(segment=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.segment_delete(segment=instance)
+
+    @extend_schema(responses=ContactSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], url_path="contacts", filterset_class=None)
+    def contacts(self, request, pk=None):
+        members = selectors.segment_members(segment=self.get_object())
+        page = self.paginate_queryset(members)
+        return self.get_paginated_response(ContactSerializer(page, many=True).data)

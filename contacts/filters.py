@@ -1,0 +1,60 @@
+"""Query-parameter filters for the contacts, lists and segments endpoints."""
+
+import re
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from contacts.models import ChannelType, Contact, ContactList, ListMembership, Segment
+
+_NOT_PHONE_CHARS = re.compile(r"[^\d+]")
+
+
+class ContactFilter(django_filters.FilterSet):
+    """`search` (name or phone), `tag` (has the tag), `type`, `list_id` (member), `opted_out`."""
+
+    search = django_filters.CharFilter(method="filter_search", max_length=255)
+    tag = django_filters.CharFilter(method="filter_tag", max_length=64)
+    type = django_filters.ChoiceFilter(choices=ChannelType.choices)
+    list_id = django_filters.NumberFilter(method="filter_list", min_value=1, max_value=2**63 - 1)
+    opted_out = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Contact
+        fields = ["search", "tag", "type", "list_id", "opted_out"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        matches = Q(name__icontains=value)
+        digits = _NOT_PHONE_CHARS.sub("", value)
+        if digits:
+            matches |= Q(phone__contains=digits)
+        return queryset.filter(matches)
+
+    def filter_tag(self, queryset, name, value):
+        tagged = Contact.tags.through.objects.filter(contact_id=OuterRef("pk"), tag__name=value)
+        return queryset.filter(Exists(tagged))
+
+    def filter_list(self, queryset, name, value):
+        if value != int(value):
+            return queryset.none()
+        member = ListMembership.objects.filter(contact_id=OuterRef("pk"), contact_list_id=value)
+        return queryset.filter(Exists(member))
+
+
+class ContactListFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=255)
+
+    class Meta:
+        model = ContactList
+        fields = ["search"]
+
+
+class SegmentFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=255)
+
+    class Meta:
+        model = Segment
+        fields = ["search"]

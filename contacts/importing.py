@@ -1,0 +1,234 @@
+"""CSV import of contacts: rows are checked in Python, then written set-based in batches.
+
+Columns `name`, `phone` and `tags` (separated by `;` or `|`) are read by name, any
+other column becomes an attribute. Existing contacts (same account, type and phone)
+are updated: a blank name keeps the old one, attributes are merged, tags are added,
+and the opt-out state is never touched. Row numbers count the header as row 1.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+
+from django.db import transaction
+from rest_framework.exceptions import ValidationError
+
+from contacts.models import ChannelType, Contact, ListMembership
+from contacts.phones import InvalidPhone, normalize_phone
+from contacts.services import tags_ensure
+
+BATCH_SIZE = 2000
+MAX_ROWS = 500_000
+MAX_COLUMNS = 100
+MAX_ERRORS_LISTED = 1000
+MAX_NAME = 255
+MAX_TAG = 64
+MAX_ATTRIBUTE_KEY = 64
+MAX_ATTRIBUTE_VALUE = 1000
+_TAG_SEPARATORS = re.compile(r"[;|]")
+_KNOWN_COLUMNS = ("name", "phone", "tags")
+
+
+@dataclass
+class ImportResult:
+    """What an import did; `errors` lists the first rejected rows with the reason."""
+
+    created: int = 0
+    updated: int = 0
+    rejected: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def reject(self, row: int, phone: str, reason: str) -> None:
+        self.rejected += 1
+        if len(self.errors) < MAX_ERRORS_LISTED:
+            self.errors.append({"row": row, "phone": phone, "reason": reason})
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class _Row:
+    number: int
+    phone: str
+    name: str
+    tags: list[str]
+    attributes: dict[str, str]
+
+
+class _RowRejected(Exception):
+    pass
+
+
+def import_contacts_csv(
+    *, account, file, type: str = ChannelType.WHATSAPP, contact_list=None
+) -> ImportResult:
+    """Creates or updates the account's contacts from a CSV file (bytes or text stream).
+
+    The whole file is one transaction; a file that cannot be read at all (encoding,
+    no `phone` column, too many rows) raises `ValidationError` on `file`.
+    """
+    if type not in ChannelType.values:
+        raise ValidationError({"type": [f"Use one of: {', '.join(ChannelType.values)}."]})
+    records = _records(_read_text(file))
+    header = _header(next(records, None))
+    result = ImportResult()
+    rows = _checked_rows(records, header, result)
+    with transaction.atomic():
+        while batch := list(islice(rows, BATCH_SIZE)):
+            _write_batch(account, type, contact_list, batch, result)
+    return result
+
+
+# --- reading --------------------------------------------------------------------
+
+
+def _read_text(file) -> str:
+    data = file.read()
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": ["The file is not UTF-8 encoded text."]}) from None
+    return data.replace("\x00", "")
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
+    try:
+        for number, record in enumerate(reader, start=1):  # noqa: B007
+            if number > MAX_ROWS + 1:
+                raise ValidationError({"file": [f"At most {MAX_ROWS} rows per import."]})
+            yield number, record
+    except csv.Error as exc:
+        raise ValidationError({"file": [f"Row {number + 1} cannot be read: {exc}."]}) from None
+
+
+def _header(first) -> list[str]:
+    if first is None:
+        raise ValidationError({"file": ["The file is empty; it needs a header row."]})
+    names = [cell.strip() for cell in first[1]]
+    if len(names) > MAX_COLUMNS:
+        raise ValidationError({"file": [f"At most {MAX_COLUMNS} columns are allowed."]})
+    header = [name.lower() if name.lower() in _KNOWN_COLUMNS else name for name in names]
+    if "phone" not in header:
+        raise ValidationError({"file": ["The header row needs a 'phone' column."]})
+    too_long = [name for name in header if len(name) > MAX_ATTRIBUTE_KEY]
+    if too_long:
+        raise ValidationError(
+            {"file": [f"Column names have at most {MAX_ATTRIBUTE_KEY} characters."]}
+        )
+    return header
+
+
+def _checked_rows(records, header: list[str], result: ImportResult) -> Iterator[_Row]:
+    seen: dict[str, int] = {}
+    phones: dict[str, str | InvalidPhone] = {}
+    for number, record in records:
+        cells = dict(zip(header, (cell.strip() for cell in record), strict=False))
+        if not any(cells.values()):
+            continue
+        raw_phone = cells.get("phone", "")
+        try:
+            row = _row(number, cells, _cached_phone(raw_phone, phones))
+            if row.phone in seen:
+                raise _RowRejected(f"Same phone as row {seen[row.phone]}.")
+        except (_RowRejected, InvalidPhone) as exc:
+            result.reject(number, raw_phone, getattr(exc, "message", None) or str(exc))
+            continue
+        seen[row.phone] = number
+        yield row
+
+
+def _cached_phone(raw: str, cache: dict) -> str:
+    if raw not in cache:
+        try:
+            cache[raw] = normalize_phone(raw)
+        except InvalidPhone as exc:
+            cache[raw] = exc
+    value = cache[raw]
+    if isinstance(value, InvalidPhone):
+        raise value
+    return value
+
+
+def _row(number: int, cells: dict[str, str], phone: str) -> _Row:
+    name = cells.get("name", "")
+    if len(name) > MAX_NAME:
+        raise _RowRejected(f"Name is longer than {MAX_NAME} characters.")
+    tags = list(dict.fromkeys(t.strip() for t in _TAG_SEPARATORS.split(cells.get("tags", ""))))
+    tags = [tag for tag in tags if tag]
+    if any(len(tag) > MAX_TAG for tag in tags):
+        raise _RowRejected(f"A tag is longer than {MAX_TAG} characters.")
+    attributes = {
+        key: value for key, value in cells.items() if key and key not in _KNOWN_COLUMNS and value
+    }
+    if any(len(value) > MAX_ATTRIBUTE_VALUE for value in attributes.values()):
+        raise _RowRejected(f"An attribute value is longer than {MAX_ATTRIBUTE_VALUE} characters.")
+    return _Row(number, phone, name, tags, attributes)
+
+
+# --- writing --------------------------------------------------------------------
+
+
+def _write_batch(account, contact_type: str, contact_list, batch: list[_Row], result) -> None:
+    phones = [row.phone for row in batch]
+    same_phone = Contact.objects.filter(account=account, type=contact_type, phone__in=phones)
+    existing = {
+        phone: (name, attrs)
+        for phone, name, attrs in same_phone.values_list("phone", "name", "attributes")
+    }
+    contacts = []
+    for row in batch:
+        old_name, old_attributes = existing.get(row.phone, ("", {}))
+        contacts.append(
+            Contact(
+                account=account,
+                type=contact_type,
+                phone=row.phone,
+                name=row.name or old_name,
+                attributes={**old_attributes, **row.attributes},
+            )
+        )
+    result.updated += len(existing)
+    result.created += len(batch) - len(existing)
+    Contact.objects.bulk_create(
+        contacts,
+        update_conflicts=True,
+        unique_fields=["account", "type", "phone"],
+        update_fields=["name", "attributes", "updated_at"],
+    )
+    ids = _contact_ids(contacts, same_phone)
+    _link_tags(account, batch, ids)
+    if contact_list is not None:
+        ListMembership.objects.bulk_create(
+            [ListMembership(contact_list=contact_list, contact_id=pk) for pk in ids.values()],
+            ignore_conflicts=True,
+        )
+
+
+def _contact_ids(contacts: list[Contact], same_phone) -> dict[str, int]:
+    if all(contact.pk for contact in contacts):
+        return {contact.phone: contact.pk for contact in contacts}
+    return dict(same_phone.values_list("phone", "pk"))
+
+
+def _link_tags(account, batch: list[_Row], ids: dict[str, int]) -> None:
+    tag_ids = tags_ensure(account=account, names=(tag for row in batch for tag in row.tags))
+    if not tag_ids:
+        return
+    through = Contact.tags.through
+    Contact.tags.through.objects.bulk_create(
+        [
+            through(contact_id=ids[row.phone], tag_id=tag_ids[tag])
+            for row in batch
+            for tag in row.tags
+        ],
+        ignore_conflicts=True,
+    )

@@ -1,0 +1,51 @@
+"""Phone numbers: validation and E.164 normalisation in one place (`phonenumbers`)."""
+
+import re
+
+import phonenumbers
+from rest_framework.exceptions import ValidationError
+
+MAX_RAW_LENGTH = 32
+_INTERNATIONAL_DIGITS = re.compile(r"^(?:00)?([1-9]\d{6,14})$")
+_SEPARATORS = re.compile(r"[\s().\-/]")
+
+
+class InvalidPhone(ValidationError):
+    """A phone number that cannot be read as a valid international number."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def normalize_phone(raw, default_region: str | None = None) -> str:
+    """Returns `raw` as E.164 (`+966501234567`) or raises `InvalidPhone` saying why.
+
+    Numbers without a leading `+` are read in `default_region` when given, else as
+    international numbers written without the `+` (or with a `00` prefix), which is
+    how providers' webhooks and most spreadsheets write them.
+    """
+    if not isinstance(raw, str):
+        raise InvalidPhone("Enter the phone number as a string, e.g. +966501234567.")
+    text = raw.strip()
+    if not text:
+        raise InvalidPhone("Enter a phone number.")
+    if len(text) > MAX_RAW_LENGTH:
+        raise InvalidPhone(f"A phone number has at most {MAX_RAW_LENGTH} characters.")
+    candidate = _with_plus(text, default_region)
+    try:
+        number = phonenumbers.parse(candidate, default_region)
+    except phonenumbers.NumberParseException:
+        raise InvalidPhone(
+            f"'{text}' is not a phone number; use the international format, e.g. +966501234567."
+        ) from None
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone(f"'{text}' is not a valid phone number for its country code.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _with_plus(text: str, default_region: str | None) -> str:
+    if text.startswith("+") or default_region:
+        return text
+    match = _INTERNATIONAL_DIGITS.match(_SEPARATORS.sub("", text))
+    return f"+{match.group(1)}" if match else text

@@ -1,0 +1,132 @@
+"""API shapes of contacts, lists and segments. Writes go through contacts.services."""
+
+from rest_framework import serializers
+
+from contacts.models import ChannelType, Contact, ContactList, Segment
+from contacts.phones import MAX_RAW_LENGTH, normalize_phone
+from contacts.segments import validate_rules
+from skylight.api.fields import AccountIdListField, AccountObjectIdField
+
+MAX_TAGS = 50
+MAX_ATTRIBUTES = 100
+MAX_ATTRIBUTE_KEY = 64
+MAX_ATTRIBUTE_VALUE = 1000
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class TagNamesField(serializers.ListField):
+    """Tags as a list of names; written as names, created on demand."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.CharField(max_length=64), max_length=MAX_TAGS, **kwargs)
+
+    def to_internal_value(self, data):
+        return list(dict.fromkeys(super().to_internal_value(data)))
+
+    def to_representation(self, value):
+        return [tag.name for tag in value.all()]
+
+
+class AttributesField(serializers.JSONField):
+    """A flat object of scalar values (strings, numbers, booleans, null)."""
+
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("Expected an object of key/value pairs.")
+        if len(data) > MAX_ATTRIBUTES:
+            raise serializers.ValidationError(f"At most {MAX_ATTRIBUTES} attributes are allowed.")
+        for key, value in data.items():
+            _check_attribute(key, value)
+        return data
+
+
+def _check_attribute(key: str, value) -> None:
+    if not key or len(key) > MAX_ATTRIBUTE_KEY or "\x00" in key:
+        raise serializers.ValidationError(
+            f"Attribute names have 1 to {MAX_ATTRIBUTE_KEY} characters."
+        )
+    if value is not None and not isinstance(value, str | int | float | bool):
+        raise serializers.ValidationError(
+            f"Attribute {key!r} must be a string, number, boolean or null."
+        )
+    if isinstance(value, str) and (len(value) > MAX_ATTRIBUTE_VALUE or "\x00" in value):
+        raise serializers.ValidationError(
+            f"Attribute {key!r} has at most {MAX_ATTRIBUTE_VALUE} characters."
+        )
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    phone = serializers.CharField(max_length=MAX_RAW_LENGTH, help_text="E.164 after normalising")
+    type = serializers.ChoiceField(choices=ChannelType.choices, default=ChannelType.WHATSAPP)
+    tags = TagNamesField(default=list)
+    attributes = AttributesField(default=dict)
+    opted_out = serializers.BooleanField(default=False)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id", "name", "phone", "type", "tags", "attributes", "opted_out", "opted_out_at",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "opted_out_at", "created_at"]
+
+    def validate_phone(self, value: str) -> str:
+        return normalize_phone(value)
+
+
+class ContactImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV with a header row: name, phone, tags, ...")
+    list_id = AccountObjectIdField(model=ContactList, required=False, allow_null=True)
+    type = serializers.ChoiceField(choices=ChannelType.choices, default=ChannelType.WHATSAPP)
+
+    def validate_file(self, file):
+        if file.size > MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError("The file is larger than 50 MB.")
+        return file
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    phone = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)
+
+
+class ContactListSerializer(serializers.ModelSerializer):
+    contacts_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ContactList
+        fields = ["id", "name", "description", "contacts_count", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class ListMembersSerializer(serializers.Serializer):
+    contact_ids = AccountIdListField(model=Contact, allow_empty=False)
+
+
+class ListMembersResultSerializer(serializers.Serializer):
+    added = serializers.IntegerField(required=False)
+    removed = serializers.IntegerField(required=False)
+    contacts_count = serializers.IntegerField()
+
+
+class SegmentSerializer(serializers.ModelSerializer):
+    rules = serializers.JSONField(
+        help_text='{"match": "all"|"any", "conditions": [{"field", "op", "value"}]}'
+    )
+
+    class Meta:
+        model = Segment
+        fields = ["id", "name", "rules", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    def validate_rules(self, value):
+        return validate_rules(value, account=self.context["account"])

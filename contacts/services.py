@@ -1,0 +1,250 @@
+"""Writes to contacts, lists, segments and tags. Views, tasks and webhooks call these."""
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from contacts.models import ChannelType, Contact, ContactList, ListMembership, Segment, Tag
+from contacts.phones import InvalidPhone, normalize_phone
+from contacts.segments import validate_rules
+
+ID_BATCH = 5000
+CONTACT_FIELDS = ("name", "phone", "type", "tags", "attributes", "opted_out", "external_id")
+
+
+# --- tags -----------------------------------------------------------------------
+
+
+def tags_ensure(*, account, names: Iterable[str]) -> dict[str, int]:
+    """Creates the account's missing tags among `names`; returns {name: tag id} for all."""
+    names = sorted({name for name in names if name})
+    if not names:
+        return {}
+    Tag.objects.bulk_create(
+        [Tag(account=account, name=name) for name in names], ignore_conflicts=True
+    )
+    return dict(Tag.objects.filter(account=account, name__in=names).values_list("name", "pk"))
+
+
+def _set_tags(contact: Contact, names: Iterable[str]) -> None:
+    tag_ids = tags_ensure(account=contact.account, names=names).values()
+    contact.tags.set(list(tag_ids))
+
+
+# --- contacts -------------------------------------------------------------------
+
+
+def _phone_e164(raw: str) -> str:
+    try:
+        return normalize_phone(raw)
+    except InvalidPhone as exc:
+        raise ValidationError({"phone": [exc.message]}) from None
+
+
+def _phone_taken(contact_type: str, phone: str) -> ValidationError:
+    return ValidationError(
+        {"phone": [f"A {contact_type} contact with phone {phone} already exists in this account."]}
+    )
+
+
+def _ensure_phone_free(*, account, contact_type: str, phone: str, exclude_pk=None) -> None:
+    others = Contact.objects.filter(account=account, type=contact_type, phone=phone)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        raise _phone_taken(contact_type, phone)
+
+
+def contact_create(
+    *,
+    account,
+    phone: str,
+    type: str = ChannelType.WHATSAPP,
+    name: str = "",
+    tags: Iterable[str] = (),
+    attributes: dict | None = None,
+    opted_out: bool = False,
+    external_id: str = "",
+) -> Contact:
+    """Creates a contact with an E.164 phone unique for its account and type (else 422 on phone)."""
+    phone = _phone_e164(phone)
+    _ensure_phone_free(account=account, contact_type=type, phone=phone)
+    contact = Contact(
+        account=account,
+        phone=phone,
+        type=type,
+        name=name,
+        attributes=attributes or {},
+        opted_out=opted_out,
+        opted_out_at=timezone.now() if opted_out else None,
+        external_id=external_id,
+    )
+    try:
+        with transaction.atomic():
+            contact.save()
+            _set_tags(contact, tags)
+    except IntegrityError:
+        raise _phone_taken(type, phone) from None
+    return contact
+
+
+def contact_update(*, contact: Contact, **changes) -> Contact:
+    """Applies the given field changes; `tags` replaces the set, `opted_out` stamps the time."""
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise TypeError(f"contact_update got unknown fields: {sorted(unknown)}")
+    if "phone" in changes:
+        changes["phone"] = _phone_e164(changes["phone"])
+    tags = changes.pop("tags", None)
+    opted_out = changes.pop("opted_out", None)
+    for name, value in changes.items():
+        setattr(contact, name, value)
+    if "phone" in changes or "type" in changes:
+        _ensure_phone_free(
+            account=contact.account,
+            contact_type=contact.type,
+            phone=contact.phone,
+            exclude_pk=contact.pk,
+        )
+    if opted_out is not None:
+        _apply_opt_out(contact, opted_out)
+    try:
+        with transaction.atomic():
+            contact.save()
+            if tags is not None:
+                _set_tags(contact, tags)
+    except IntegrityError:
+        raise _phone_taken(contact.type, contact.phone) from None
+    return contact
+
+
+def contact_delete(*, contact: Contact) -> None:
+    """Deletes the contact with its list memberships and tag links."""
+    contact.delete()
+
+
+def _apply_opt_out(contact: Contact, opted_out: bool) -> None:
+    if opted_out and not contact.opted_out:
+        contact.opted_out_at = timezone.now()
+    elif not opted_out:
+        contact.opted_out_at = None
+    contact.opted_out = opted_out
+
+
+def contact_set_opted_out(*, contact: Contact, opted_out: bool) -> Contact:
+    """Opts the contact out (stamping `opted_out_at` once) or back in (clearing it)."""
+    _apply_opt_out(contact, opted_out)
+    contact.save(update_fields=["opted_out", "opted_out_at", "updated_at"])
+    return contact
+
+
+def contacts_opt_out_by_phone(*, account, phone: str, type: str | None = None) -> int:
+    """Opts out every contact of `account` at `phone` (of `type` if given); returns how many.
+
+    Used by inbound webhooks (STOP); a phone that is not valid matches nobody. Contacts
+    already opted out keep their original `opted_out_at`.
+    """
+    try:
+        e164 = normalize_phone(phone)
+    except InvalidPhone:
+        return 0
+    contacts = Contact.objects.filter(account=account, phone=e164, opted_out=False)
+    if type is not None:
+        contacts = contacts.filter(type=type)
+    now = timezone.now()
+    return contacts.update(opted_out=True, opted_out_at=now, updated_at=now)
+
+
+# --- lists ----------------------------------------------------------------------
+
+
+def list_create(*, account, name: str, description: str = "") -> ContactList:
+    """Creates an empty contact list."""
+    return ContactList.objects.create(account=account, name=name, description=description)
+
+
+def list_update(*, contact_list: ContactList, **changes) -> ContactList:
+    """Renames or re-describes a list."""
+    unknown = set(changes) - {"name", "description"}
+    if unknown:
+        raise TypeError(f"list_update got unknown fields: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(contact_list, name, value)
+    contact_list.save()
+    return contact_list
+
+
+def list_delete(*, contact_list: ContactList) -> None:
+    """Deletes the list (its contacts stay)."""
+    contact_list.delete()
+
+
+def _batches(ids: list[int], size: int = ID_BATCH):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def list_add_contacts(*, contact_list: ContactList, contact_ids: Iterable[int]) -> int:
+    """Adds the account's contacts among `contact_ids` to the list; returns how many were new.
+
+    Ids of other accounts' contacts are ignored (callers validate them first).
+    """
+    ids = list(dict.fromkeys(contact_ids))
+    memberships = ListMembership.objects.filter(contact_list=contact_list)
+    with transaction.atomic():
+        before = memberships.count()
+        for batch in _batches(ids):
+            owned = Contact.objects.filter(account_id=contact_list.account_id, pk__in=batch)
+            ListMembership.objects.bulk_create(
+                [
+                    ListMembership(contact_list=contact_list, contact_id=pk)
+                    for pk in owned.values_list("pk", flat=True)
+                ],
+                ignore_conflicts=True,
+            )
+        return memberships.count() - before
+
+
+def list_remove_contacts(*, contact_list: ContactList, contact_ids: Iterable[int]) -> int:
+    """Removes the given contacts from the list; returns how many were members."""
+    ids = list(dict.fromkeys(contact_ids))
+    removed = 0
+    with transaction.atomic():
+        for batch in _batches(ids):
+            removed += ListMembership.objects.filter(
+                contact_list=contact_list, contact_id__in=batch
+            ).delete()[0]
+    return removed
+
+
+# --- segments -------------------------------------------------------------------
+
+
+def _clean_rules(rules, account) -> dict:
+    try:
+        return validate_rules(rules, account=account)
+    except ValidationError as exc:
+        raise ValidationError({"rules": exc.detail}) from None
+
+
+def segment_create(*, account, name: str, rules) -> Segment:
+    """Saves a segment after validating its rules (422 naming the bad condition)."""
+    cleaned = _clean_rules(rules, account)
+    return Segment.objects.create(account=account, name=name, rules=cleaned)
+
+
+def segment_update(*, segment: Segment, name: str | None = None, rules=None) -> Segment:
+    """Renames a segment and/or replaces its rules (validated)."""
+    if name is not None:
+        segment.name = name
+    if rules is not None:
+        segment.rules = _clean_rules(rules, segment.account)
+    segment.save()
+    return segment
+
+
+def segment_delete(*, segment: Segment) -> None:
+    """Deletes a saved segment; campaigns already enrolled from it are unaffected."""
+    segment.delete()
