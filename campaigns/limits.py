@@ -38,3 +38,24 @@ def schedule(is_new_number: bool, total_contacts: int, first_day: int = 1, alrea
         yield day, today
         remaining -= today
         day += 1
+
+
+def days_to_finish(
+    is_new_number: bool, total_contacts: int, first_day: int = 1, already_done: int = 0
+) -> int:
+    """How many days `schedule` takes, without walking every day of a long campaign.
+
+    Past the last tier the limit no longer changes, so the rest is one division.
+    """
+    remaining = max(total_contacts - already_done, 0)
+    day, days = max(first_day, 1), 0
+    while remaining > 0 and day < TIERS[-1][0]:
+        today = daily_limit(day, is_new_number, total_contacts)
+        if today <= 0:
+            return days
+        remaining -= min(remaining, today)
+        day, days = day + 1, days + 1
+    if remaining <= 0:
+        return days
+    steady = daily_limit(day, is_new_number, total_contacts)
+    return days + math.ceil(remaining / steady) if steady > 0 else days

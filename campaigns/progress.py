@@ -4,12 +4,12 @@ Shared by the API, the dashboard and the send engine so they always agree.
 """
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from campaigns.limits import daily_limit
+from campaigns.limits import daily_limit, days_to_finish
 
 
 def local_today(campaign, now: datetime | None = None) -> date:
@@ -41,3 +41,29 @@ def progress_percentage(campaign) -> int:
         return 0
     done = campaign.sent_count + campaign.failed_count + campaign.skipped_count
     return math.floor(100 * done / campaign.total_contacts)
+
+
+def estimated_completion_date(campaign, now: datetime | None = None) -> date | None:
+    """The local day the last contact should be reached, following the daily-limit schedule.
+
+    Drafts are assumed to start today; paused and cancelled campaigns have no estimate
+    (nobody knows when, or whether, they resume).
+    """
+    if campaign.status == "completed":
+        return (
+            campaign.completed_at
+            and campaign.completed_at.astimezone(ZoneInfo(campaign.timezone)).date()
+        )
+    if campaign.status not in ("draft", "running"):
+        return None
+    today = local_today(campaign, now)
+    first_day, done_before_today = 1, 0
+    if campaign.status == "running":
+        counted_today = campaign.last_active_date == today
+        first_day = max(campaign.campaign_day, 1) + (0 if counted_today else 1)
+        done = campaign.sent_count + campaign.failed_count + campaign.skipped_count
+        done_before_today = done - messages_sent_today(campaign, now)
+    days = days_to_finish(
+        campaign.is_new_number, campaign.total_contacts, first_day, done_before_today
+    )
+    return today + timedelta(days=max(days, 1) - 1)

@@ -1,0 +1,114 @@
+"""`/campaigns` endpoints: thin views over the campaign services and selectors."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from campaigns import selectors, services
+from campaigns.filters import VISIBLE_CONTACT_STATUSES, CampaignFilter
+from campaigns.models import Campaign
+from campaigns.pagination import CampaignContactPagination
+from campaigns.serializers import (
+    CampaignContactSerializer,
+    CampaignCreateSerializer,
+    CampaignSerializer,
+    CampaignUpdateSerializer,
+)
+from skylight.api.views import AccountScopedMixin
+
+
+class CampaignViewSet(
+    AccountScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Campaigns of the key's account: CRUD on drafts and the lifecycle actions."""
+
+    queryset = Campaign.objects.all()
+    serializer_class = CampaignSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CampaignFilter
+
+    def get_queryset(self):
+        if self.action == "contacts":
+            return super().get_queryset()
+        return selectors.campaign_queryset(account=self.account).order_by("-id")
+
+    def _campaign_response(self, campaign: Campaign, status_code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=campaign.pk)
+        return Response(CampaignSerializer(fresh).data, status=status_code)
+
+    @extend_schema(request=CampaignCreateSerializer, responses={201: CampaignSerializer})
+    def create(self, request):
+        serializer = CampaignCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        campaign = services.campaign_create(account=self.account, **serializer.validated_data)
+        return self._campaign_response(campaign, status.HTTP_201_CREATED)
+
+    @extend_schema(request=CampaignUpdateSerializer, responses=CampaignSerializer)
+    def update(self, request, pk=None, partial=True):
+        campaign = self.get_object()
+        serializer = CampaignUpdateSerializer(
+            data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        campaign = services.campaign_update(campaign=campaign, **serializer.validated_data)
+        return self._campaign_response(campaign)
+
+    @extend_schema(request=CampaignUpdateSerializer, responses=CampaignSerializer)
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk=pk)
+
+    def destroy(self, request, pk=None):
+        services.campaign_delete(campaign=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _transition(self, service):
+        return self._campaign_response(service(campaign=self.get_object()))
+
+    @extend_schema(request=None, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._transition(services.campaign_start)
+
+    @extend_schema(request=None, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        return self._transition(services.campaign_pause)
+
+    @extend_schema(request=None, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._transition(services.campaign_resume)
+
+    @extend_schema(request=None, responses=CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._transition(services.campaign_cancel)
+
+    @extend_schema(
+        responses=CampaignContactSerializer(many=True),
+        parameters=[
+            OpenApiParameter("status", str, enum=[value for value, _ in VISIBLE_CONTACT_STATUSES]),
+            OpenApiParameter("page", int),
+            OpenApiParameter("per_page", int, description="Max 100 (default 25)"),
+            OpenApiParameter("cursor", str, description="meta.next_cursor of the previous page"),
+        ],
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def contacts(self, request, pk=None):
+        campaign = self.get_object()
+        rows = selectors.campaign_contact_rows(campaign=campaign, params=request.query_params)
+        total = selectors.campaign_contact_total(
+            campaign=campaign, status=request.query_params.get("status")
+        )
+        paginator = CampaignContactPagination()
+        page = paginator.paginate_rows(rows, request, total=total)
+        data = CampaignContactSerializer(page, many=True).data
+        return paginator.get_paginated_response(data)

@@ -1,0 +1,65 @@
+"""Campaign reads: scoped querysets, filtered listings and counter-based totals."""
+
+from django.db.models import QuerySet
+from django_filters.utils import translate_validation
+
+from campaigns.filters import CampaignContactFilter, CampaignFilter
+from campaigns.models import Campaign, CampaignContact
+
+CONTACT_ROW_FIELDS = (
+    "id",
+    "status",
+    "sent_at",
+    "error",
+    "contact__id",
+    "contact__name",
+    "contact__phone",
+    "contact__type",
+)
+
+# The stored counter that equals the number of rows a status filter selects.
+STATUS_COUNTERS = {
+    "pending": "pending_count",
+    "sent": "sent_count",
+    "failed": "failed_count",
+    "skipped": "skipped_count",
+}
+
+
+def campaign_queryset(*, account) -> QuerySet[Campaign]:
+    """The account's campaigns with what the campaign object needs, in two queries."""
+    return (
+        Campaign.objects.filter(account=account)
+        .select_related("channel")
+        .prefetch_related("messages")
+    )
+
+
+def _filtered(filterset_class, params, queryset) -> QuerySet:
+    filterset = filterset_class(params, queryset=queryset)
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return filterset.qs
+
+
+def campaign_list(*, account, params) -> QuerySet[Campaign]:
+    """The account's campaigns filtered by `status`, `channel_id` and `search`, newest first."""
+    return _filtered(CampaignFilter, params, campaign_queryset(account=account)).order_by("-id")
+
+
+def campaign_contact_rows(*, campaign: Campaign, params) -> QuerySet[CampaignContact]:
+    """The campaign's contacts (filtered by `status`) in id order, contact joined."""
+    rows = (
+        CampaignContact.objects.filter(campaign=campaign)
+        .select_related("contact")
+        .only(*CONTACT_ROW_FIELDS)
+        .order_by("id")
+    )
+    return _filtered(CampaignContactFilter, params, rows)
+
+
+def campaign_contact_total(*, campaign: Campaign, status: str | None) -> int:
+    """How many rows a listing holds, read from the counters instead of counting."""
+    if not status:
+        return campaign.total_contacts
+    return getattr(campaign, STATUS_COUNTERS[status])

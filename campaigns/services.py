@@ -1,0 +1,229 @@
+"""Campaign write services: creation with enrolment and quota, edits, lifecycle, deletion.
+
+Every transition locks the campaign row and re-checks its status inside the
+transaction, so two concurrent requests can never both win.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.utils import timezone as dj_timezone
+
+from campaigns import enrolment
+from campaigns.models import Campaign, CampaignContact, CampaignMessage, CampaignStatus, Delivery
+from campaigns.progress import local_today
+from skylight.api.exceptions import Conflict, validation_failed
+from skylight.services import outreach_quota_refund, outreach_quota_use
+
+DRAFT, RUNNING, PAUSED = CampaignStatus.DRAFT, CampaignStatus.RUNNING, CampaignStatus.PAUSED
+CANCELLED = CampaignStatus.CANCELLED
+UPDATABLE_FIELDS = ("name", "messages", "is_new_number", "send_window", "timezone")
+
+
+def _window_fields(send_window) -> dict:
+    """`{"start": time, "end": time}` or None as the model's two columns."""
+    if not send_window:
+        return {"send_window_start": None, "send_window_end": None}
+    return {"send_window_start": send_window["start"], "send_window_end": send_window["end"]}
+
+
+def _message_rows(campaign: Campaign, messages: Iterable[dict]) -> list[CampaignMessage]:
+    return [
+        CampaignMessage(
+            campaign=campaign,
+            position=position,
+            type=message["type"],
+            content=message["content"],
+            caption=message.get("caption") or "",
+            filename=message.get("filename") or "",
+        )
+        for position, message in enumerate(messages, start=1)
+    ]
+
+
+def _nobody_enrolled(summary: dict):
+    return validation_failed(
+        {
+            "enrollment": [
+                "No contact can be enrolled: {requested} requested, {duplicates} duplicates, "
+                "{opted_out} opted out, {incompatible} of another channel type.".format(**summary)
+            ]
+        }
+    )
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    account,
+    name: str,
+    channel,
+    messages: list[dict],
+    contact_ids=(),
+    list_ids=(),
+    segment_ids=(),
+    is_new_number: bool = False,
+    send_window=None,
+    timezone: str | None = None,
+) -> Campaign:
+    """A draft campaign with its messages and enrolled contacts, using one quota unit.
+
+    Raises QuotaExceeded (403) when the quota is used up and a 422 validation error when
+    the selection enrols nobody; either way nothing is created and no quota is used.
+    """
+    outreach_quota_use(account=account)
+    campaign = Campaign.objects.create(
+        account=account,
+        channel=channel,
+        name=name,
+        is_new_number=is_new_number,
+        timezone=timezone or account.timezone,
+        **_window_fields(send_window),
+    )
+    CampaignMessage.objects.bulk_create(_message_rows(campaign, messages))
+    summary = enrolment.enrol(
+        campaign=campaign, contact_ids=contact_ids, list_ids=list_ids, segment_ids=segment_ids
+    )
+    if summary["enrolled"] == 0:
+        raise _nobody_enrolled(summary)
+    campaign.enrollment = summary
+    campaign.total_contacts = campaign.pending_count = summary["enrolled"]
+    campaign.save(update_fields=["enrollment", "total_contacts", "pending_count"])
+    return campaign
+
+
+def enrolment_preview(*, account, channel, contact_ids=(), list_ids=(), segment_ids=()) -> dict:
+    """The `enrollment` summary creating would produce now, without writing anything."""
+    return enrolment.summarise(
+        account=account,
+        channel_type=channel.type,
+        contact_ids=contact_ids,
+        list_ids=list_ids,
+        segment_ids=segment_ids,
+    )
+
+
+def _lock(campaign: Campaign) -> Campaign:
+    """The campaign's row, locked until the end of the transaction."""
+    return Campaign.objects.select_for_update().get(pk=campaign.pk)
+
+
+def _refuse(campaign: Campaign, allowed: str, verb: str) -> Conflict:
+    return Conflict(f"Campaign is {campaign.status}; only {allowed} campaigns can be {verb}.")
+
+
+def _transition(
+    campaign: Campaign,
+    *,
+    allowed: tuple[str, ...],
+    describe: str,
+    verb: str,
+    apply: Callable[[Campaign], dict],
+) -> Campaign:
+    """Locks the row, checks the status is in `allowed`, then saves what `apply` sets."""
+    with transaction.atomic():
+        locked = _lock(campaign)
+        if locked.status not in allowed:
+            raise _refuse(locked, describe, verb)
+        changes = apply(locked)
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=[*changes, "updated_at"])
+    return locked
+
+
+def campaign_start(*, campaign: Campaign) -> Campaign:
+    """draft -> running: day 1 starts today (local); sending begins on the next cycle."""
+
+    def apply(locked: Campaign) -> dict:
+        now = dj_timezone.now()
+        return {
+            "status": RUNNING,
+            "started_at": now,
+            "campaign_day": 1,
+            "last_active_date": local_today(locked, now),
+            "next_send_at": now,
+        }
+
+    return _transition(campaign, allowed=(DRAFT,), describe="draft", verb="started", apply=apply)
+
+
+def campaign_pause(*, campaign: Campaign) -> Campaign:
+    """running -> paused: the engine sends nothing more once this commits."""
+    return _transition(
+        campaign,
+        allowed=(RUNNING,),
+        describe="running",
+        verb="paused",
+        apply=lambda locked: {"status": PAUSED, "paused_at": dj_timezone.now()},
+    )
+
+
+def campaign_resume(*, campaign: Campaign) -> Campaign:
+    """paused -> running, keeping campaign_day and every counter."""
+    return _transition(
+        campaign,
+        allowed=(PAUSED,),
+        describe="paused",
+        verb="resumed",
+        apply=lambda locked: {
+            "status": RUNNING,
+            "paused_at": None,
+            "next_send_at": dj_timezone.now(),
+        },
+    )
+
+
+def campaign_cancel(*, campaign: Campaign) -> Campaign:
+    """draft, running or paused -> cancelled, which is final."""
+    return _transition(
+        campaign,
+        allowed=(DRAFT, RUNNING, PAUSED),
+        describe="draft, running or paused",
+        verb="cancelled",
+        apply=lambda locked: {"status": CANCELLED, "cancelled_at": dj_timezone.now()},
+    )
+
+
+def campaign_update(*, campaign: Campaign, **fields) -> Campaign:
+    """Changes a draft's name, messages, is_new_number, send_window or timezone.
+
+    `messages` replaces the whole sequence; `send_window=None` clears the window.
+    """
+    unknown = set(fields) - set(UPDATABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"campaign_update() cannot change {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        locked = _lock(campaign)
+        if locked.status != DRAFT:
+            raise _refuse(locked, "draft", "updated")
+        messages = fields.pop("messages", None)
+        if "send_window" in fields:
+            fields.update(_window_fields(fields.pop("send_window")))
+        for field, value in fields.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=[*fields, "updated_at"])
+        if messages is not None:
+            locked.messages.all().delete()
+            CampaignMessage.objects.bulk_create(_message_rows(locked, messages))
+    return locked
+
+
+def _delete_contacts(campaign: Campaign) -> None:
+    """Deletes the campaign's contact rows in two statements, not row by row."""
+    Delivery.objects.filter(campaign_contact__campaign=campaign).delete()
+    rows = CampaignContact.objects.filter(campaign=campaign)
+    # The collector would load every row to cascade to deliveries (already gone).
+    rows._raw_delete(rows.db)
+
+
+def campaign_delete(*, campaign: Campaign) -> None:
+    """Deletes a draft or cancelled campaign; a never-started draft gives its quota back."""
+    with transaction.atomic():
+        locked = _lock(campaign)
+        if locked.status not in (DRAFT, CANCELLED):
+            raise _refuse(locked, "draft or cancelled", "deleted")
+        if locked.status == DRAFT and locked.started_at is None:
+            outreach_quota_refund(account=locked.account)
+        _delete_contacts(locked)
+        locked.delete()
