@@ -12,6 +12,9 @@ from skylight.services import account_create, api_key_create
 
 _phones = itertools.count(1)
 
+# Fake provider servers (fake_whatsapp, fake_telegram, fake_twilio, fake_gateway).
+pytest_plugins = ["tests.fakes.fixtures"]
+
 
 def pytest_collection_modifyitems(config, items):
     """`@pytest.mark.postgres` tests need PostgreSQL: skipped on the SQLite run."""

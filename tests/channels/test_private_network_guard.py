@@ -1,0 +1,72 @@
+"""Outside development, transports refuse internal targets before connecting."""
+
+import pytest
+
+from channels.transports import TransportError
+from channels.transports.http import check_target, is_public_address
+
+from .conftest import send_error, text, transport
+
+
+@pytest.fixture
+def guarded(settings):
+    settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK = False
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/hook",
+        "http://localhost/hook",
+        "http://10.1.2.3/hook",
+        "http://192.168.0.10/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://0.0.0.0/hook",
+        "http://100.64.0.1/hook",
+    ],
+)
+def test_internal_targets_are_refused_as_permanent(guarded, url):
+    error = send_error(transport("webhook", {"url": url, "secret": "s" * 20}), "+9665", text())
+    assert error.kind == "permanent"
+    assert "Refusing" in error.message
+
+
+def test_the_fake_server_is_never_contacted_when_refused(guarded, fake_gateway):
+    gateway = transport("webhook", fake_gateway.channel_config())
+
+    error = send_error(gateway, "+966501234567", text())
+
+    assert error.kind == "permanent"
+    assert fake_gateway.requests == []
+
+
+def test_provider_base_urls_are_guarded_too(guarded, fake_whatsapp):
+    whatsapp = transport("whatsapp_cloud", fake_whatsapp.channel_config())
+    assert send_error(whatsapp, "+966501234567", text()).kind == "permanent"
+    assert fake_whatsapp.requests == []
+
+
+def test_the_same_server_is_reachable_in_development(fake_gateway):
+    transport("webhook", fake_gateway.channel_config()).send("+966501234567", text())
+    assert len(fake_gateway.requests) == 1
+
+
+def test_non_http_urls_are_refused_even_in_development():
+    with pytest.raises(TransportError) as info:
+        check_target("file:///etc/passwd")
+    assert info.value.kind == "permanent"
+
+
+def test_an_unresolvable_host_is_transient(guarded):
+    config = {"url": "http://no-such-host.invalid/hook", "secret": "s" * 20}
+    assert send_error(transport("webhook", config), "+966501234567", text()).kind == "transient"
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [("8.8.8.8", True), ("2606:4700::1111", True), ("172.16.5.4", False), ("fe80::1", False)],
+)
+def test_public_address_classification(address, public):
+    assert is_public_address(address) is public

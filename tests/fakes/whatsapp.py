@@ -1,0 +1,104 @@
+"""Fake Meta Graph API (WhatsApp Cloud): POST /{phone_number_id}/messages.
+
+Outcomes: ok, rate_limited (retry_after), server_error, rejected (invalid recipient,
+131026 as a 400), opted_out (131050), unauthorized, garbage. Plus helpers that sign
+webhook bodies the way Meta does.
+"""
+
+import hashlib
+import hmac
+import json
+
+from .base import FakeProvider, RecordedRequest, unknown_outcome
+
+PHONE_NUMBER_ID = "106540352242922"
+ACCESS_TOKEN = "EAAG-test-access-token"
+APP_SECRET = "meta-app-secret-for-tests"
+VERIFY_TOKEN = "meta-verify-token-for-tests"
+
+
+def graph_error(message: str, code: int, status: int, **extra) -> tuple[dict, int]:
+    return {"error": {"message": message, "type": "OAuthException", "code": code, **extra}}, status
+
+
+class FakeWhatsApp(FakeProvider):
+    def channel_config(self) -> dict:
+        return {
+            "phone_number_id": PHONE_NUMBER_ID,
+            "access_token": ACCESS_TOKEN,
+            "app_secret": APP_SECRET,
+            "verify_token": VERIFY_TOKEN,
+        }
+
+    def respond(self, outcome: str, request: RecordedRequest, **options):
+        if request.headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}":
+            outcome = "unauthorized"
+        if request.path != f"/{PHONE_NUMBER_ID}/messages":
+            return self.json_response(*graph_error("Unknown path", 100, 400))
+        if outcome == "ok":
+            to = request.json().get("to", "")
+            body = {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": to, "wa_id": to}],
+                "messages": [{"id": f"wamid.FAKE{self.next_id():06d}"}],
+            }
+            return self.json_response(body)
+        if outcome == "rate_limited":
+            headers = {"Retry-After": str(options.get("retry_after", 30))}
+            body, status = graph_error("Rate limit hit", 130429, 429)
+            return self.json_response(body, status, headers)
+        if outcome == "server_error":
+            return self.json_response(*graph_error("Something went wrong", 131000, 500))
+        if outcome == "rejected":
+            return self.json_response(*graph_error("Message undeliverable", 131026, 400))
+        if outcome == "opted_out":
+            return self.json_response(
+                *graph_error("User has stopped marketing messages", 131050, 400)
+            )
+        if outcome == "unauthorized":
+            return self.json_response(*graph_error("Invalid OAuth access token", 190, 401))
+        if outcome == "garbage":
+            return self.garbage()
+        return unknown_outcome(outcome)
+
+
+def meta_signature(body: bytes, app_secret: str = APP_SECRET) -> str:
+    """The X-Hub-Signature-256 header value Meta sends with a webhook body."""
+    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def status_update(message_id: str, status: str, recipient: str = "966501234567", **extra) -> bytes:
+    """A Meta webhook body carrying one message status."""
+    entry = {
+        "id": message_id,
+        "status": status,
+        "timestamp": "1767225600",
+        "recipient_id": recipient,
+        **extra,
+    }
+    return _envelope({"statuses": [entry]})
+
+
+def inbound_text(sender: str, text: str) -> bytes:
+    """A Meta webhook body carrying one inbound text message from `sender` (digits)."""
+    message = {
+        "from": sender,
+        "id": "wamid.IN1",
+        "timestamp": "1767225600",
+        "type": "text",
+        "text": {"body": text},
+    }
+    return _envelope({"contacts": [{"wa_id": sender}], "messages": [message]})
+
+
+def _envelope(value: dict) -> bytes:
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"phone_number_id": PHONE_NUMBER_ID},
+        **value,
+    }
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "WABA1", "changes": [{"field": "messages", "value": value}]}],
+    }
+    return json.dumps(body).encode()
