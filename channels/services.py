@@ -1,0 +1,122 @@
+"""Writes on channels: create, update, delete, and the test send."""
+
+from django.db import transaction
+
+from campaigns.models import Campaign, CampaignStatus
+from skylight.api.exceptions import Conflict, validation_failed
+
+from .models import Channel
+from .transports import (
+    TRANSPORTS,
+    ConfigError,
+    OutboundMessage,
+    SendResult,
+    Transport,
+    transport_for,
+)
+
+ACTIVE_CAMPAIGN_STATUSES = (CampaignStatus.RUNNING, CampaignStatus.PAUSED)
+DEFAULT_TEST_TEXT = "This is a test message from SkyLight ({name})."
+
+
+def _checked(transport_cls: type[Transport], channel_type: str, config: dict) -> dict:
+    """The provider's cleaned config, or 422 naming `type` or the `config.<field>` at fault."""
+    errors = {}
+    if channel_type not in transport_cls.channel_types:
+        served = ", ".join(transport_cls.channel_types)
+        errors["type"] = [f"{transport_cls.label} serves {served} channels, not {channel_type}."]
+    try:
+        cleaned = transport_cls.clean_config(config)
+    except ConfigError as exc:
+        errors.update({f"config.{field}": messages for field, messages in exc.errors.items()})
+    if errors:
+        raise validation_failed(errors)
+    return cleaned
+
+
+def _kept_secrets(transport_cls: type[Transport], stored: dict, incoming: dict) -> dict:
+    """Secrets left out of an update keep their stored values (they are never shown)."""
+    kept = {key: stored[key] for key in transport_cls.secret_fields if key in stored}
+    return {**kept, **incoming}
+
+
+def channel_create(
+    *,
+    account,
+    name: str,
+    type: str,
+    provider: str,
+    config: dict | None = None,
+    phone: str = "",
+    is_active: bool = True,
+) -> Channel:
+    """Connects a channel after validating its provider config and channel type."""
+    transport_cls = TRANSPORTS[provider]
+    cleaned = _checked(transport_cls, type, config or {})
+    return Channel.objects.create(
+        account=account,
+        name=name,
+        type=type,
+        provider=provider,
+        config=cleaned,
+        phone=phone,
+        is_active=is_active,
+    )
+
+
+def channel_update(*, channel: Channel, partial: bool = False, **changes) -> Channel:
+    """Applies field changes; `config` is merged (PATCH) or replaced (PUT), secrets kept.
+
+    Changing the provider starts its config afresh: nothing carries over.
+    """
+    provider = changes.get("provider", channel.provider)
+    transport_cls = TRANSPORTS[provider]
+    same_provider = provider == channel.provider
+    stored = channel.config if same_provider else {}
+    if "config" in changes:
+        incoming = changes["config"] or {}
+        base = stored if partial else {}
+        config = _kept_secrets(transport_cls, stored, {**base, **incoming})
+    else:
+        config = stored
+    channel.config = _checked(transport_cls, changes.get("type", channel.type), config)
+    for field in ("name", "type", "provider", "phone", "is_active"):
+        if field in changes:
+            setattr(channel, field, changes[field])
+    channel.save()
+    return channel
+
+
+def channel_delete(*, channel: Channel) -> None:
+    """Deletes a channel no campaign uses; 409 naming the campaigns otherwise.
+
+    Running or paused campaigns block deletion outright. Draft, completed and
+    cancelled campaigns keep their history pointing at the channel, so they block it
+    too: delete those campaigns, or deactivate the channel instead.
+    """
+    with transaction.atomic():
+        locked = Channel.objects.select_for_update().get(pk=channel.pk)
+        campaigns = Campaign.objects.filter(channel=locked)
+        active = list(
+            campaigns.filter(status__in=ACTIVE_CAMPAIGN_STATUSES).values_list("name", flat=True)[:5]
+        )
+        if active:
+            raise Conflict(
+                f"The channel is used by running or paused campaigns ({', '.join(active)}); "
+                "cancel them before deleting the channel."
+            )
+        others = campaigns.count()
+        if others:
+            raise Conflict(
+                f"The channel is referenced by {others} draft, completed or cancelled "
+                "campaign(s); delete them first, or set is_active to false instead."
+            )
+        locked.delete()
+
+
+def channel_send_test(*, channel: Channel, recipient: str, text: str = "") -> SendResult:
+    """Sends one text message through the channel now; raises TransportError on failure."""
+    message = OutboundMessage(
+        type="text", content=text or DEFAULT_TEST_TEXT.format(name=channel.name)
+    )
+    return transport_for(channel).send(recipient, message)
