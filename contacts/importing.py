@@ -18,6 +18,7 @@ from rest_framework.exceptions import ValidationError
 
 from contacts.models import ChannelType, Contact, ListMembership
 from contacts.phones import InvalidPhone, normalize_phone
+from contacts.segments import FORBIDDEN_KEY_CHARS
 from contacts.services import tags_ensure
 
 BATCH_SIZE = 2000
@@ -113,7 +114,7 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
 def _header(first) -> list[str]:
     if first is None:
         raise ValidationError({"file": ["The file is empty; it needs a header row."]})
-    names = [cell.strip() for cell in first[1]]
+    names = ["".join(c for c in cell if c not in FORBIDDEN_KEY_CHARS).strip() for cell in first[1]]
     if len(names) > MAX_COLUMNS:
         raise ValidationError({"file": [f"At most {MAX_COLUMNS} columns are allowed."]})
     header = [name.lower() if name.lower() in _KNOWN_COLUMNS else name for name in names]

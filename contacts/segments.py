@@ -23,6 +23,7 @@ No conditions means every contact of the account.
 """
 
 import datetime as dt
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import reduce
@@ -41,6 +42,9 @@ MAX_IN_VALUES = 1000
 MAX_TEXT = 255
 MAX_ATTRIBUTE_KEY = 64
 ATTRIBUTE_PREFIX = "attributes."
+_BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# SQLite's JSON paths cannot escape these inside a key.
+FORBIDDEN_KEY_CHARS = frozenset('"\\\x00')
 
 TEXT_OPS = ("eq", "neq", "contains", "not_contains", "in")
 FIELD_OPS: dict[str, tuple[str, ...]] = {
@@ -129,7 +133,7 @@ def _field_kind(name) -> str | None:
         return None
     if name.startswith(ATTRIBUTE_PREFIX):
         key = name[len(ATTRIBUTE_PREFIX) :]
-        ok = 0 < len(key) <= MAX_ATTRIBUTE_KEY and "\x00" not in key
+        ok = 0 < len(key) <= MAX_ATTRIBUTE_KEY and not FORBIDDEN_KEY_CHARS & set(key)
         return "attributes" if ok else None
     return name if name in FIELD_OPS and name != "attributes" else None
 
@@ -203,15 +207,15 @@ def _parse_moment(text: str, tz) -> tuple[dt.datetime, bool] | None:
     """(aware datetime, whether it was a bare date) or None when unreadable."""
     text = text.strip()
     try:
+        if _BARE_DATE.fullmatch(text):
+            day = parse_date(text)
+            return dt.datetime.combine(day, dt.time.min, tzinfo=tz), True
         moment = parse_datetime(text)
-        if moment is not None:
-            return (moment if moment.tzinfo else moment.replace(tzinfo=tz)), False
-        day = parse_date(text)
-    except ValueError:
+    except (ValueError, TypeError):
         return None
-    if day is None:
+    if moment is None:
         return None
-    return dt.datetime.combine(day, dt.time.min, tzinfo=tz), True
+    return (moment if moment.tzinfo else moment.replace(tzinfo=tz)), False
 
 
 def _check_lists_exist(account, conditions: list[dict], errors: dict) -> None:

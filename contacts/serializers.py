@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from contacts.models import ChannelType, Contact, ContactList, Segment
 from contacts.phones import MAX_RAW_LENGTH, normalize_phone
-from contacts.segments import validate_rules
+from contacts.segments import FORBIDDEN_KEY_CHARS, validate_rules
 from skylight.api.fields import AccountIdListField, AccountObjectIdField
 
 MAX_TAGS = 50
@@ -42,9 +42,10 @@ class AttributesField(serializers.JSONField):
 
 
 def _check_attribute(key: str, value) -> None:
-    if not key or len(key) > MAX_ATTRIBUTE_KEY or "\x00" in key:
+    if not key or len(key) > MAX_ATTRIBUTE_KEY or FORBIDDEN_KEY_CHARS & set(key):
         raise serializers.ValidationError(
-            f"Attribute names have 1 to {MAX_ATTRIBUTE_KEY} characters."
+            f"Attribute names have 1 to {MAX_ATTRIBUTE_KEY} characters, without quotes "
+            "or backslashes."
         )
     if value is not None and not isinstance(value, str | int | float | bool):
         raise serializers.ValidationError(
@@ -56,8 +57,23 @@ def _check_attribute(key: str, value) -> None:
         )
 
 
+class PhoneField(serializers.CharField):
+    """A phone number as a string (a JSON number would lose its `+` and leading zeros)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_RAW_LENGTH)
+        kwargs.setdefault("help_text", "Normalised to E.164, e.g. +966501234567")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Enter the phone number as a string.")
+        return normalize_phone(super().to_internal_value(data))
+
+
 class ContactSerializer(serializers.ModelSerializer):
-    phone = serializers.CharField(max_length=MAX_RAW_LENGTH, help_text="E.164 after normalising")
+    name = serializers.CharField(max_length=255, allow_blank=True, default="")
+    phone = PhoneField()
     type = serializers.ChoiceField(choices=ChannelType.choices, default=ChannelType.WHATSAPP)
     tags = TagNamesField(default=list)
     attributes = AttributesField(default=dict)
@@ -70,9 +86,6 @@ class ContactSerializer(serializers.ModelSerializer):
             "created_at",
         ]  # fmt: skip
         read_only_fields = ["id", "opted_out_at", "created_at"]
-
-    def validate_phone(self, value: str) -> str:
-        return normalize_phone(value)
 
 
 class ContactImportSerializer(serializers.Serializer):
