@@ -1,8 +1,53 @@
+"""Dashboard URLs (mounted at "/")."""
+
 from django.urls import path
-from django.views.generic import RedirectView
+
+from campaigns import pages as campaign_pages
+from channels import pages as channel_pages
+from contacts import pages as contact_pages
+from skylight import pages
 
 app_name = "dashboard"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/"), name="home"),
+    path("", pages.home, name="home"),
+    path("account/", pages.account, name="account"),
+    path("account/keys/", pages.api_key_new, name="account_key_new"),
+    path("account/keys/<int:pk>/revoke/", pages.api_key_revoke_view, name="account_key_revoke"),
+    path("account/switch/", pages.switch_account, name="account_switch"),
+    # campaigns
+    path("campaigns/", campaign_pages.campaigns, name="campaigns"),
+    path("campaigns/new/", campaign_pages.campaign_new, name="campaign_new"),
+    path("campaigns/preview/", campaign_pages.campaign_preview, name="campaign_preview"),
+    path("campaigns/<int:pk>/", campaign_pages.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/edit/", campaign_pages.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/delete/", campaign_pages.campaign_delete, name="campaign_delete"),
+    path(
+        "campaigns/<int:pk>/<str:action>/", campaign_pages.campaign_action, name="campaign_action"
+    ),
+    # contacts
+    path("contacts/", contact_pages.contacts, name="contacts"),
+    path("contacts/new/", contact_pages.contact_new, name="contact_new"),
+    path("contacts/import/", contact_pages.contact_import, name="contact_import"),
+    path("contacts/<int:pk>/", contact_pages.contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/delete/", contact_pages.contact_delete, name="contact_delete"),
+    path("contacts/<int:pk>/opt-out/", contact_pages.contact_opt_out, name="contact_opt_out"),
+    path("lists/", contact_pages.lists, name="lists"),
+    path("lists/<int:pk>/", contact_pages.list_detail, name="list_detail"),
+    path("lists/<int:pk>/edit/", contact_pages.list_edit, name="list_edit"),
+    path("lists/<int:pk>/delete/", contact_pages.list_delete, name="list_delete"),
+    path("lists/<int:pk>/candidates/", contact_pages.list_candidates, name="list_candidates"),
+    path("lists/<int:pk>/add/", contact_pages.list_add, name="list_add"),
+    path("lists/<int:pk>/remove/", contact_pages.list_remove, name="list_remove"),
+    path("segments/", contact_pages.segments, name="segments"),
+    path("segments/new/", contact_pages.segment_new, name="segment_new"),
+    path("segments/preview/", contact_pages.segment_preview, name="segment_preview"),
+    path("segments/<int:pk>/", contact_pages.segment_edit, name="segment_edit"),
+    path("segments/<int:pk>/delete/", contact_pages.segment_delete, name="segment_delete"),
+    # channels
+    path("channels/", channel_pages.channels, name="channels"),
+    path("channels/new/", channel_pages.channel_new, name="channel_new"),
+    path("channels/<int:pk>/", channel_pages.channel_detail, name="channel_detail"),
+    path("channels/<int:pk>/test/", channel_pages.channel_test, name="channel_test"),
+    path("channels/<int:pk>/delete/", channel_pages.channel_delete, name="channel_delete"),
 ]

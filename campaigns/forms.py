@@ -1,0 +1,154 @@
+"""Dashboard forms for campaigns: the draft's fields, its sources and its message sequence.
+
+Each message row is validated by the API's MessageSerializer, so the dashboard and the
+API accept exactly the same sequences.
+"""
+
+from django import forms
+
+from campaigns.models import MessageType
+from campaigns.serializers import MAX_MESSAGES, MessageSerializer
+from channels.models import Channel
+from contacts.models import Contact, ContactList, Segment
+from contacts.phones import InvalidPhone, normalize_phone
+from skylight.models import TIMEZONE_CHOICES
+
+MESSAGE_FIELDS = ("type", "content", "caption", "filename")
+
+
+class CampaignForm(forms.Form):
+    """A draft's editable fields; with `creating`, also its channel and contact sources."""
+
+    name = forms.CharField(max_length=255)
+    channel = forms.ModelChoiceField(
+        queryset=Channel.objects.none(), empty_label="— pick a channel —"
+    )
+    is_new_number = forms.BooleanField(
+        required=False,
+        label="New number (warm up gently)",
+        help_text="Use the lower daily limits for a number that has not sent much yet.",
+    )
+    window_start = forms.TimeField(
+        required=False, label="Send from", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    window_end = forms.TimeField(
+        required=False, label="Send until", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    timezone = forms.ChoiceField(
+        choices=TIMEZONE_CHOICES, help_text="For the send window and days."
+    )
+    lists = forms.ModelMultipleChoiceField(
+        queryset=ContactList.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    segments = forms.ModelMultipleChoiceField(
+        queryset=Segment.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    phones = forms.CharField(
+        required=False,
+        label="Individual contacts",
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "+966501234567"}),
+        help_text="Phone numbers of existing contacts, one per line.",
+    )
+
+    def __init__(self, *args, account, creating=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+        self.creating = creating
+        self.fields["timezone"].initial = account.timezone
+        if creating:
+            self.fields["channel"].queryset = Channel.objects.filter(
+                account=account, is_active=True
+            )
+            self.fields["lists"].queryset = ContactList.objects.filter(account=account)
+            self.fields["segments"].queryset = Segment.objects.filter(account=account)
+        else:
+            for name in ("channel", "lists", "segments", "phones"):
+                del self.fields[name]
+        self.message_rows: list[dict] = []
+
+    def clean_phones(self):
+        """The ids of the account's contacts at the typed numbers (any channel type)."""
+        wanted, bad = set(), []
+        for line in self.cleaned_data["phones"].replace(",", "\n").splitlines():
+            if not line.strip():
+                continue
+            try:
+                wanted.add(normalize_phone(line))
+            except InvalidPhone:
+                bad.append(line.strip())
+        if bad:
+            raise forms.ValidationError(f"Not valid phone numbers: {', '.join(bad[:5])}.")
+        found = dict(
+            Contact.objects.filter(account=self.account, phone__in=wanted).values_list(
+                "phone", "pk"
+            )
+        )
+        missing = sorted(wanted - set(found))
+        if missing:
+            raise forms.ValidationError(f"No contact with phone {', '.join(missing[:5])}.")
+        return sorted(found.values())
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("window_start"), cleaned.get("window_end")
+        if (start is None) != (end is None):
+            self.add_error("window_end", "Give both ends of the send window, or neither.")
+        elif start and end and start >= end:
+            self.add_error("window_end", "The window must end after it starts.")
+        if self.creating and not self.errors and not self.sources():
+            raise forms.ValidationError("Pick at least one list, segment or contact.")
+        return cleaned
+
+    def sources(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "contact_ids": data.get("phones") or [],
+            "list_ids": [item.pk for item in data.get("lists") or []],
+            "segment_ids": [item.pk for item in data.get("segments") or []],
+        }
+
+    def send_window(self):
+        start, end = self.cleaned_data.get("window_start"), self.cleaned_data.get("window_end")
+        return {"start": start, "end": end} if start and end else None
+
+
+def message_rows_from_post(data) -> list[dict]:
+    """The sequence editor's rows in the order the page sent them."""
+    columns = {name: data.getlist(f"message_{name}") for name in MESSAGE_FIELDS}
+    count = len(columns["type"])
+    rows = []
+    for index in range(count):
+        row = {
+            name: (values[index] if index < len(values) else "") for name, values in columns.items()
+        }
+        rows.append(
+            {key: value.strip() if key != "content" else value for key, value in row.items()}
+        )
+    return rows
+
+
+def validate_messages(rows: list[dict]) -> tuple[list[dict] | None, list[dict], list[str]]:
+    """(valid messages or None, per-row errors, errors about the whole sequence)."""
+    if not rows:
+        return None, [], ["Add at least one message."]
+    if len(rows) > MAX_MESSAGES:
+        return None, [{} for _ in rows], [f"At most {MAX_MESSAGES} messages."]
+    payload = [{key: value for key, value in row.items() if value != ""} for row in rows]
+    serializer = MessageSerializer(data=payload, many=True)
+    if serializer.is_valid():
+        return [dict(item) for item in serializer.validated_data], [{} for _ in rows], []
+    row_errors = [
+        {field: [str(message) for message in messages] for field, messages in errors.items()}
+        for errors in serializer.errors
+    ]
+    return None, row_errors, []
+
+
+def message_rows_of(campaign) -> list[dict]:
+    return [
+        {name: getattr(message, name) for name in MESSAGE_FIELDS}
+        for message in campaign.messages.all()
+    ]
+
+
+MESSAGE_TYPES = MessageType.choices

@@ -1,0 +1,275 @@
+"""Dashboard pages for campaigns: list, create/edit, detail, lifecycle actions, previews."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
+from django.views.decorators.http import require_POST
+from rest_framework.exceptions import APIException, ValidationError
+
+from campaigns import progress, selectors, services
+from campaigns.charts import MAX_SCHEDULE_ROWS, day_bars, projected_schedule
+from campaigns.filters import VISIBLE_CONTACT_STATUSES
+from campaigns.forms import (
+    MESSAGE_TYPES,
+    CampaignForm,
+    message_rows_from_post,
+    message_rows_of,
+    validate_messages,
+)
+from campaigns.models import Campaign, CampaignStatus
+from skylight.page_utils import (
+    PER_PAGE,
+    account_page,
+    add_service_errors,
+    render_page,
+    service_error_messages,
+)
+
+ACTIONS = {
+    "start": (services.campaign_start, "Started"),
+    "pause": (services.campaign_pause, "Paused"),
+    "resume": (services.campaign_resume, "Resumed"),
+    "cancel": (services.campaign_cancel, "Cancelled"),
+}
+ALLOWED_ACTIONS = {
+    CampaignStatus.DRAFT: ("start", "edit", "cancel", "delete"),
+    CampaignStatus.RUNNING: ("pause", "cancel"),
+    CampaignStatus.PAUSED: ("resume", "cancel"),
+    CampaignStatus.COMPLETED: (),
+    CampaignStatus.CANCELLED: ("delete",),
+}
+
+
+def _with_figures(campaign, now=None):
+    """Attaches the derived figures the templates show (shared with the API via progress)."""
+    campaign.progress = progress.progress_percentage(campaign)
+    campaign.sent_today = progress.messages_sent_today(campaign, now)
+    campaign.limit_today = progress.current_daily_limit(campaign)
+    campaign.remaining = progress.remaining_today(campaign, now)
+    campaign.allowed = ALLOWED_ACTIONS.get(campaign.status, ())
+    return campaign
+
+
+def _scoped(request, pk) -> Campaign:
+    return get_object_or_404(selectors.campaign_queryset(account=request.account), pk=pk)
+
+
+# --- list -----------------------------------------------------------------------
+
+
+@account_page
+def campaigns(request):
+    params = {key: request.GET.get(key, "") for key in ("status", "search")}
+    if params["status"] not in CampaignStatus.values:
+        params["status"] = ""
+    filtered = selectors.campaign_list(account=request.account, params=params)
+    page = Paginator(filtered, PER_PAGE).get_page(request.GET.get("page"))
+    for campaign in page:
+        _with_figures(campaign)
+    counts = dict(
+        Campaign.objects.filter(account=request.account)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    tabs = [("", "All", sum(counts.values()))] + [
+        (value, label, counts.get(value, 0)) for value, label in CampaignStatus.choices
+    ]
+    query = "&".join(f"{key}={value}" for key, value in params.items() if value)
+    context = {
+        "page_obj": page,
+        "params": params,
+        "tabs": tabs,
+        "query": f"{query}&" if query else "",
+        "any_running": any(c.status == CampaignStatus.RUNNING for c in page),
+    }
+    return render_page(request, "campaigns/campaigns.html", context, "table")
+
+
+# --- create / edit ----------------------------------------------------------------
+
+
+def _initial_for_new(request) -> dict:
+    initial = {}
+    if request.GET.get("list", "").isdigit():
+        initial["lists"] = [int(request.GET["list"])]
+    return initial
+
+
+def _form_page(request, form, rows, row_errors=(), sequence_errors=(), campaign=None):
+    context = {
+        "form": form,
+        "campaign": campaign,
+        "message_rows": list(zip(rows, list(row_errors) or [{} for _ in rows], strict=False)),
+        "sequence_errors": sequence_errors,
+        "message_types": MESSAGE_TYPES,
+    }
+    if form.creating:
+        context["preview"] = _preview_of(request, form) if form.is_bound else None
+    return render_page(request, "campaigns/campaign_form.html", context, "campaign-form")
+
+
+@account_page
+def campaign_new(request):
+    form = CampaignForm(
+        request.POST or None, account=request.account, initial=_initial_for_new(request)
+    )
+    if request.method != "POST":
+        rows = [{"type": "text", "content": "", "caption": "", "filename": ""}]
+        return _form_page(request, form, rows)
+    rows = message_rows_from_post(request.POST)
+    valid_messages, row_errors, sequence_errors = validate_messages(rows)
+    if form.is_valid() and valid_messages is not None:
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                account=request.account,
+                name=data["name"],
+                channel=data["channel"],
+                messages=valid_messages,
+                is_new_number=data["is_new_number"],
+                send_window=form.send_window(),
+                timezone=data["timezone"],
+                **form.sources(),
+            )
+        except APIException as exc:
+            add_service_errors(form, exc, {"enrollment": None, "channel_id": "channel"})
+        else:
+            messages.success(request, f"Created {campaign.name} as a draft. Start it when ready.")
+            return redirect("dashboard:campaign_detail", campaign.pk)
+    return _form_page(request, form, rows, row_errors, sequence_errors)
+
+
+@account_page
+def campaign_edit(request, pk):
+    campaign = _scoped(request, pk)
+    if campaign.status != CampaignStatus.DRAFT:
+        messages.error(request, "Only draft campaigns can be edited.")
+        return redirect("dashboard:campaign_detail", campaign.pk)
+    initial = {
+        "name": campaign.name,
+        "is_new_number": campaign.is_new_number,
+        "window_start": campaign.send_window_start,
+        "window_end": campaign.send_window_end,
+        "timezone": campaign.timezone,
+    }
+    form = CampaignForm(
+        request.POST or None, account=request.account, creating=False, initial=initial
+    )
+    if request.method != "POST":
+        return _form_page(request, form, message_rows_of(campaign), campaign=campaign)
+    rows = message_rows_from_post(request.POST)
+    valid_messages, row_errors, sequence_errors = validate_messages(rows)
+    if form.is_valid() and valid_messages is not None:
+        try:
+            services.campaign_update(
+                campaign=campaign,
+                name=form.cleaned_data["name"],
+                messages=valid_messages,
+                is_new_number=form.cleaned_data["is_new_number"],
+                send_window=form.send_window(),
+                timezone=form.cleaned_data["timezone"],
+            )
+        except APIException as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Campaign saved.")
+            return redirect("dashboard:campaign_detail", campaign.pk)
+    return _form_page(request, form, rows, row_errors, sequence_errors, campaign)
+
+
+def _preview_of(request, form) -> dict | None:
+    """Enrolment preview of the form's channel and sources (None until both are given)."""
+    form.is_valid()
+    channel = form.cleaned_data.get("channel")
+    sources = form.sources()
+    if channel is None or not any(sources.values()):
+        return None
+    try:
+        summary = services.enrolment_preview(account=request.account, channel=channel, **sources)
+    except ValidationError as exc:
+        return {"errors": service_error_messages(exc)}
+    return {"summary": summary, "channel": channel}
+
+
+@account_page
+@require_POST
+def campaign_preview(request):
+    form = CampaignForm(request.POST, account=request.account)
+    context = {"preview": _preview_of(request, form)}
+    return render(request, "campaigns/campaign_form.html#preview", context)
+
+
+# --- detail and actions -------------------------------------------------------------
+
+
+class _CountedPaginator(Paginator):
+    """A paginator whose total comes from the campaign's counters, not COUNT(*)."""
+
+    def __init__(self, object_list, per_page, total):
+        super().__init__(object_list, per_page)
+        self._total = total
+
+    @cached_property
+    def count(self):
+        return self._total
+
+
+@account_page
+def campaign_detail(request, pk):
+    campaign = _with_figures(_scoped(request, pk))
+    status = request.GET.get("status", "")
+    if status not in dict(VISIBLE_CONTACT_STATUSES):
+        status = ""
+    rows = selectors.campaign_contact_rows(campaign=campaign, params={"status": status})
+    total = selectors.campaign_contact_total(campaign=campaign, status=status or None)
+    page = _CountedPaginator(rows, PER_PAGE, total).get_page(request.GET.get("page"))
+    schedule_rows = projected_schedule(campaign)
+    context = {
+        "campaign": campaign,
+        "estimate": progress.estimated_completion_date(campaign),
+        "chart": day_bars(campaign),
+        "schedule": schedule_rows[:MAX_SCHEDULE_ROWS],
+        "schedule_more": max(0, len(schedule_rows) - MAX_SCHEDULE_ROWS),
+        "contact_status": status,
+        "contact_statuses": VISIBLE_CONTACT_STATUSES,
+        "page_obj": page,
+        "query": f"status={status}&" if status else "",
+        "is_live": campaign.status == CampaignStatus.RUNNING,
+    }
+    partial = (
+        "contacts" if request.GET.get("status") is not None or "page" in request.GET else "live"
+    )
+    return render_page(request, "campaigns/campaign_detail.html", context, partial)
+
+
+@account_page
+@require_POST
+def campaign_action(request, pk, action):
+    campaign = _scoped(request, pk)
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    service, done = ACTIONS[action]
+    try:
+        service(campaign=campaign)
+    except APIException as exc:
+        messages.error(request, " ".join(service_error_messages(exc)))
+    else:
+        messages.success(request, f"{done} {campaign.name}.")
+    return redirect("dashboard:campaign_detail", campaign.pk)
+
+
+@account_page
+@require_POST
+def campaign_delete(request, pk):
+    campaign = _scoped(request, pk)
+    try:
+        services.campaign_delete(campaign=campaign)
+    except APIException as exc:
+        messages.error(request, " ".join(service_error_messages(exc)))
+        return redirect("dashboard:campaign_detail", campaign.pk)
+    messages.success(request, f"Deleted {campaign.name}.")
+    return redirect("dashboard:campaigns")

@@ -1,0 +1,136 @@
+"""Dashboard pages for channels: list, connect/edit per provider, test send, delete."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+from rest_framework.exceptions import APIException
+
+from channels import services
+from channels.forms import CONFIG_PREFIX, ChannelForm, TestMessageForm
+from channels.models import Channel
+from channels.transports import TRANSPORTS, TransportError
+from skylight.page_utils import (
+    account_page,
+    add_service_errors,
+    render_page,
+    service_error_messages,
+)
+
+
+def _config_error_map(form) -> dict:
+    """Service errors name `config.<key>`; the form's field is `config_<key>`."""
+    return {
+        f"config.{name[len(CONFIG_PREFIX) :]}": name
+        for name in form.fields
+        if name.startswith(CONFIG_PREFIX)
+    }
+
+
+@account_page
+def channels(request):
+    items = Channel.objects.filter(account=request.account)
+    providers = [(name, transport.label) for name, transport in TRANSPORTS.items()]
+    return render_page(
+        request, "channels/channels.html", {"channels": items, "providers": providers}
+    )
+
+
+@account_page
+def channel_new(request):
+    provider = request.POST.get("provider") or request.GET.get("provider")
+    if provider not in TRANSPORTS:
+        providers = [(name, t.label, t.channel_types) for name, t in TRANSPORTS.items()]
+        return render_page(request, "channels/channel_new.html", {"providers": providers})
+    form = ChannelForm(request.POST or None, provider=provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            channel = services.channel_create(
+                account=request.account,
+                provider=provider,
+                config=form.config(),
+                **{key: form.cleaned_data[key] for key in ("name", "type", "phone", "is_active")},
+            )
+        except APIException as exc:
+            add_service_errors(form, exc, _config_error_map(form))
+        else:
+            messages.success(
+                request, f"Connected {channel.name}. Paste its webhook URL into the provider."
+            )
+            return redirect("dashboard:channel_detail", channel.pk)
+    context = {"form": form, "provider": provider, "transport": TRANSPORTS[provider]}
+    return render_page(request, "channels/channel_form.html", context, "channel-form")
+
+
+@account_page
+def channel_detail(request, pk):
+    channel = get_object_or_404(Channel, pk=pk, account=request.account)
+    if channel.provider not in TRANSPORTS:
+        raise Http404("Unknown provider.")
+    form = ChannelForm(
+        request.POST or None,
+        provider=channel.provider,
+        channel=channel,
+        initial=ChannelForm.initial_from(channel),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.channel_update(
+                channel=channel,
+                config=form.config(),
+                **{key: form.cleaned_data[key] for key in ("name", "type", "phone", "is_active")},
+            )
+        except APIException as exc:
+            add_service_errors(form, exc, _config_error_map(form))
+        else:
+            messages.success(request, "Channel saved.")
+            return redirect("dashboard:channel_detail", channel.pk)
+    context = {
+        "form": form,
+        "channel": channel,
+        "provider": channel.provider,
+        "transport": TRANSPORTS[channel.provider],
+        "test_form": TestMessageForm(channel=channel),
+    }
+    return render_page(request, "channels/channel_form.html", context, "channel-form")
+
+
+@account_page
+@require_POST
+def channel_test(request, pk):
+    channel = get_object_or_404(Channel, pk=pk, account=request.account)
+    form = TestMessageForm(request.POST, channel=channel)
+    context = {"channel": channel, "test_form": form}
+    if form.is_valid():
+        try:
+            result = services.channel_send_test(
+                channel=channel,
+                recipient=form.cleaned_data["recipient"],
+                text=form.cleaned_data["text"],
+            )
+        except TransportError as exc:
+            context["test_error"] = f"{exc.message} ({exc.kind})"
+        except APIException as exc:
+            context["test_error"] = " ".join(service_error_messages(exc))
+        else:
+            context["test_ok"] = result.provider_message_id
+    if not request.htmx:
+        if "test_ok" in context:
+            messages.success(request, f"Test message accepted (id {context['test_ok']}).")
+        else:
+            messages.error(request, context.get("test_error") or "Check the recipient.")
+        return redirect("dashboard:channel_detail", channel.pk)
+    return render_page(request, "channels/channel_form.html", context, "test-panel")
+
+
+@account_page
+@require_POST
+def channel_delete(request, pk):
+    channel = get_object_or_404(Channel, pk=pk, account=request.account)
+    try:
+        services.channel_delete(channel=channel)
+    except APIException as exc:
+        messages.error(request, " ".join(service_error_messages(exc)))
+        return redirect("dashboard:channel_detail", channel.pk)
+    messages.success(request, f"Deleted {channel.name}.")
+    return redirect("dashboard:channels")

@@ -1,0 +1,349 @@
+"""Dashboard pages for contacts, lists, segments and CSV import (writes go to the services)."""
+
+import json
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError
+
+from contacts import services
+from contacts.forms import (
+    OPERATOR_LABELS,
+    SEGMENT_FIELDS,
+    ContactForm,
+    ImportForm,
+    ListForm,
+    SegmentForm,
+    operators_by_field,
+    rows_from_rules,
+    rules_from_post,
+)
+from contacts.importing import import_contacts_csv
+from contacts.models import ChannelType, Contact, ContactList, Segment, Tag
+from contacts.segments import contacts_matching, segment_queryset
+from skylight.page_utils import (
+    account_page,
+    add_service_errors,
+    paginate,
+    render_page,
+    service_error_messages,
+)
+
+# --- contacts ---------------------------------------------------------------------
+
+
+def contacts_filtered(account, params):
+    """The account's contacts narrowed by the table's search and filters."""
+    contacts = Contact.objects.filter(account=account)
+    search = params.get("q", "").strip()
+    if search:
+        contacts = contacts.filter(Q(name__icontains=search) | Q(phone__icontains=search))
+    if params.get("type") in ChannelType.values:
+        contacts = contacts.filter(type=params["type"])
+    if params.get("tag"):
+        contacts = contacts.filter(tags__name=params["tag"])
+    if params.get("opted_out") in ("yes", "no"):
+        contacts = contacts.filter(opted_out=params["opted_out"] == "yes")
+    if params.get("list", "").isdigit():
+        contacts = contacts.filter(lists__pk=int(params["list"]), lists__account=account)
+    return contacts.prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
+
+
+def _query_string(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+@account_page
+def contacts(request):
+    account = request.account
+    context = {
+        "page_obj": paginate(request, contacts_filtered(account, request.GET).order_by("-id")),
+        "query": _query_string(request),
+        "filters": request.GET,
+        "types": ChannelType.choices,
+        "tags": Tag.objects.filter(account=account),
+        "lists": ContactList.objects.filter(account=account),
+    }
+    return render_page(request, "contacts/contacts.html", context, "results")
+
+
+def _contact_form_page(request, form, contact=None):
+    return render_page(
+        request, "contacts/contact_form.html", {"form": form, "contact": contact}, "contact-form"
+    )
+
+
+@account_page
+def contact_new(request):
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_create(account=request.account, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Added {contact.name or contact.phone}.")
+            return redirect("dashboard:contacts")
+    return _contact_form_page(request, form)
+
+
+@account_page
+def contact_edit(request, pk):
+    contact = get_object_or_404(Contact, pk=pk, account=request.account)
+    form = ContactForm(request.POST or None, initial=ContactForm.initial_from(contact))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(contact=contact, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Saved {contact.name or contact.phone}.")
+            return redirect("dashboard:contacts")
+    return _contact_form_page(request, form, contact)
+
+
+@account_page
+@require_POST
+def contact_delete(request, pk):
+    contact = get_object_or_404(Contact, pk=pk, account=request.account)
+    services.contact_delete(contact=contact)
+    messages.success(request, f"Deleted {contact.name or contact.phone}.")
+    return redirect("dashboard:contacts")
+
+
+@account_page
+@require_POST
+def contact_opt_out(request, pk):
+    contact = get_object_or_404(Contact, pk=pk, account=request.account)
+    opted_out = request.POST.get("opted_out", "1" if not contact.opted_out else "0") == "1"
+    services.contact_set_opted_out(contact=contact, opted_out=opted_out)
+    if not request.htmx:
+        return redirect(request.META.get("HTTP_REFERER") or reverse("dashboard:contacts"))
+    contact = contacts_filtered(request.account, {}).get(pk=pk)
+    return render_page(request, "contacts/contacts.html", {"contact": contact}, "row")
+
+
+@account_page
+def contact_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None, account=request.account)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            context.update(_run_import(request.account, form.cleaned_data))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return render_page(request, "contacts/import.html", context, "import-panel")
+
+
+def _run_import(account, data) -> dict:
+    with transaction.atomic():
+        contact_list = data["contact_list"]
+        if data["new_list"]:
+            contact_list = services.list_create(account=account, name=data["new_list"])
+        result = import_contacts_csv(
+            account=account, file=data["file"], type=data["type"], contact_list=contact_list
+        )
+    return {"result": result, "imported_list": contact_list}
+
+
+# --- lists ----------------------------------------------------------------------
+
+
+def _lists_context(request, form=None):
+    lists = ContactList.objects.filter(account=request.account).annotate(
+        contacts_count=Count("memberships")
+    )
+    return {"lists": lists, "form": form or ListForm()}
+
+
+@account_page
+def lists(request):
+    form = ListForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact_list = services.list_create(account=request.account, **form.cleaned_data)
+        messages.success(request, f"Created list {contact_list.name}.")
+        return redirect("dashboard:list_detail", contact_list.pk)
+    return render_page(request, "contacts/lists.html", _lists_context(request, form), "list-form")
+
+
+def _list_context(request, contact_list, **extra):
+    members = contacts_filtered(request.account, request.GET).filter(lists=contact_list)
+    return {
+        "contact_list": contact_list,
+        "page_obj": paginate(request, members.order_by("-id")),
+        "query": _query_string(request),
+        "q": request.GET.get("q", ""),
+        "members_count": contact_list.memberships.count(),
+        **extra,
+    }
+
+
+@account_page
+def list_detail(request, pk):
+    contact_list = get_object_or_404(ContactList, pk=pk, account=request.account)
+    return render_page(
+        request, "contacts/list_detail.html", _list_context(request, contact_list), "members"
+    )
+
+
+@account_page
+def list_edit(request, pk):
+    contact_list = get_object_or_404(ContactList, pk=pk, account=request.account)
+    initial = {"name": contact_list.name, "description": contact_list.description}
+    form = ListForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.list_update(contact_list=contact_list, **form.cleaned_data)
+        messages.success(request, "List saved.")
+        return redirect("dashboard:list_detail", contact_list.pk)
+    context = {"form": form, "contact_list": contact_list}
+    return render_page(request, "contacts/list_form.html", context, "list-form")
+
+
+@account_page
+@require_POST
+def list_delete(request, pk):
+    contact_list = get_object_or_404(ContactList, pk=pk, account=request.account)
+    services.list_delete(contact_list=contact_list)
+    messages.success(request, f"Deleted list {contact_list.name}; its contacts stay.")
+    return redirect("dashboard:lists")
+
+
+def _posted_ids(request) -> list[int]:
+    return [int(value) for value in request.POST.getlist("contact_ids") if value.isdigit()]
+
+
+@account_page
+def list_candidates(request, pk):
+    """Contacts not yet in the list, matching a search, for the "add members" box."""
+    contact_list = get_object_or_404(ContactList, pk=pk, account=request.account)
+    search = request.GET.get("find", "").strip()
+    candidates = []
+    if search:
+        candidates = (
+            contacts_filtered(request.account, {"q": search})
+            .exclude(lists=contact_list)
+            .order_by("name")[:20]
+        )
+    context = {"contact_list": contact_list, "candidates": candidates, "find": search}
+    return render_page(request, "contacts/list_detail.html", context, "candidates")
+
+
+@account_page
+@require_POST
+def list_add(request, pk):
+    contact_list = get_object_or_404(ContactList, pk=pk, account=request.account)
+    added = services.list_add_contacts(contact_list=contact_list, contact_ids=_posted_ids(request))
+    messages.success(request, f"Added {added} contact{'s' if added != 1 else ''}.")
+    return redirect("dashboard:list_detail", contact_list.pk)
+
+
+@account_page
+@require_POST
+def list_remove(request, pk):
+    contact_list = get_object_or_404(ContactList, pk=pk, account=request.account)
+    ids = _posted_ids(request)
+    removed = services.list_remove_contacts(contact_list=contact_list, contact_ids=ids)
+    messages.success(request, f"Removed {removed} contact{'s' if removed != 1 else ''}.")
+    return redirect("dashboard:list_detail", contact_list.pk)
+
+
+# --- segments -------------------------------------------------------------------
+
+
+@account_page
+def segments(request):
+    items = list(Segment.objects.filter(account=request.account))
+    for segment in items:
+        try:
+            segment.members_count = segment_queryset(segment).count()
+        except ValidationError:
+            segment.members_count = None
+    return render_page(request, "contacts/segments.html", {"segments": items})
+
+
+def _segment_page(request, form, rows, segment=None, preview=None):
+    context = {
+        "form": form,
+        "segment": segment,
+        "rows": rows or [{"field": "tags", "key": "", "op": "eq", "value": ""}],
+        "fields": SEGMENT_FIELDS,
+        "operator_labels": OPERATOR_LABELS,
+        "operators_json": json.dumps(operators_by_field()),
+        "lists": ContactList.objects.filter(account=request.account),
+        "preview": preview or _preview(request.account, _rules_of(segment)),
+    }
+    return render_page(request, "contacts/segment_form.html", context, "segment-form")
+
+
+def _rules_of(segment):
+    return segment.rules if segment else {"match": "all", "conditions": []}
+
+
+def _preview(account, rules) -> dict:
+    """How many contacts the rules match now, a few of them, or why the rules are invalid."""
+    try:
+        members = contacts_matching(account, rules)
+        return {"count": members.count(), "sample": list(members.order_by("-id")[:5])}
+    except ValidationError as exc:
+        return {"errors": service_error_messages(exc)}
+
+
+def _save_segment(request, segment=None):
+    form = SegmentForm(request.POST)
+    rules, rows = rules_from_post(request.POST, request.account)
+    if form.is_valid():
+        try:
+            if segment is None:
+                segment = services.segment_create(
+                    account=request.account, name=form.cleaned_data["name"], rules=rules
+                )
+            else:
+                services.segment_update(
+                    segment=segment, name=form.cleaned_data["name"], rules=rules
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Saved segment {segment.name}.")
+            return redirect("dashboard:segments")
+    return _segment_page(request, form, rows, segment, _preview(request.account, rules))
+
+
+@account_page
+def segment_new(request):
+    if request.method == "POST":
+        return _save_segment(request)
+    return _segment_page(request, SegmentForm(), [])
+
+
+@account_page
+def segment_edit(request, pk):
+    segment = get_object_or_404(Segment, pk=pk, account=request.account)
+    if request.method == "POST":
+        return _save_segment(request, segment)
+    form = SegmentForm(initial={"name": segment.name, "match": segment.rules.get("match", "all")})
+    return _segment_page(request, form, rows_from_rules(segment.rules, request.account), segment)
+
+
+@account_page
+@require_POST
+def segment_delete(request, pk):
+    segment = get_object_or_404(Segment, pk=pk, account=request.account)
+    services.segment_delete(segment=segment)
+    messages.success(request, f"Deleted segment {segment.name}.")
+    return redirect("dashboard:segments")
+
+
+@account_page
+@require_POST
+def segment_preview(request):
+    rules, _ = rules_from_post(request.POST, request.account)
+    context = {"preview": _preview(request.account, rules)}
+    return render(request, "contacts/segment_form.html#preview", context)

@@ -1,0 +1,76 @@
+"""Small helpers shared by the dashboard views (pages.py modules)."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseForbidden
+from django.shortcuts import render
+from rest_framework.exceptions import APIException, ValidationError
+
+PER_PAGE = 25
+
+
+def account_page(view):
+    """Sign-in required, and the user must belong to an account (request.account)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.account is None:
+            return HttpResponseForbidden("Your user is not a member of any account.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def wants_partial(request) -> bool:
+    """An htmx request for a region of the page (boosted navigation wants the whole page)."""
+    return bool(request.htmx) and not request.htmx.boosted
+
+
+def render_page(request, template, context, partial=None, status=200):
+    """The whole page, or only its named partial for an htmx region request."""
+    name = f"{template}#{partial}" if partial and wants_partial(request) else template
+    return render(request, name, context, status=status)
+
+
+def paginate(request, queryset, per_page=PER_PAGE):
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _flatten(detail) -> list[str]:
+    if isinstance(detail, dict):
+        return [f"{key}: {msg}" for key, value in detail.items() for msg in _flatten(value)]
+    if isinstance(detail, list | tuple):
+        return [msg for item in detail for msg in _flatten(item)]
+    return [str(detail)]
+
+
+def service_error_messages(exc: APIException) -> list[str]:
+    """Readable messages of a service error (ValidationError, Conflict, QuotaExceeded...)."""
+    return _flatten(exc.detail)
+
+
+def add_service_errors(form, exc: APIException, field_map=None) -> None:
+    """Show a service's ValidationError on the form: by field where the form has it."""
+    field_map = field_map or {}
+    detail = exc.detail
+    if isinstance(exc, ValidationError) and isinstance(detail, dict):
+        for key, value in detail.items():
+            field = field_map.get(key, key)
+            messages = _flatten(value)
+            if field is None:
+                for message in messages:
+                    form.add_error(None, message)
+            elif field in form.fields:
+                for message in messages:
+                    form.add_error(field, message)
+            else:
+                label = "" if key in ("non_field_errors", "detail") else f"{key}: "
+                for message in messages:
+                    form.add_error(None, f"{label}{message}")
+        return
+    for message in _flatten(detail):
+        form.add_error(None, message)

@@ -1,0 +1,99 @@
+"""Dashboard pages of the account: overview, API keys, subscription, account switcher."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from campaigns.models import Campaign, CampaignStatus
+from campaigns.progress import current_daily_limit, messages_sent_today, progress_percentage
+from channels.models import Channel
+from contacts.models import Contact, ContactList
+from skylight.forms import ApiKeyForm, SwitchAccountForm
+from skylight.middleware import SESSION_KEY, accounts_of
+from skylight.models import ApiKey
+from skylight.page_utils import account_page, render_page
+from skylight.services import api_key_create, api_key_revoke, subscription_get
+
+
+@account_page
+def home(request):
+    account = request.account
+    campaigns = list(
+        Campaign.objects.filter(account=account).select_related("channel").order_by("-id")[:5]
+    )
+    for campaign in campaigns:
+        campaign.progress = progress_percentage(campaign)
+        campaign.sent_today = messages_sent_today(campaign)
+        campaign.limit_today = current_daily_limit(campaign)
+    context = {
+        "campaigns": campaigns,
+        "running_count": Campaign.objects.filter(
+            account=account, status=CampaignStatus.RUNNING
+        ).count(),
+        "contacts_count": Contact.objects.filter(account=account).count(),
+        "lists_count": ContactList.objects.filter(account=account).count(),
+        "channels_count": Channel.objects.filter(account=account).count(),
+        "subscription": subscription_get(account=account),
+    }
+    return render_page(request, "dashboard/home.html", context)
+
+
+def _account_context(request, **extra):
+    subscription = subscription_get(account=request.account)
+    plan_limit = subscription.plan.outreach_campaigns
+    used_pct = (
+        min(100, round(100 * subscription.outreach_campaigns_used / plan_limit))
+        if plan_limit
+        else 100
+    )
+    return {
+        "subscription": subscription,
+        "used_pct": used_pct,
+        "api_keys": ApiKey.objects.filter(account=request.account).order_by("-created_at"),
+        "key_form": extra.pop("key_form", None) or ApiKeyForm(),
+        **extra,
+    }
+
+
+@account_page
+def account(request):
+    return render_page(request, "dashboard/account.html", _account_context(request), "api-keys")
+
+
+@account_page
+@require_POST
+def api_key_new(request):
+    form = ApiKeyForm(request.POST)
+    context = {"key_form": form}
+    if form.is_valid():
+        key, raw_key = api_key_create(account=request.account, name=form.cleaned_data["name"])
+        context.update(new_key=key, raw_key=raw_key, key_form=ApiKeyForm())
+    return render_page(
+        request, "dashboard/account.html", _account_context(request, **context), "api-keys"
+    )
+
+
+@account_page
+@require_POST
+def api_key_revoke_view(request, pk):
+    key = get_object_or_404(ApiKey, pk=pk, account=request.account)
+    api_key_revoke(api_key=key)
+    if not request.htmx:
+        messages.success(request, f"Revoked {key.name}.")
+        return redirect("dashboard:account")
+    return render_page(request, "dashboard/account.html", _account_context(request), "api-keys")
+
+
+@account_page
+@require_POST
+def switch_account(request):
+    form = SwitchAccountForm(request.POST)
+    target = None
+    if form.is_valid():
+        target = accounts_of(request.user).filter(pk=form.cleaned_data["account"]).first()
+    if target is None:
+        messages.error(request, "You are not a member of that account.")
+    else:
+        request.session[SESSION_KEY] = target.pk
+        messages.success(request, f"Now working in {target.name}.")
+    return redirect("dashboard:home")

@@ -1,0 +1,173 @@
+/* SkyLight dashboard behaviour: small, progressive enhancements only. */
+(function () {
+  "use strict";
+
+  function on(eventName, selector, handler) {
+    document.addEventListener(eventName, function (event) {
+      var target = event.target.closest(selector);
+      if (target) handler(event, target);
+    });
+  }
+
+  // Copy a value shown once (API keys, webhook URLs).
+  on("click", "[data-copy]", function (event, button) {
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.value !== undefined && source.tagName === "INPUT" ? source.value : source.textContent.trim();
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () {});
+    } else {
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      try { document.execCommand("copy"); done(); } catch (e) { /* selected for manual copy */ }
+    }
+  });
+
+  // Account switcher: switch on change (the Switch button stays for keyboards and no-JS).
+  on("change", "select[data-autosubmit]", function (event, select) {
+    select.form.requestSubmit();
+  });
+
+  // ---- Message sequence editor: add, remove, reorder rows ----
+  function sequence(el) { return el.closest("[data-sequence]"); }
+  function notifyChange(list) {
+    list.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  function syncRow(row) {
+    var type = row.querySelector("[name=message_type]");
+    if (type) row.setAttribute("data-type", type.value);
+    var content = row.querySelector("[name=message_content]");
+    var label = row.querySelector("[data-content-label]");
+    if (label) label.textContent = type && type.value !== "text" ? "Media URL" : "Text";
+    if (content) content.setAttribute("placeholder", type && type.value !== "text" ? "https://example.com/file.jpg" : "Hi {{first_name|there}}! …");
+  }
+  function renumber(list) {
+    var rows = list.querySelectorAll(".msg-row");
+    rows.forEach(function (row, index) {
+      row.querySelectorAll("[data-move=up]").forEach(function (b) { b.disabled = index === 0; });
+      row.querySelectorAll("[data-move=down]").forEach(function (b) { b.disabled = index === rows.length - 1; });
+      row.querySelectorAll("[data-remove]").forEach(function (b) { b.disabled = rows.length === 1; });
+      row.querySelectorAll("[id]").forEach(function (field) {
+        var base = field.id.replace(/-\d+$/, "");
+        var label = row.querySelector('label[for="' + field.id + '"]');
+        field.id = base + "-" + index;
+        if (label) label.setAttribute("for", field.id);
+      });
+    });
+  }
+  on("click", "[data-add-message]", function (event, button) {
+    var root = sequence(button);
+    var list = root.querySelector(".sequence");
+    var template = root.querySelector("template");
+    list.appendChild(template.content.cloneNode(true));
+    var rows = list.querySelectorAll(".msg-row");
+    var added = rows[rows.length - 1];
+    syncRow(added);
+    renumber(list);
+    added.querySelector("textarea").focus();
+  });
+  on("click", "[data-remove]", function (event, button) {
+    var row = button.closest(".msg-row");
+    var list = row.parentElement;
+    if (list.querySelectorAll(".msg-row").length < 2) return;
+    row.remove();
+    renumber(list);
+    var first = list.querySelector(".msg-row [data-remove]");
+    if (first) first.focus();
+  });
+  on("click", "[data-move]", function (event, button) {
+    var row = button.closest(".msg-row");
+    var list = row.parentElement;
+    if (button.getAttribute("data-move") === "up" && row.previousElementSibling) {
+      list.insertBefore(row, row.previousElementSibling);
+    } else if (button.getAttribute("data-move") === "down" && row.nextElementSibling) {
+      list.insertBefore(row.nextElementSibling, row);
+    }
+    renumber(list);
+    button.disabled ? row.querySelector("[name=message_content]").focus() : button.focus();
+  });
+  on("change", "[name=message_type]", function (event, select) {
+    syncRow(select.closest(".msg-row"));
+  });
+
+  function init(root) {
+    root.querySelectorAll("[data-sequence] .sequence").forEach(function (list) {
+      list.querySelectorAll(".msg-row").forEach(syncRow);
+      renumber(list);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+})();
+
+/* Upload progress for forms with an htmx indicator that holds a <progress data-upload-progress>. */
+(function () {
+  "use strict";
+  function parts(elt) {
+    var selector = elt.getAttribute && elt.getAttribute("hx-indicator");
+    var box = selector ? document.querySelector(selector) : null;
+    return box ? { bar: box.querySelector("[data-upload-progress]"), label: box.querySelector("[data-upload-label]") } : null;
+  }
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var p = parts(event.detail.elt);
+    if (!p || !p.bar || !event.detail.lengthComputable) return;
+    var pct = Math.round((event.detail.loaded / event.detail.total) * 100);
+    p.bar.value = pct;
+    if (p.label) p.label.textContent = pct < 100 ? "Uploading… " + pct + "%" : "Importing rows…";
+  });
+})();
+
+/* Repeatable rows (segment conditions): add, remove, and operators valid for the field. */
+(function () {
+  "use strict";
+  function rowsRoot(el) { return el.closest("[data-rows]"); }
+  function changed(root) { root.dispatchEvent(new CustomEvent("rows-changed", { bubbles: true })); }
+  function syncCondition(row) {
+    var root = rowsRoot(row);
+    var field = row.querySelector("[name=cond_field]");
+    if (!field || !root) return;
+    row.setAttribute("data-field", field.value);
+    var allowed = JSON.parse(root.getAttribute("data-operators") || "{}")[field.value] || [];
+    var op = row.querySelector("[name=cond_op]");
+    Array.prototype.forEach.call(op.options, function (option) {
+      option.disabled = allowed.length > 0 && allowed.indexOf(option.value) === -1;
+      option.hidden = option.disabled;
+    });
+    if (op.selectedOptions[0] && op.selectedOptions[0].disabled) op.value = allowed[0];
+  }
+  document.addEventListener("click", function (event) {
+    var add = event.target.closest("[data-add-row]");
+    if (add) {
+      var root = rowsRoot(add);
+      var list = root.querySelector("[data-row-list]");
+      list.appendChild(root.querySelector("template").content.cloneNode(true));
+      var row = list.lastElementChild;
+      syncCondition(row);
+      row.querySelector("select, input").focus();
+      changed(root);
+      return;
+    }
+    var remove = event.target.closest("[data-remove-row]");
+    if (remove) {
+      var rootR = rowsRoot(remove);
+      remove.closest("li").remove();
+      changed(rootR);
+      var next = rootR.querySelector("[data-remove-row]") || rootR.querySelector("[data-add-row]");
+      if (next) next.focus();
+    }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[name=cond_field]")) syncCondition(event.target.closest("li"));
+  });
+  function init(root) { root.querySelectorAll("[data-rows] [data-row-list] > li").forEach(syncCondition); }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+})();
