@@ -66,7 +66,7 @@ class Transport:
 
     `config_class` is the provider's typed config (see `config.py`); `secret_fields`
     are never returned by the API; `webhook_handler` parses and verifies the
-    provider's inbound webhooks (None: the provider sends none).
+    provider's inbound webhooks (a dotted path; None: the provider sends none).
     """
 
     provider: ClassVar[str]
@@ -74,7 +74,7 @@ class Transport:
     channel_types: ClassVar[tuple[str, ...]]
     secret_fields: ClassVar[tuple[str, ...]] = ()
     config_class: ClassVar[type | None] = None
-    webhook_handler: ClassVar[type | None] = None
+    webhook_handler: ClassVar[str | None] = None  # dotted path of a WebhookHandler
 
     def __init__(self, config: dict[str, Any], *, channel_type: str = "", webhook_url: str = ""):
         self.config = self.parse_config(config)

@@ -37,6 +37,7 @@ class TelegramBotTransport(Transport):
     channel_types = ("telegram",)
     secret_fields = ("bot_token", "webhook_secret")
     config_class = TelegramBotConfig
+    webhook_handler = "channels.webhooks.telegram.TelegramWebhook"
 
     def send(self, recipient: str, message: OutboundMessage) -> SendResult:
         method, field = METHODS[message.type]

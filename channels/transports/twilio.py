@@ -47,6 +47,7 @@ class TwilioTransport(Transport):
     channel_types = ("sms", "whatsapp")
     secret_fields = ("auth_token",)
     config_class = TwilioConfig
+    webhook_handler = "channels.webhooks.twilio.TwilioWebhook"
 
     def send(self, recipient: str, message: OutboundMessage) -> SendResult:
         sid = self.config.account_sid

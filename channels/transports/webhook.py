@@ -39,6 +39,7 @@ class WebhookTransport(Transport):
     channel_types = ("whatsapp", "telegram", "sms")
     secret_fields = ("secret",)
     config_class = WebhookConfig
+    webhook_handler = "channels.webhooks.gateway.GatewayWebhook"
 
     def send(self, recipient: str, message: OutboundMessage) -> SendResult:
         request_id = str(uuid.uuid4())

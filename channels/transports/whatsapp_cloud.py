@@ -28,6 +28,7 @@ class WhatsAppCloudTransport(Transport):
     channel_types = ("whatsapp",)
     secret_fields = ("access_token", "app_secret", "verify_token")
     config_class = WhatsAppCloudConfig
+    webhook_handler = "channels.webhooks.meta.MetaWebhook"
 
     def send(self, recipient: str, message: OutboundMessage) -> SendResult:
         url = f"{settings.SKYLIGHT_WHATSAPP_API_BASE}/{self.config.phone_number_id}/messages"

@@ -27,3 +27,23 @@ def send_error(transport_instance, recipient: str, message: OutboundMessage) -> 
 def short_read_timeout(settings):
     settings.SKYLIGHT_HTTP_READ_TIMEOUT = 0.3
     settings.SKYLIGHT_HTTP_CONNECT_TIMEOUT = 1
+
+
+def make_delivery(channel, contact, provider_message_id: str, status: str = "sent", position=0):
+    """A campaign on `channel` with `contact` enrolled and one delivery (created via the ORM)."""
+    from campaigns.models import Campaign, CampaignContact, Delivery
+
+    campaign = Campaign.objects.filter(channel=channel).first() or Campaign.objects.create(
+        account=channel.account, channel=channel, name="Webhook test", status="running"
+    )
+    row, _ = CampaignContact.objects.get_or_create(
+        campaign=campaign, contact=contact, defaults={"status": "sent"}
+    )
+    return Delivery.objects.create(
+        campaign_contact=row,
+        position=position,
+        type="text",
+        body="Hi",
+        status=status,
+        provider_message_id=provider_message_id,
+    )

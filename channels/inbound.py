@@ -1,0 +1,143 @@
+"""State changes caused by provider webhooks: delivery statuses and opt-out/opt-in.
+
+Delivery statuses only move forward (queued < sent < delivered < read); failed is
+terminal and cannot replace delivered or read. Each change is a conditional UPDATE,
+so replays and out-of-order arrivals (read before delivered) are harmless. The
+contact's `delivery_status` mirrors the best status among its deliveries.
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from campaigns.models import CampaignContact, Delivery
+from contacts.models import Contact
+from contacts.phones import InvalidPhone, normalize_phone
+from contacts.services import contact_set_opted_out, contacts_opt_out_by_phone
+
+from .keywords import OPT_IN, OPT_OUT, keyword_action
+from .webhooks.events import BlockedEvent, Event, InboundEvent, StatusEvent
+
+logger = logging.getLogger("skylight.webhooks")
+
+S = Delivery.Status
+# Statuses a delivery may be in for a new status to apply.
+ADVANCES_FROM = {
+    S.SENT: (S.QUEUED,),
+    S.DELIVERED: (S.QUEUED, S.SENT),
+    S.READ: (S.QUEUED, S.SENT, S.DELIVERED),
+    S.FAILED: (S.QUEUED, S.SENT),
+}
+# Best first: what the contact's delivery_status shows when its messages differ.
+CONTACT_RANK = {S.READ: 4, S.DELIVERED: 3, S.SENT: 2, S.FAILED: 1, S.QUEUED: 0}
+
+
+def events_apply(*, channel, events: list[Event]) -> dict[str, int]:
+    """Applies each event for the channel; returns counts of what changed."""
+    counts = {"statuses": 0, "opted_out": 0, "opted_in": 0}
+    for event in events:
+        if isinstance(event, StatusEvent):
+            counts["statuses"] += delivery_status_record(channel=channel, event=event)
+        elif isinstance(event, InboundEvent):
+            action, changed = inbound_message_record(channel=channel, event=event)
+            if action:
+                counts["opted_out" if action == OPT_OUT else "opted_in"] += changed
+        elif isinstance(event, BlockedEvent):
+            counts["opted_out"] += address_opt_out(channel=channel, address=event.sender)
+    return counts
+
+
+def delivery_status_record(*, channel, event: StatusEvent) -> int:
+    """Moves the channel's deliveries with this provider id forward; returns rows changed."""
+    allowed = ADVANCES_FROM.get(event.status)
+    if not allowed or not event.provider_message_id:
+        return 0
+    deliveries = Delivery.objects.filter(
+        provider_message_id=event.provider_message_id,
+        campaign_contact__campaign__channel=channel,
+    )
+    at = event.at or timezone.now()
+    with transaction.atomic():
+        contact_ids = list(deliveries.values_list("campaign_contact_id", flat=True))
+        if not contact_ids:
+            return 0
+        # Lock the contact rows first so concurrent statuses mirror consistently.
+        list(CampaignContact.objects.select_for_update().filter(pk__in=contact_ids).values("pk"))
+        changed = deliveries.filter(status__in=allowed).update(
+            status=event.status, **_stamps(event, at)
+        )
+        if changed:
+            _mirror_on_contacts(contact_ids)
+    return changed
+
+
+def _stamps(event: StatusEvent, at) -> dict:
+    if event.status == S.SENT:
+        return {"sent_at": Coalesce(F("sent_at"), at)}
+    if event.status == S.DELIVERED:
+        return {"delivered_at": at}
+    if event.status == S.READ:
+        return {"read_at": at, "delivered_at": Coalesce(F("delivered_at"), at)}
+    return {"error": (event.error or "The provider reported the message as failed.")[:2000]}
+
+
+def _mirror_on_contacts(contact_ids: list[int]) -> None:
+    best: dict[int, str] = {}
+    rows = Delivery.objects.filter(campaign_contact_id__in=contact_ids)
+    for contact_id, status in rows.values_list("campaign_contact_id", "status"):
+        if CONTACT_RANK.get(status, -1) > CONTACT_RANK.get(best.get(contact_id), -1):
+            best[contact_id] = status
+    for contact_id, status in best.items():
+        CampaignContact.objects.filter(pk=contact_id).exclude(delivery_status=status).update(
+            delivery_status=status
+        )
+
+
+def inbound_message_record(*, channel, event: InboundEvent) -> tuple[str | None, int]:
+    """Acts on STOP/START-style keywords; returns (action, contacts changed)."""
+    action = keyword_action(event.text)
+    if action == OPT_OUT:
+        return action, address_opt_out(channel=channel, address=event.sender)
+    if action == OPT_IN:
+        return action, address_opt_in(channel=channel, address=event.sender)
+    return None, 0
+
+
+def _phones_for(channel, address: str) -> set[str]:
+    """Phones of the account's contacts at this address (a phone or a provider id)."""
+    address = (address or "").strip()
+    if not address:
+        return set()
+    match = Q(external_id=address)
+    try:
+        match |= Q(phone=normalize_phone(address))
+    except InvalidPhone:
+        pass
+    contacts = Contact.objects.filter(match, account_id=channel.account_id)
+    return set(contacts.values_list("phone", flat=True))
+
+
+def address_opt_out(*, channel, address: str) -> int:
+    """Opts out, account-wide and on every channel type, whoever is at this address."""
+    changed = 0
+    for phone in _phones_for(channel, address):
+        changed += contacts_opt_out_by_phone(account=channel.account, phone=phone)
+    logger.info("opt-out channel=%s address=%s contacts=%s", channel.pk, address, changed)
+    return changed
+
+
+def address_opt_in(*, channel, address: str) -> int:
+    """Opts back in, account-wide, whoever is at this address (they asked: START)."""
+    phones = _phones_for(channel, address)
+    contacts = Contact.objects.filter(
+        account_id=channel.account_id, phone__in=phones, opted_out=True
+    )
+    changed = 0
+    for contact in contacts:
+        contact_set_opted_out(contact=contact, opted_out=False)
+        changed += 1
+    logger.info("opt-in channel=%s address=%s contacts=%s", channel.pk, address, changed)
+    return changed

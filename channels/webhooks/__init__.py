@@ -1,0 +1,6 @@
+"""Inbound provider webhooks at /webhooks/<channel webhook token>/.
+
+Each transport names its handler class (`Transport.webhook_handler`, a dotted path);
+the handler verifies the request the provider's way and parses it into events
+(`events.py`); `channels.inbound` applies them.
+"""

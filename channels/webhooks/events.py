@@ -1,0 +1,32 @@
+"""What a provider webhook can tell us, independent of the provider."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    """A delivery status of a message we sent: sent, delivered, read or failed."""
+
+    provider_message_id: str
+    status: str
+    at: datetime | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    """A message someone sent to the channel; `sender` is a phone or a provider address."""
+
+    sender: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BlockedEvent:
+    """The person blocked the channel (e.g. a Telegram bot): treat as an opt-out."""
+
+    sender: str
+
+
+Event = StatusEvent | InboundEvent | BlockedEvent

@@ -1,0 +1,84 @@
+"""Meta (WhatsApp Cloud API) webhooks.
+
+GET: the subscription check (`hub.mode=subscribe`, `hub.verify_token`, `hub.challenge`).
+POST: signed with `X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body with the app
+secret>`; carries `entry[].changes[].value.statuses[]` (sent, delivered, read, failed)
+and `...value.messages[]` (inbound messages, `from` is the number without '+').
+"""
+
+import hashlib
+import hmac
+from datetime import UTC, datetime
+
+from django.http import HttpResponse
+
+from .base import MalformedWebhook, WebhookHandler, WebhookRejected, json_body, secrets_equal
+from .events import InboundEvent, StatusEvent
+
+STATUSES = {"sent", "delivered", "read", "failed"}
+
+
+class MetaWebhook(WebhookHandler):
+    def challenge(self, request):
+        params = request.GET
+        if params.get("hub.mode") != "subscribe" or not secrets_equal(
+            self.config.verify_token, params.get("hub.verify_token", "")
+        ):
+            raise WebhookRejected("The verify token does not match this channel's.")
+        return HttpResponse(params.get("hub.challenge", ""), content_type="text/plain")
+
+    def verify(self, request):
+        if not self.config.app_secret:
+            raise WebhookRejected("Set app_secret on the channel to accept Meta webhooks.")
+        digest = hmac.new(self.config.app_secret.encode(), request.body, hashlib.sha256)
+        expected = "sha256=" + digest.hexdigest()
+        if not secrets_equal(expected, request.headers.get("X-Hub-Signature-256", "")):
+            raise WebhookRejected("Bad X-Hub-Signature-256.")
+
+    def parse(self, request):
+        body = json_body(request)
+        if not isinstance(body, dict) or not isinstance(body.get("entry"), list):
+            raise MalformedWebhook("Expected a WhatsApp Business Account notification.")
+        events = []
+        for value in _values(body):
+            events += [_status(item) for item in _items(value, "statuses")]
+            events += [_inbound(item) for item in _items(value, "messages")]
+        return [event for event in events if event is not None]
+
+
+def _values(body: dict):
+    for entry in body["entry"]:
+        for change in (entry or {}).get("changes") or []:
+            if isinstance(change, dict) and isinstance(change.get("value"), dict):
+                yield change["value"]
+
+
+def _items(value: dict, key: str) -> list[dict]:
+    items = value.get(key)
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _status(item: dict) -> StatusEvent | None:
+    if item.get("status") not in STATUSES or not item.get("id"):
+        return None
+    errors = item.get("errors") or []
+    error = "; ".join(
+        f"{e.get('code')} {e.get('title') or e.get('message') or ''}".strip()
+        for e in errors
+        if isinstance(e, dict)
+    )
+    return StatusEvent(str(item["id"]), item["status"], _timestamp(item.get("timestamp")), error)
+
+
+def _inbound(item: dict) -> InboundEvent | None:
+    text = (item.get("text") or {}).get("body") or (item.get("button") or {}).get("text")
+    if not item.get("from") or not isinstance(text, str):
+        return None
+    return InboundEvent(sender=f"+{str(item['from']).lstrip('+')}", text=text)
+
+
+def _timestamp(raw) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(int(raw), tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
