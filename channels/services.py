@@ -40,6 +40,19 @@ def _kept_secrets(transport_cls: type[Transport], stored: dict, incoming: dict) 
     return {**kept, **incoming}
 
 
+def channel_config_clean(*, provider: str, type: str, incoming: dict, stored: dict) -> dict:
+    """The config to store when `incoming` replaces `stored` (secrets left out kept); 422 if bad."""
+    transport_cls = TRANSPORTS[provider]
+    return _checked(transport_cls, type, _kept_secrets(transport_cls, stored, incoming))
+
+
+def masked_config(channel: Channel) -> dict:
+    """The channel's config with secret values masked, for staff screens."""
+    transport_cls = TRANSPORTS.get(channel.provider)
+    secrets = transport_cls.secret_fields if transport_cls else ()
+    return {key: ("********" if key in secrets else value) for key, value in channel.config.items()}
+
+
 def channel_create(
     *,
     account,
