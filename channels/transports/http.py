@@ -14,6 +14,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 from django.conf import settings
 
@@ -22,11 +23,35 @@ from .base import TransportError
 _client: httpx.Client | None = None
 
 
+class _GuardedBackend(httpcore.SyncBackend):
+    """Connects only to addresses the guard allows, checked on the address actually used.
+
+    `check_target` refuses early with a clear message; this closes the gap where a
+    name resolves to a public address for the check and a private one for the connect.
+    """
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        address = host
+        if not settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK:
+            addresses = sorted(_resolve(host, port))
+            for address in addresses:
+                if not is_public_address(address):
+                    raise TransportError(
+                        TransportError.PERMANENT,
+                        f"Refusing to connect to {host}: it resolves to the non-public "
+                        f"address {address}.",
+                    )
+            address = addresses[0]
+        return super().connect_tcp(address, port, timeout, local_address, socket_options)
+
+
 def client() -> httpx.Client:
     """One pooled client per process; redirects are never followed (they could lead inside)."""
     global _client
     if _client is None:
-        _client = httpx.Client(follow_redirects=False, trust_env=False)
+        transport = httpx.HTTPTransport(trust_env=False)
+        transport._pool._network_backend = _GuardedBackend()  # httpcore has no public hook
+        _client = httpx.Client(transport=transport, follow_redirects=False, trust_env=False)
     return _client
 
 

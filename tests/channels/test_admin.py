@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from channels.models import Channel
 from tests.conftest import make_channel
 from tests.fakes.whatsapp import ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN
@@ -12,6 +14,11 @@ CONFIG = {
     "app_secret": APP_SECRET,
     "verify_token": VERIFY_TOKEN,
 }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_changelist_filters_and_search(admin_client, alice):

@@ -70,3 +70,18 @@ def test_an_unresolvable_host_is_transient(guarded):
 )
 def test_public_address_classification(address, public):
     assert is_public_address(address) is public
+
+
+def test_the_connect_itself_is_guarded_against_rebinding(settings, monkeypatch, fake_gateway):
+    """A name that passes the early check but resolves inside at connect time is refused."""
+    from channels.transports import http
+
+    settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK = False
+    monkeypatch.setattr(http, "check_target", lambda url: None)  # simulate the rebinding window
+    config = {**fake_gateway.channel_config()}
+    config["url"] = config["url"].replace("127.0.0.1", "localhost")
+
+    error = send_error(transport("webhook", config), "+966501234567", text())
+
+    assert error.kind == "permanent"
+    assert fake_gateway.requests == []
