@@ -1,0 +1,8 @@
+"""The send engine: plan due campaigns (`run_cycle`), then claim, send and record contacts
+in small batches (`send_batch`). See SPEC §5 for the rules it enforces."""
+
+from .batches import BatchResult, send_batch
+from .planning import Batch, CycleReport, run_cycle
+from .recording import reap_stale_claims
+
+__all__ = ["Batch", "BatchResult", "CycleReport", "reap_stale_claims", "run_cycle", "send_batch"]

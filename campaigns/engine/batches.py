@@ -1,0 +1,125 @@
+"""One batch of one campaign: claim, send, record, contact after contact.
+
+Everything a batch may do is re-checked against the database at each claim, so a batch
+that runs late, twice, or beside others can never exceed a cap or send to anyone twice.
+"""
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from campaigns.models import Campaign, CampaignStatus, ContactStatus, Delivery
+from channels.transports import transport_for
+
+from . import config
+from .claims import Claim, Slot, claim_next
+from .days import campaign_limit, campaign_tz, channel_cap, channel_day
+from .recording import Recorder
+from .sending import Sender
+from .windows import day_window, pace_cap
+
+logger = logging.getLogger("skylight.engine")
+
+
+@dataclass
+class BatchResult:
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    skipped: int = 0
+
+
+def batch_slot(campaign: Campaign, now: datetime) -> Slot | None:
+    """Today's caps for the campaign as of `now`, or None if it may not send now."""
+    if campaign.status != CampaignStatus.RUNNING:
+        return None
+    tz = campaign_tz(campaign)
+    today = now.astimezone(tz).date()
+    if campaign.today_date != today:
+        return None  # the cycle moves the campaign onto its new day first
+    window = day_window(
+        today, tz, campaign.send_window_start, campaign.send_window_end, config.cycle_seconds()
+    )
+    if not window.is_open(now):
+        return None
+    limit = campaign_limit(campaign)
+    day = channel_day(campaign.channel_id, campaign.account.timezone, now)
+    return Slot(
+        campaign_id=campaign.pk,
+        day=today,
+        campaign_cap=pace_cap(limit, window.elapsed_fraction(now)),
+        channel_day_id=day.pk,
+        channel_cap=channel_cap(campaign.channel_id),
+    )
+
+
+def send_batch(campaign_id: int, size: int, now: datetime | None = None) -> BatchResult:
+    """Claims, sends and records up to `size` contacts of a running campaign.
+
+    `now` fixes the clock (simulations and `send_cycle --now`); None reads the real clock.
+    """
+    result = BatchResult()
+    campaign = Campaign.objects.select_related("channel", "account").filter(pk=campaign_id).first()
+    slot = batch_slot(campaign, now or timezone.now()) if campaign else None
+    if slot is None:
+        return result
+    sender = Sender(
+        campaign_id=campaign_id,
+        transport=transport_for(campaign.channel),
+        messages=list(campaign.messages.order_by("position")),
+        clock=now,
+    )
+    recorder = Recorder(campaign_id=campaign_id, day=slot.day, channel_day_id=slot.channel_day_id)
+    try:
+        _run(slot, sender, recorder, size, result)
+    finally:
+        recorder.flush()
+    logger.info(
+        "campaign=%s batch done claimed=%s sent=%s failed=%s retried=%s skipped=%s",
+        campaign_id,
+        result.claimed,
+        result.sent,
+        result.failed,
+        result.retried,
+        result.skipped,
+    )
+    return result
+
+
+def _run(slot: Slot, sender: Sender, recorder: Recorder, size: int, result: BatchResult):
+    gap = config.contact_gap_seconds()
+    while result.claimed < size:
+        claim = claim_next(slot, sender.now())
+        if claim is None:
+            return
+        if claim.opted_out:
+            result.skipped += 1
+            continue
+        if result.claimed and gap:
+            recorder.flush()
+            time.sleep(random.uniform(gap / 4, gap))
+        result.claimed += 1
+        outcome = sender.deliver(claim, _already_sent(claim))
+        recorder.add(outcome)
+        if outcome.status == ContactStatus.SENT:
+            result.sent += 1
+        elif outcome.retried:
+            result.retried += 1
+        else:
+            result.failed += 1
+
+
+def _already_sent(claim: Claim) -> frozenset[int]:
+    """Positions accepted on an earlier attempt: a retry resumes after them."""
+    if claim.attempts <= 1:
+        return frozenset()
+    return frozenset(
+        Delivery.objects.filter(
+            campaign_contact_id=claim.id, status__in=["sent", "delivered", "read"]
+        ).values_list("position", flat=True)
+    )

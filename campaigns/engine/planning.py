@@ -1,0 +1,163 @@
+"""The send cycle: which running campaigns may send now, and how much.
+
+Only campaigns whose `next_send_at` has come are read (the partial index on running
+campaigns), so a cycle costs nothing for campaigns that are waiting, however many
+contacts they hold. Each planned campaign gets a new `next_send_at`: the next window
+opening, tomorrow, or the moment the pacing curve allows its next send, plus jitter.
+"""
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+
+from campaigns.models import Campaign, CampaignStatus
+
+from . import config
+from .days import (
+    campaign_limit,
+    campaign_tz,
+    channel_cap,
+    channel_day,
+    complete_if_done,
+    roll_day,
+)
+from .recording import reap_stale_claims
+from .windows import DayWindow, day_window, moment_for_attempt, next_opening, pace_cap
+
+logger = logging.getLogger("skylight.engine")
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Up to `size` contacts of one campaign, for one task."""
+
+    campaign_id: int
+    size: int
+    now: datetime
+
+
+@dataclass
+class CycleReport:
+    now: datetime
+    due: int = 0
+    planned: int = 0
+    reaped: int = 0
+    completed: int = 0
+    batches: list[Batch] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    next_send_at: datetime | None
+    contacts: int = 0
+
+
+def run_cycle(now: datetime, *, enqueue: Callable[[Batch], object] | None = None) -> CycleReport:
+    """Plans every due running campaign and hands its batches to `enqueue` after commit."""
+    if enqueue is None:
+        from campaigns.tasks import enqueue_batch as enqueue
+    report = CycleReport(now=now)
+    report.reaped = reap_stale_claims(now)
+    caps: dict[int, int] = {}
+    seen: set[int] = set()
+    while True:
+        chunk = _plan_chunk(now, report, caps, seen)
+        if not chunk:
+            break
+    for batch in report.batches:
+        enqueue(batch)
+    logger.info(
+        "cycle now=%s due=%s planned_contacts=%s batches=%s reaped=%s completed=%s",
+        now.isoformat(),
+        report.due,
+        report.planned,
+        len(report.batches),
+        report.reaped,
+        report.completed,
+    )
+    return report
+
+
+def _due(now: datetime, seen: set[int]):
+    return (
+        Campaign.objects.filter(status=CampaignStatus.RUNNING)
+        .filter(Q(next_send_at__lte=now) | Q(next_send_at__isnull=True))
+        .exclude(pk__in=seen)
+        .select_related("account")
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("next_send_at")[: config.planning_chunk()]
+    )
+
+
+def _plan_chunk(now, report: CycleReport, caps: dict[int, int], seen: set[int]) -> int:
+    """Plans one chunk of due campaigns in one transaction; returns how many it read."""
+    with transaction.atomic():
+        campaigns = list(_due(now, seen))
+        waiting: list[Campaign] = []
+        for campaign in campaigns:
+            plan = _plan_campaign(campaign, now, caps)
+            if plan is None:
+                report.completed += 1
+                continue
+            campaign.next_send_at = plan.next_send_at
+            if plan.next_send_at is None or plan.next_send_at <= now:
+                seen.add(campaign.pk)  # still due: do not read it again this cycle
+            waiting.append(campaign)
+            if plan.contacts:
+                report.planned += plan.contacts
+                report.batches.extend(_batches(campaign.pk, plan.contacts, now))
+        Campaign.objects.bulk_update(waiting, ["next_send_at"], batch_size=1000)
+    report.due += len(campaigns)
+    return len(campaigns)
+
+
+def _batches(campaign_id: int, contacts: int, now: datetime) -> list[Batch]:
+    size = config.batch_size()
+    full, rest = divmod(contacts, size)
+    sizes = [size] * full + ([rest] if rest else [])
+    return [Batch(campaign_id=campaign_id, size=n, now=now) for n in sizes]
+
+
+def _plan_campaign(campaign: Campaign, now: datetime, caps: dict[int, int]) -> _Plan | None:
+    """How many contacts the campaign may attempt now, and when to look at it again."""
+    if campaign.pending_count == 0:
+        return None if complete_if_done(campaign.pk, now) else _Plan(None)
+    tz = campaign_tz(campaign)
+    start, end = campaign.send_window_start, campaign.send_window_end
+    today = now.astimezone(tz).date()
+    window = day_window(today, tz, start, end, config.cycle_seconds())
+    if not window.is_open(now):
+        return _Plan(next_opening(now, tz, start, end))
+    roll_day(campaign, today)
+    limit = campaign_limit(campaign)
+    attempted = campaign.today_attempted
+    tomorrow = next_opening(now, tz, start, end, after_today=True)
+    if attempted >= limit:
+        return _Plan(tomorrow)
+    allowed = pace_cap(limit, window.elapsed_fraction(now)) - attempted
+    if allowed <= 0:
+        return _Plan(_paced(window, attempted, limit, now))
+    if campaign.channel_id not in caps:
+        caps[campaign.channel_id] = channel_cap(campaign.channel_id)
+    day = channel_day(campaign.channel_id, campaign.account.timezone, now)
+    channel_left = caps[campaign.channel_id] - day.attempted
+    if channel_left <= 0:
+        return _Plan(min(tomorrow, now + timedelta(minutes=10)))
+    contacts = min(allowed, channel_left, campaign.pending_count)
+    if attempted + contacts >= limit:
+        return _Plan(tomorrow, contacts)
+    return _Plan(_paced(window, attempted + contacts, limit, now), contacts)
+
+
+def _paced(window: DayWindow, attempted: int, limit: int, now: datetime) -> datetime:
+    """When the curve allows the next send, with random jitter, before the paced end."""
+    interval = window.paced_seconds / limit
+    jitter = random.uniform(0, min(config.pacing_jitter_seconds(), interval / 2))
+    moment = moment_for_attempt(window, attempted, limit) + timedelta(seconds=jitter)
+    latest = window.closes_at - window.tail
+    return max(min(moment, latest), now + timedelta(seconds=1))

@@ -1,0 +1,156 @@
+"""Writing outcomes back: conditional updates of `sending` rows with counters in the same
+transaction, and failing claims abandoned by dead workers.
+
+Outcomes are buffered briefly and written together (a handful of statements per flush)
+so a fast transport is not throttled by commits. A crash before a flush leaves those
+contacts `sending`: the reaper fails them as "outcome unknown", never re-sends them.
+"""
+
+import logging
+import time
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+
+from campaigns.models import Campaign, CampaignContact, ChannelDay, ContactStatus, Delivery
+from contacts.models import Contact
+
+from . import config
+from .days import campaign_tz, complete_if_done, count_on_day
+from .sending import UNKNOWN_PREFIX, Outcome
+
+logger = logging.getLogger("skylight.engine")
+
+DELIVERY_FIELDS = ["type", "body", "caption", "status", "provider_message_id", "error", "sent_at"]
+
+
+class Recorder:
+    """Buffers one batch's outcomes and writes them in small transactions."""
+
+    def __init__(self, *, campaign_id: int, day: date, channel_day_id: int, max_delay=0.25):
+        self.campaign_id = campaign_id
+        self.day = day
+        self.channel_day_id = channel_day_id
+        self.max_delay = max_delay
+        self.buffer: list[Outcome] = []
+        self.first_buffered = 0.0
+
+    def add(self, outcome: Outcome) -> None:
+        if not self.buffer:
+            self.first_buffered = time.monotonic()
+        self.buffer.append(outcome)
+        if len(self.buffer) >= 200 or time.monotonic() - self.first_buffered >= self.max_delay:
+            self.flush()
+
+    def flush(self) -> None:
+        outcomes, self.buffer = self.buffer, []
+        if outcomes:
+            record_outcomes(self, outcomes)
+
+
+def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
+    """One transaction: each `sending` row moves on only if it is still `sending`."""
+    now = max(outcome.finished_at for outcome in outcomes)
+    with transaction.atomic():
+        applied = [outcome for outcome in sorted(outcomes, key=_key) if _apply(outcome)]
+        if not applied:
+            return
+        deliveries = [delivery for outcome in applied for delivery in outcome.deliveries]
+        Delivery.objects.bulk_create(
+            deliveries,
+            update_conflicts=True,
+            unique_fields=["campaign_contact", "position"],
+            update_fields=DELIVERY_FIELDS,
+        )
+        statuses = Counter(outcome.status for outcome in applied)
+        sent, failed = statuses[ContactStatus.SENT], statuses[ContactStatus.FAILED]
+        retried = statuses[ContactStatus.PENDING]
+        _move_counters(target, sent=sent, failed=failed, retried=retried)
+        count_on_day(target.campaign_id, target.day, sent=sent, failed=failed)
+        _opt_out([outcome.claim.contact_id for outcome in applied if outcome.opt_out], now)
+        complete_if_done(target.campaign_id, now)
+
+
+def _key(outcome: Outcome) -> int:
+    return outcome.claim.id
+
+
+def _apply(outcome: Outcome) -> bool:
+    fields = {"status": outcome.status, "error": outcome.error or None}
+    if outcome.status == ContactStatus.SENT:
+        fields.update(
+            sent_at=outcome.finished_at,
+            provider_message_id=outcome.provider_message_id,
+            delivery_status="sent",
+        )
+    elif outcome.status == ContactStatus.PENDING:
+        fields.update(next_attempt_at=outcome.next_attempt_at, claimed_at=None)
+    return bool(
+        CampaignContact.objects.filter(pk=outcome.claim.id, status=ContactStatus.SENDING).update(
+            **fields
+        )
+    )
+
+
+def _move_counters(target: Recorder, *, sent: int, failed: int, retried: int) -> None:
+    if sent or failed:
+        Campaign.objects.filter(pk=target.campaign_id).update(
+            pending_count=F("pending_count") - sent - failed,
+            sent_count=F("sent_count") + sent,
+            failed_count=F("failed_count") + failed,
+        )
+    if retried:
+        # Not accepted: the slots go back, to the day they were taken from.
+        Campaign.objects.filter(pk=target.campaign_id, today_date=target.day).update(
+            today_attempted=F("today_attempted") - retried
+        )
+        ChannelDay.objects.filter(pk=target.channel_day_id).update(
+            attempted=F("attempted") - retried
+        )
+
+
+def _opt_out(contact_ids: list[int], now: datetime) -> None:
+    if contact_ids:
+        Contact.objects.filter(pk__in=contact_ids, opted_out=False).update(
+            opted_out=True, opted_out_at=now
+        )
+        logger.info("contacts=%s opted out: the provider says they refuse messages", contact_ids)
+
+
+def reap_stale_claims(now: datetime, limit: int = 500) -> int:
+    """Fails claims left `sending` past the timeout: the worker died mid-send."""
+    cutoff = now - timedelta(seconds=config.claim_timeout_seconds())
+    stale = list(
+        CampaignContact.objects.filter(status=ContactStatus.SENDING, claimed_at__lt=cutoff)
+        .select_related("campaign")
+        .order_by("claimed_at")[:limit]
+    )
+    return sum(_reap(row, now) for row in stale)
+
+
+def _reap(row: CampaignContact, now: datetime) -> bool:
+    with transaction.atomic():
+        failed = CampaignContact.objects.filter(
+            pk=row.pk, status=ContactStatus.SENDING, claimed_at=row.claimed_at
+        ).update(
+            status=ContactStatus.FAILED,
+            error=f"{UNKNOWN_PREFIX}the worker stopped while sending "
+            f"(claimed at {row.claimed_at.isoformat()}); not retried.",
+        )
+        if not failed:
+            return False
+        Campaign.objects.filter(pk=row.campaign_id).update(
+            pending_count=F("pending_count") - 1, failed_count=F("failed_count") + 1
+        )
+        day = row.claimed_at.astimezone(campaign_tz(row.campaign)).date()
+        count_on_day(row.campaign_id, day, failed=1)
+        complete_if_done(row.campaign_id, now)
+    logger.warning(
+        "campaign=%s contact=%s failed: claim abandoned since %s, outcome unknown",
+        row.campaign_id,
+        row.contact_id,
+        row.claimed_at.isoformat(),
+    )
+    return True

@@ -1,0 +1,59 @@
+"""`manage.py send_cycle [--now ISO8601] [--enqueue]`: one send cycle, inline by default."""
+
+from datetime import UTC, datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from campaigns.engine import BatchResult, run_cycle, send_batch
+from campaigns.tasks import enqueue_batch
+
+
+def parse_now(value: str | None) -> datetime:
+    if not value:
+        return timezone.now()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        message = f"--now must be ISO 8601, e.g. 2026-01-31T09:30:00+03:00: {exc}"
+        raise CommandError(message) from exc
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+
+
+class Command(BaseCommand):
+    help = (
+        "Runs one send cycle: plans the running campaigns that may send now and sends their "
+        "batches in this process (or queues them for qcluster workers with --enqueue)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--now", help="The clock for this cycle (ISO 8601); default: now.")
+        parser.add_argument(
+            "--enqueue", action="store_true", help="Queue the batches for the workers."
+        )
+
+    def handle(self, *args, now=None, enqueue=False, **options):
+        moment = parse_now(now)
+        fixed = now is not None
+        total = BatchResult()
+        if enqueue:
+            report = run_cycle(moment, enqueue=lambda b: enqueue_batch(b, fixed_clock=fixed))
+        else:
+            report = run_cycle(moment, enqueue=lambda b: _add(total, b, fixed))
+        self.stdout.write(
+            f"cycle at {moment.isoformat()}: {report.due} due, {report.planned} contacts in "
+            f"{len(report.batches)} batches, {report.reaped} abandoned claims failed, "
+            f"{report.completed} completed"
+            + (
+                ""
+                if enqueue
+                else f"; sent {total.sent}, failed {total.failed}, "
+                f"retry later {total.retried}, skipped {total.skipped}"
+            )
+        )
+
+
+def _add(total: BatchResult, batch, fixed: bool) -> None:
+    result = send_batch(batch.campaign_id, batch.size, now=batch.now if fixed else None)
+    for name in ("claimed", "sent", "failed", "retried", "skipped"):
+        setattr(total, name, getattr(total, name) + getattr(result, name))

@@ -1,0 +1,96 @@
+"""Engine test helpers: campaigns started at a simulated moment, and a simulated clock."""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from campaigns.engine import run_cycle, send_batch
+from campaigns.models import Campaign
+from campaigns.services import campaign_create, campaign_start
+from contacts.models import Contact
+from tests.conftest import make_channel
+
+HELLO = [{"type": "text", "content": "{Hi|Hello} {{first_name|there}}, news for {{phone}}"}]
+
+
+@pytest.fixture(autouse=True)
+def _engine_settings(settings):
+    settings.SKYLIGHT_SEQUENCE_GAP_SECONDS = 0
+    settings.SKYLIGHT_CONTACT_GAP_SECONDS = 0
+    settings.SKYLIGHT_RETRY_BACKOFF_SECONDS = 60
+
+
+def make_contacts(account, count: int, *, prefix: str = "+96650", **fields) -> list[Contact]:
+    start = Contact.objects.count()
+    rows = [
+        Contact(
+            account=account,
+            name=f"Person {start + i}",
+            phone=f"{prefix}{start + i:07d}",
+            type=fields.get("type", "whatsapp"),
+        )
+        for i in range(count)
+    ]
+    return Contact.objects.bulk_create(rows)
+
+
+def start_campaign(
+    account,
+    *,
+    contacts: int | list[Contact],
+    at: datetime,
+    channel=None,
+    messages=None,
+    **fields,
+) -> Campaign:
+    """Creates and starts a campaign with the services, as if started at `at`."""
+    channel = channel or make_channel(account)
+    people = make_contacts(account, contacts) if isinstance(contacts, int) else contacts
+    campaign = campaign_create(
+        account=account,
+        name="Engine test",
+        channel=channel,
+        messages=messages or HELLO,
+        contact_ids=[person.pk for person in people],
+        **fields,
+    )
+    campaign = campaign_start(campaign=campaign)
+    tz = ZoneInfo(campaign.timezone)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        started_at=at, last_active_date=at.astimezone(tz).date(), next_send_at=None
+    )
+    campaign.refresh_from_db()
+    return campaign
+
+
+def inline(batch) -> None:
+    send_batch(batch.campaign_id, batch.size, now=batch.now)
+
+
+def cycle(now: datetime):
+    return run_cycle(now, enqueue=inline)
+
+
+def ticks(day_start: datetime, window=(time(0), None), step_minutes: int = 30):
+    """Moments of one local day: every `step` minutes from an hour before the window opens,
+    and every minute of the window's last ten (where the pacing curve reaches the limit)."""
+    tz = day_start.tzinfo
+    opens = datetime.combine(day_start.date(), window[0], tzinfo=tz)
+    close = datetime.combine(day_start.date(), window[1] or time(0), tzinfo=tz)
+    if close <= day_start:
+        close += timedelta(days=1)
+    moments = set()
+    moment = max(day_start, opens - timedelta(hours=1))
+    while moment < day_start + timedelta(days=1):
+        moments.add(moment)
+        moment += timedelta(minutes=step_minutes)
+    for minute in range(1, 11):
+        moments.add(close - timedelta(minutes=minute))
+    return sorted(m.astimezone(UTC) for m in moments)
+
+
+def run_days(first_day: datetime, days: int, window=(time(0), None), step_minutes: int = 30):
+    for offset in range(days):
+        for now in ticks(first_day + timedelta(days=offset), window, step_minutes):
+            cycle(now)
