@@ -4,9 +4,14 @@ Delivery statuses only move forward (queued < sent < delivered < read); failed i
 terminal and cannot replace delivered or read. Each change is a conditional UPDATE,
 so replays and out-of-order arrivals (read before delivered) are harmless. The
 contact's `delivery_status` mirrors the best status among its deliveries.
+
+A status for a message id with no delivery yet (the engine records outcomes in
+batches, after the provider may already have answered) is kept as a StatusReceipt
+and applied by `status_receipts_apply` once the delivery exists.
 """
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -19,6 +24,7 @@ from contacts.phones import InvalidPhone, normalize_phone
 from contacts.services import contact_set_opted_out, contacts_opt_out_by_phone
 
 from .keywords import OPT_IN, OPT_OUT, keyword_action
+from .models import StatusReceipt
 from .webhooks.events import BlockedEvent, Event, InboundEvent, StatusEvent
 
 logger = logging.getLogger("skylight.webhooks")
@@ -47,22 +53,40 @@ def events_apply(*, channel, events: list[Event]) -> dict[str, int]:
                 counts["opted_out" if action == OPT_OUT else "opted_in"] += changed
         elif isinstance(event, BlockedEvent):
             counts["opted_out"] += address_opt_out(channel=channel, address=event.sender)
+    counts["statuses"] += status_receipts_apply(channel=channel)
     return counts
 
 
-def delivery_status_record(*, channel, event: StatusEvent) -> int:
-    """Moves the channel's deliveries with this provider id forward; returns rows changed."""
+RECEIPT_BATCH = 500
+# Receipts for ids that never get a delivery (messages sent outside SkyLight) expire.
+RECEIPT_TTL = timedelta(days=1)
+
+
+def _channel_deliveries(channel):
+    return Delivery.objects.filter(campaign_contact__campaign__channel=channel)
+
+
+def delivery_status_record(*, channel, event: StatusEvent, keep_early: bool = True) -> int:
+    """Moves the channel's deliveries with this provider id forward; returns rows changed.
+
+    With `keep_early`, a status for an id not recorded yet is kept as a receipt.
+    """
     allowed = ADVANCES_FROM.get(event.status)
     if not allowed or not event.provider_message_id:
         return 0
-    deliveries = Delivery.objects.filter(
-        provider_message_id=event.provider_message_id,
-        campaign_contact__campaign__channel=channel,
-    )
+    deliveries = _channel_deliveries(channel).filter(provider_message_id=event.provider_message_id)
     at = event.at or timezone.now()
     with transaction.atomic():
         contact_ids = list(deliveries.values_list("campaign_contact_id", flat=True))
         if not contact_ids:
+            if keep_early:
+                StatusReceipt.objects.create(
+                    channel=channel,
+                    provider_message_id=event.provider_message_id,
+                    status=event.status,
+                    at=at,
+                    error=event.error[:2000],
+                )
             return 0
         # Lock the contact rows first so concurrent statuses mirror consistently.
         list(CampaignContact.objects.select_for_update().filter(pk__in=contact_ids).values("pk"))
@@ -72,6 +96,33 @@ def delivery_status_record(*, channel, event: StatusEvent) -> int:
         if changed:
             _mirror_on_contacts(contact_ids)
     return changed
+
+
+def status_receipts_apply(*, channel, provider_message_ids=None) -> int:
+    """Applies kept receipts whose deliveries now exist (deleting them); returns changes.
+
+    Called after each webhook of the channel; the send engine may also call it with the
+    ids it has just recorded.
+    """
+    receipts = StatusReceipt.objects.filter(
+        channel=channel,
+        provider_message_id__in=_channel_deliveries(channel).values("provider_message_id"),
+    )
+    if provider_message_ids is not None:
+        receipts = receipts.filter(provider_message_id__in=list(provider_message_ids))
+    batch = list(receipts.order_by("id")[:RECEIPT_BATCH])
+    changed = 0
+    for receipt in batch:
+        event = StatusEvent(receipt.provider_message_id, receipt.status, receipt.at, receipt.error)
+        changed += delivery_status_record(channel=channel, event=event, keep_early=False)
+    StatusReceipt.objects.filter(pk__in=[receipt.pk for receipt in batch]).delete()
+    status_receipts_prune(channel=channel, older_than=timezone.now() - RECEIPT_TTL)
+    return changed
+
+
+def status_receipts_prune(*, channel, older_than) -> int:
+    """Deletes receipts that never found their delivery (e.g. messages sent elsewhere)."""
+    return StatusReceipt.objects.filter(channel=channel, created_at__lt=older_than).delete()[0]
 
 
 def _stamps(event: StatusEvent, at) -> dict:

@@ -68,3 +68,60 @@ def test_unknown_message_ids_and_statuses_change_nothing(channel, alice):
     assert apply(channel, "m1", "deleted") == [0]
     delivery.refresh_from_db()
     assert delivery.status == "sent"
+
+
+def test_a_status_arriving_before_the_delivery_is_kept_and_applied_later(channel, alice):
+    from channels.inbound import status_receipts_apply
+    from channels.models import StatusReceipt
+
+    assert apply(channel, "early", "delivered") == [0]
+    assert StatusReceipt.objects.filter(provider_message_id="early").exists()
+
+    delivery = make_delivery(channel, make_contact(alice), "early")
+    assert status_receipts_apply(channel=channel, provider_message_ids=["early"]) == 1
+
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
+    assert not StatusReceipt.objects.exists()
+
+
+def test_the_next_webhook_applies_waiting_receipts(channel, alice):
+    from channels.inbound import events_apply
+
+    apply(channel, "early", "read")
+    delivery = make_delivery(channel, make_contact(alice), "early")
+
+    counts = events_apply(channel=channel, events=[StatusEvent("unrelated", "sent")])
+
+    assert counts["statuses"] == 1
+    delivery.refresh_from_db()
+    assert delivery.status == "read"
+
+
+def test_receipts_for_other_channels_wait_for_their_own(channel, alice):
+    from channels.inbound import status_receipts_apply
+
+    other = make_channel(alice, name="Other")
+    apply(other, "m9", "delivered")
+    delivery = make_delivery(channel, make_contact(alice), "m9")
+
+    assert status_receipts_apply(channel=channel) == 0
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+
+
+def test_old_orphan_receipts_expire(channel):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from channels.inbound import status_receipts_apply
+    from channels.models import StatusReceipt
+
+    apply(channel, "never-ours", "delivered")
+    StatusReceipt.objects.update(created_at=timezone.now() - timedelta(days=2))
+    apply(channel, "recent", "delivered")
+
+    status_receipts_apply(channel=channel)
+
+    assert list(StatusReceipt.objects.values_list("provider_message_id", flat=True)) == ["recent"]
