@@ -1,8 +1,10 @@
-"""Concurrent transitions on PostgreSQL: the row lock lets exactly one of two requests win.
+"""Concurrent transitions on PostgreSQL: the row lock serialises them, so no update is lost.
 
-Each thread has its own connection. The campaign row is held for a moment after it is
-read, so the two requests really overlap; the control shows that without the lock both
-would win.
+Each request runs in its own thread and connection. The first holds the campaign row
+for a moment after reading it and the second starts only then, so the two really
+overlap: with the lock the second waits and re-reads the row; the control test shows
+that without the lock both read "draft" and the later write silently undoes the
+earlier one.
 """
 
 import threading
@@ -20,92 +22,104 @@ from tests.conftest import make_channel, make_contact
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 HOLD_SECONDS = 0.3
+locked_read = services._lock
 
 
 @pytest.fixture
 def draft(transactional_db):
     account = account_create(name="Racers")
-    campaign = services.campaign_create(
+    return services.campaign_create(
         account=account,
         name="Race",
         channel=make_channel(account),
         messages=TEXT,
         contact_ids=[make_contact(account).pk],
     )
-    return campaign
 
 
-def hold_after_reading(monkeypatch, read):
-    """Makes every transition keep the row it read for a moment before deciding."""
+def race(monkeypatch, campaign, first, second, read=locked_read) -> list:
+    """Runs `first`, then `second` once `first` holds the row it read; returns both outcomes.
 
-    def slow_read(campaign):
-        row = read(campaign)
+    Both threads pass a barrier together; an outcome is the new status or the Conflict.
+    """
+    barrier, first_has_read = threading.Barrier(2), threading.Event()
+
+    def slow_read(row_campaign):
+        row = read(row_campaign)
+        if threading.current_thread().name == "first":
+            first_has_read.set()
         time.sleep(HOLD_SECONDS)
         return row
 
     monkeypatch.setattr(services, "_lock", slow_read)
+    outcomes = {}
 
-
-def race(campaign, *actions) -> list:
-    """Runs the services at once, one thread and connection each; returns their outcomes."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, service):
+    def run(name, service):
         try:
             barrier.wait(timeout=10)
-            outcomes[index] = service(campaign=Campaign.objects.get(pk=campaign.pk)).status
+            if name == "second":
+                assert first_has_read.wait(timeout=10)
+            outcomes[name] = service(campaign=Campaign.objects.get(pk=campaign.pk)).status
         except Conflict as refusal:
-            outcomes[index] = refusal
+            outcomes[name] = refusal
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    threads = [
+        threading.Thread(target=run, name=name, args=(name, service))
+        for name, service in (("first", first), ("second", second))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    return outcomes
+    return [outcomes["first"], outcomes["second"]]
 
 
-def winners(outcomes) -> list[str]:
-    return [outcome for outcome in outcomes if isinstance(outcome, str)]
+def test_cancel_then_start_on_one_draft_leaves_exactly_one_winner(draft, monkeypatch):
+    cancelled, start = race(monkeypatch, draft, services.campaign_cancel, services.campaign_start)
 
-
-def test_start_and_cancel_on_one_draft_leave_exactly_one_winner(draft, monkeypatch):
-    hold_after_reading(monkeypatch, services._lock)
-
-    outcomes = race(draft, services.campaign_start, services.campaign_cancel)
-
-    assert len(winners(outcomes)) == 1, outcomes
-    [winner] = winners(outcomes)
-    [refusal] = [o for o in outcomes if isinstance(o, Conflict)]
+    assert cancelled == "cancelled"
+    assert isinstance(start, Conflict)
+    assert str(start.detail) == "Campaign is cancelled; only draft campaigns can be started."
     stored = Campaign.objects.get(pk=draft.pk)
-    assert stored.status == winner
-    if winner == "running":
-        assert str(refusal.detail).startswith("Campaign is running;")  # cancel came second
-        assert stored.cancelled_at is None
-    else:
-        assert str(refusal.detail) == (
-            "Campaign is cancelled; only draft campaigns can be started."
-        )
-        assert stored.started_at is None and stored.campaign_day == 0
+    assert (stored.status, stored.started_at, stored.campaign_day) == ("cancelled", None, 0)
 
 
-def test_two_pauses_of_one_running_campaign_leave_one_winner(draft, monkeypatch):
+def test_start_then_cancel_on_one_draft_ends_cancelled_in_that_order(draft, monkeypatch):
+    # Serialised, the cancel sees a running campaign, which it may cancel: the cancel is final.
+    outcomes = race(monkeypatch, draft, services.campaign_start, services.campaign_cancel)
+
+    assert outcomes == ["running", "cancelled"]
+    stored = Campaign.objects.get(pk=draft.pk)
+    assert stored.status == "cancelled"
+    assert stored.started_at is not None and stored.cancelled_at > stored.started_at
+
+
+def test_start_and_start_leave_exactly_one_winner(draft, monkeypatch):
+    outcomes = race(monkeypatch, draft, services.campaign_start, services.campaign_start)
+
+    assert outcomes[0] == "running"
+    assert str(outcomes[1].detail) == "Campaign is running; only draft campaigns can be started."
+
+
+def test_two_pauses_of_one_running_campaign_leave_exactly_one_winner(draft, monkeypatch):
     services.campaign_start(campaign=draft)
-    hold_after_reading(monkeypatch, services._lock)
 
-    outcomes = race(draft, services.campaign_pause, services.campaign_pause)
+    outcomes = race(monkeypatch, draft, services.campaign_pause, services.campaign_pause)
 
-    assert winners(outcomes) == ["paused"], outcomes
-    assert Campaign.objects.get(pk=draft.pk).status == "paused"
+    assert outcomes[0] == "paused"
+    assert str(outcomes[1].detail) == "Campaign is paused; only running campaigns can be paused."
 
 
-def test_control_without_the_row_lock_both_start_and_cancel_win(draft, monkeypatch):
-    hold_after_reading(monkeypatch, lambda campaign: Campaign.objects.get(pk=campaign.pk))
+def test_control_without_the_row_lock_a_successful_cancel_is_lost(draft, monkeypatch):
+    def unlocked_read(campaign):
+        return Campaign.objects.get(pk=campaign.pk)
 
-    outcomes = race(draft, services.campaign_start, services.campaign_cancel)
+    outcomes = race(
+        monkeypatch, draft, services.campaign_cancel, services.campaign_start, read=unlocked_read
+    )
 
-    # Both read "draft" and both wrote: the race the lock prevents is real.
-    assert sorted(outcomes) == ["cancelled", "running"]
+    # Both read "draft", both answered success, and the later write undid the cancel.
+    assert outcomes == ["cancelled", "running"]
+    assert Campaign.objects.get(pk=draft.pk).status == "running"
