@@ -89,7 +89,8 @@ def delivery_status_record(*, channel, event: StatusEvent, keep_early: bool = Tr
                 )
             return 0
         # Lock the contact rows first so concurrent statuses mirror consistently.
-        list(CampaignContact.objects.select_for_update().filter(pk__in=contact_ids).values("pk"))
+        locked = CampaignContact.objects.select_for_update().filter(pk__in=contact_ids)
+        list(locked.order_by("pk").values_list("pk", flat=True))
         changed = deliveries.filter(status__in=allowed).update(
             status=event.status, **_stamps(event, at)
         )
