@@ -95,7 +95,7 @@ class CampaignForm(forms.Form):
             self.add_error("window_end", "Give both ends of the send window, or neither.")
         elif start and end and start >= end:
             self.add_error("window_end", "The window must end after it starts.")
-        if self.creating and not self.errors and not self.sources():
+        if self.creating and not self.errors and not any(self.sources().values()):
             raise forms.ValidationError("Pick at least one list, segment or contact.")
         return cleaned
 
@@ -137,10 +137,12 @@ def validate_messages(rows: list[dict]) -> tuple[list[dict] | None, list[dict], 
     serializer = MessageSerializer(data=payload, many=True)
     if serializer.is_valid():
         return [dict(item) for item in serializer.validated_data], [{} for _ in rows], []
-    row_errors = [
-        {field: [str(message) for message in messages] for field, messages in errors.items()}
-        for errors in serializer.errors
-    ]
+    errors = serializer.errors
+    by_row = errors if isinstance(errors, dict) else dict(enumerate(errors))
+    row_errors = []
+    for index in range(len(rows)):
+        found = by_row.get(index) or by_row.get(str(index)) or {}
+        row_errors.append({field: [str(m) for m in messages] for field, messages in found.items()})
     return None, row_errors, []
 
 

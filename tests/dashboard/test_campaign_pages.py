@@ -1,0 +1,330 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from campaigns.models import Campaign, CampaignContact, CampaignDay
+from campaigns.services import campaign_pause, campaign_start
+from tests.conftest import make_channel, make_contact
+from tests.dashboard.conftest import htmx, make_campaign, make_list
+
+
+@pytest.fixture
+def campaign(alice):
+    return make_campaign(alice, size=6)
+
+
+def _form(channel, contact_list, **overrides):
+    data = {
+        "name": "Autumn offer",
+        "channel": channel.pk,
+        "timezone": "UTC",
+        "lists": [contact_list.pk],
+        "message_type": ["text", "image"],
+        "message_content": ["Hello {{name}}", "https://example.com/a.jpg"],
+        "message_caption": ["", "Our menu"],
+        "message_filename": ["", ""],
+    }
+    data.update(overrides)
+    return data
+
+
+# --- list ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_list_filters_by_status_tab_and_search(web, alice, campaign):
+    other = make_campaign(alice, name="Winter sale", channel=campaign.channel)
+    campaign_start(campaign=other)
+    running = web.get(reverse("dashboard:campaigns") + "?status=running").content.decode()
+    assert "Winter sale" in running and "Spring promo" not in running
+    found = web.get(reverse("dashboard:campaigns") + "?search=spring").content.decode()
+    assert "Spring promo" in found and "Winter sale" not in found
+
+
+@pytest.mark.django_db
+def test_the_list_polls_only_while_a_campaign_runs(web, campaign):
+    url = reverse("dashboard:campaigns")
+    idle = htmx(web, "get", url).content.decode()
+    assert "<html" not in idle and 'id="campaign-table"' in idle
+    assert "hx-trigger" not in idle
+    campaign_start(campaign=campaign)
+    live = htmx(web, "get", url).content.decode()
+    assert 'hx-trigger="every 5s"' in live
+    assert "0 / 2" in live  # today's sends / limit: ceil(6 / 3)
+
+
+@pytest.mark.django_db
+def test_the_list_shows_progress(web, campaign):
+    Campaign.objects.filter(pk=campaign.pk).update(sent_count=3, pending_count=3)
+    page = web.get(reverse("dashboard:campaigns")).content.decode()
+    assert 'aria-valuenow="50"' in page
+
+
+# --- create and edit -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_creating_a_campaign_keeps_the_message_order(web, alice):
+    channel = make_channel(alice)
+    contact_list = make_list(alice, [make_contact(alice), make_contact(alice)])
+    response = web.post(reverse("dashboard:campaign_new"), _form(channel, contact_list))
+    campaign = Campaign.objects.get(account=alice, name="Autumn offer")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard:campaign_detail", args=[campaign.pk])
+    messages = list(campaign.messages.values_list("type", "content", "caption"))
+    assert messages == [
+        ("text", "Hello {{name}}", ""),
+        ("image", "https://example.com/a.jpg", "Our menu"),
+    ]
+    assert campaign.total_contacts == 2 and campaign.status == "draft"
+
+
+@pytest.mark.django_db
+def test_send_window_and_new_number_are_saved(web, alice):
+    channel = make_channel(alice)
+    contact_list = make_list(alice, [make_contact(alice)])
+    data = _form(
+        channel, contact_list, window_start="09:00", window_end="20:00", is_new_number="on"
+    )
+    web.post(reverse("dashboard:campaign_new"), data)
+    campaign = Campaign.objects.get(account=alice)
+    assert campaign.send_window_start == dt.time(9) and campaign.send_window_end == dt.time(20)
+    assert campaign.is_new_number is True
+
+
+@pytest.mark.django_db
+def test_message_errors_are_shown_on_their_row(web, alice):
+    channel = make_channel(alice)
+    contact_list = make_list(alice, [make_contact(alice)])
+    data = _form(channel, contact_list, message_content=["Hello", "not a url"])
+    response = web.post(reverse("dashboard:campaign_new"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "A image message needs an http(s) URL as content." in page
+    assert "not a url" in page  # the row is shown again as typed
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_campaign_needs_a_source_and_a_valid_window(web, alice):
+    channel = make_channel(alice)
+    contact_list = make_list(alice, [make_contact(alice)])
+    data = _form(channel, contact_list, lists=[], window_start="20:00", window_end="09:00")
+    page = web.post(reverse("dashboard:campaign_new"), data).content.decode()
+    assert "The window must end after it starts." in page
+    data = _form(channel, contact_list, lists=[])
+    page = web.post(reverse("dashboard:campaign_new"), data).content.decode()
+    assert "Pick at least one list, segment or contact." in page
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.django_db
+def test_enrolling_nobody_is_an_inline_error(web, alice):
+    channel = make_channel(alice)
+    contact_list = make_list(alice, [make_contact(alice, opted_out=True)])
+    page = web.post(reverse("dashboard:campaign_new"), _form(channel, contact_list)).content
+    assert "No contact can be enrolled" in page.decode()
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.django_db
+def test_quota_exhaustion_is_shown_on_the_form(web, alice):
+    alice.subscription.outreach_campaigns_used = alice.subscription.plan.outreach_campaigns
+    alice.subscription.save()
+    channel = make_channel(alice)
+    contact_list = make_list(alice, [make_contact(alice)])
+    page = web.post(reverse("dashboard:campaign_new"), _form(channel, contact_list)).content
+    assert "outreach campaigns per period" in page.decode()
+
+
+@pytest.mark.django_db
+def test_another_accounts_channel_or_list_cannot_be_picked(web, alice, bob):
+    channel = make_channel(bob)
+    contact_list = make_list(bob, [make_contact(bob)])
+    page = web.post(reverse("dashboard:campaign_new"), _form(channel, contact_list)).content
+    assert page.decode().count("Select a valid choice") == 2
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.django_db
+def test_individual_contacts_are_picked_by_phone(web, alice):
+    channel = make_channel(alice)
+    contact = make_contact(alice, phone="+966501112233")
+    data = _form(channel, make_list(alice), lists=[], phones="+966501112233")
+    web.post(reverse("dashboard:campaign_new"), data)
+    row = CampaignContact.objects.get()
+    assert row.contact == contact
+    page = web.post(
+        reverse("dashboard:campaign_new"),
+        _form(channel, make_list(alice), lists=[], phones="+966509999999"),
+    ).content.decode()
+    assert "No contact with phone +966509999999." in page
+
+
+@pytest.mark.django_db
+def test_the_enrolment_preview_counts_and_explains_exclusions(web, alice):
+    channel = make_channel(alice)
+    members = [
+        make_contact(alice),
+        make_contact(alice, opted_out=True),
+        make_contact(alice, type="telegram"),
+    ]
+    first, second = make_list(alice, members, "A"), make_list(alice, members[:1], "B")
+    data = {"channel": channel.pk, "lists": [first.pk, second.pk]}
+    response = htmx(web, "post", reverse("dashboard:campaign_preview"), data)
+    page = response.content.decode()
+    assert "<html" not in page and 'id="enrolment-preview"' in page
+    assert "data-enrol-count>1<" in page
+    assert "1 duplicates" in page and "1 opted out" in page and "1 not on WhatsApp" in page
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_preview_asks_for_a_channel_first(web, alice):
+    contact_list = make_list(alice, [make_contact(alice)])
+    page = htmx(web, "post", reverse("dashboard:campaign_preview"), {"lists": [contact_list.pk]})
+    assert "Pick a channel" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_editing_a_draft_replaces_its_messages(web, campaign):
+    url = reverse("dashboard:campaign_edit", args=[campaign.pk])
+    assert "Hi {{name}}" in web.get(url).content.decode()
+    data = {
+        "name": "Renamed",
+        "timezone": "UTC",
+        "message_type": ["text", "text"],
+        "message_content": ["Second", "First"],
+        "message_caption": ["", ""],
+        "message_filename": ["", ""],
+    }
+    assert web.post(url, data).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.name == "Renamed"
+    assert list(campaign.messages.values_list("content", flat=True)) == ["Second", "First"]
+
+
+@pytest.mark.django_db
+def test_a_running_campaign_cannot_be_edited(web, campaign):
+    campaign_start(campaign=campaign)
+    url = reverse("dashboard:campaign_edit", args=[campaign.pk])
+    response = web.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard:campaign_detail", args=[campaign.pk])
+
+
+# --- detail and actions ------------------------------------------------------------------
+
+
+def _buttons(page: str) -> set[str]:
+    return {
+        label
+        for label in ("Start", "Pause", "Resume", "Cancel campaign", "Delete", "Edit")
+        if f">{label}</" in page
+    }
+
+
+@pytest.mark.django_db
+def test_only_allowed_actions_are_offered(web, campaign):
+    url = reverse("dashboard:campaign_detail", args=[campaign.pk])
+    assert _buttons(web.get(url).content.decode()) == {"Start", "Cancel campaign", "Delete", "Edit"}
+    campaign_start(campaign=campaign)
+    assert _buttons(web.get(url).content.decode()) == {"Pause", "Cancel campaign"}
+    campaign_pause(campaign=campaign)
+    assert _buttons(web.get(url).content.decode()) == {"Resume", "Cancel campaign"}
+    assert "hx-confirm=" in web.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_lifecycle_through_the_buttons(web, campaign):
+    def act(action):
+        return web.post(reverse("dashboard:campaign_action", args=[campaign.pk, action]))
+
+    for action, status in [
+        ("start", "running"),
+        ("pause", "paused"),
+        ("resume", "running"),
+        ("cancel", "cancelled"),
+    ]:
+        assert act(action).status_code == 302
+        campaign.refresh_from_db()
+        assert campaign.status == status
+    response = web.post(reverse("dashboard:campaign_delete", args=[campaign.pk]))
+    assert response["Location"] == reverse("dashboard:campaigns")
+    assert not Campaign.objects.filter(pk=campaign.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_action_is_a_flash_message(web, campaign):
+    url = reverse("dashboard:campaign_action", args=[campaign.pk, "pause"])
+    page = web.post(url, follow=True).content.decode()
+    assert "Campaign is draft; only running campaigns can be paused." in page
+    campaign.refresh_from_db()
+    assert campaign.status == "draft"
+    web.post(reverse("dashboard:campaign_action", args=[campaign.pk, "start"]))
+    page = web.post(reverse("dashboard:campaign_delete", args=[campaign.pk]), follow=True)
+    assert "only draft or cancelled campaigns can be deleted" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_unknown_actions_are_not_found(web, campaign):
+    url = reverse("dashboard:campaign_action", args=[campaign.pk, "explode"])
+    assert web.post(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_live_region_polls_only_while_running(web, campaign):
+    url = reverse("dashboard:campaign_detail", args=[campaign.pk])
+    idle = htmx(web, "get", url).content.decode()
+    assert "<html" not in idle and 'id="campaign-live"' in idle and "hx-trigger" not in idle
+    campaign_start(campaign=campaign)
+    live = htmx(web, "get", url).content.decode()
+    assert 'hx-trigger="every 5s"' in live
+    campaign_pause(campaign=campaign)
+    assert "hx-trigger" not in htmx(web, "get", url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_chart_has_a_bar_per_day_and_the_schedule_runs_to_completion(web, alice):
+    campaign = make_campaign(alice, size=90)
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    # 90 contacts, limit min(35, 30) = 30 a day: three days.
+    assert page.count('<td class="num">30</td>') == 3
+    assert "Nothing sent yet" in page
+    for number in (1, 2):
+        CampaignDay.objects.create(
+            campaign=campaign,
+            date=dt.date(2026, 3, number),
+            day_number=number,
+            daily_limit=30,
+            attempted=30,
+            sent=28,
+            failed=2,
+        )
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    assert page.count('class="bar-sent"') == 2 and page.count('class="bar-failed"') == 2
+    assert "Day 2 (Mar 2): 28 sent, 2 failed, limit 30" in page
+
+
+@pytest.mark.django_db
+def test_the_contacts_table_filters_by_status_as_a_partial(web, campaign):
+    rows = list(CampaignContact.objects.filter(campaign=campaign).order_by("id"))
+    CampaignContact.objects.filter(pk=rows[0].pk).update(status="sent")
+    CampaignContact.objects.filter(pk=rows[1].pk).update(status="failed", error="Invalid number")
+    Campaign.objects.filter(pk=campaign.pk).update(sent_count=1, failed_count=1, pending_count=4)
+    url = reverse("dashboard:campaign_detail", args=[campaign.pk]) + "?status=failed"
+    page = htmx(web, "get", url).content.decode()
+    assert "<html" not in page and 'id="campaign-contacts"' in page
+    assert page.count("<tr>") == 2  # header + one row
+    assert "Invalid number" in page
+
+
+@pytest.mark.django_db
+def test_the_contacts_table_paginates(web, alice):
+    campaign = make_campaign(alice, size=30)
+    url = reverse("dashboard:campaign_detail", args=[campaign.pk])
+    page = web.get(url).content.decode()
+    assert "Page 1 of 2" in page
+    second = htmx(web, "get", url + "?page=2").content.decode()
+    assert second.count("<tr>") == 6  # header + 5 rows
