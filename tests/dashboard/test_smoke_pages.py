@@ -1,7 +1,7 @@
 import pytest
 
-from tests.dashboard.conftest import make_campaign, make_list, make_segment
 from tests.conftest import make_contact
+from tests.dashboard.conftest import make_campaign, make_list, make_segment
 
 
 @pytest.mark.django_db
