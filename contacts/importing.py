@@ -11,17 +11,15 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from itertools import islice
 
 from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
-from contacts.models import ChannelType, Contact, ListMembership
+from contacts.import_writers import ImportRow, write_rows
+from contacts.models import ChannelType
 from contacts.phones import InvalidPhone, normalize_phone
 from contacts.segments import FORBIDDEN_KEY_CHARS
-from contacts.services import tags_ensure
 
-BATCH_SIZE = 2000
 MAX_ROWS = 500_000
 MAX_COLUMNS = 100
 MAX_ERRORS_LISTED = 1000
@@ -51,15 +49,6 @@ class ImportResult:
         return asdict(self)
 
 
-@dataclass
-class _Row:
-    number: int
-    phone: str
-    name: str
-    tags: list[str]
-    attributes: dict[str, str]
-
-
 class _RowRejected(Exception):
     pass
 
@@ -79,8 +68,9 @@ def import_contacts_csv(
     result = ImportResult()
     rows = _checked_rows(records, header, result)
     with transaction.atomic():
-        while batch := list(islice(rows, BATCH_SIZE)):
-            _write_batch(account, type, contact_list, batch, result)
+        result.created, result.updated = write_rows(
+            account=account, contact_type=type, contact_list=contact_list, rows=rows
+        )
     return result
 
 
@@ -128,7 +118,7 @@ def _header(first) -> list[str]:
     return header
 
 
-def _checked_rows(records, header: list[str], result: ImportResult) -> Iterator[_Row]:
+def _checked_rows(records, header: list[str], result: ImportResult) -> Iterator[ImportRow]:
     seen: dict[str, int] = {}
     phones: dict[str, str | InvalidPhone] = {}
     for number, record in records:
@@ -159,7 +149,7 @@ def _cached_phone(raw: str, cache: dict) -> str:
     return value
 
 
-def _row(number: int, cells: dict[str, str], phone: str) -> _Row:
+def _row(number: int, cells: dict[str, str], phone: str) -> ImportRow:
     name = cells.get("name", "")
     if len(name) > MAX_NAME:
         raise _RowRejected(f"Name is longer than {MAX_NAME} characters.")
@@ -172,64 +162,4 @@ def _row(number: int, cells: dict[str, str], phone: str) -> _Row:
     }
     if any(len(value) > MAX_ATTRIBUTE_VALUE for value in attributes.values()):
         raise _RowRejected(f"An attribute value is longer than {MAX_ATTRIBUTE_VALUE} characters.")
-    return _Row(number, phone, name, tags, attributes)
-
-
-# --- writing --------------------------------------------------------------------
-
-
-def _write_batch(account, contact_type: str, contact_list, batch: list[_Row], result) -> None:
-    phones = [row.phone for row in batch]
-    same_phone = Contact.objects.filter(account=account, type=contact_type, phone__in=phones)
-    existing = {
-        phone: (name, attrs)
-        for phone, name, attrs in same_phone.values_list("phone", "name", "attributes")
-    }
-    contacts = []
-    for row in batch:
-        old_name, old_attributes = existing.get(row.phone, ("", {}))
-        contacts.append(
-            Contact(
-                account=account,
-                type=contact_type,
-                phone=row.phone,
-                name=row.name or old_name,
-                attributes={**old_attributes, **row.attributes},
-            )
-        )
-    result.updated += len(existing)
-    result.created += len(batch) - len(existing)
-    Contact.objects.bulk_create(
-        contacts,
-        update_conflicts=True,
-        unique_fields=["account", "type", "phone"],
-        update_fields=["name", "attributes", "updated_at"],
-    )
-    ids = _contact_ids(contacts, same_phone)
-    _link_tags(account, batch, ids)
-    if contact_list is not None:
-        ListMembership.objects.bulk_create(
-            [ListMembership(contact_list=contact_list, contact_id=pk) for pk in ids.values()],
-            ignore_conflicts=True,
-        )
-
-
-def _contact_ids(contacts: list[Contact], same_phone) -> dict[str, int]:
-    if all(contact.pk for contact in contacts):
-        return {contact.phone: contact.pk for contact in contacts}
-    return dict(same_phone.values_list("phone", "pk"))
-
-
-def _link_tags(account, batch: list[_Row], ids: dict[str, int]) -> None:
-    tag_ids = tags_ensure(account=account, names=(tag for row in batch for tag in row.tags))
-    if not tag_ids:
-        return
-    through = Contact.tags.through
-    Contact.tags.through.objects.bulk_create(
-        [
-            through(contact_id=ids[row.phone], tag_id=tag_ids[tag])
-            for row in batch
-            for tag in row.tags
-        ],
-        ignore_conflicts=True,
-    )
+    return ImportRow(number, phone, name, tags, attributes)

@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 MAX_RAW_LENGTH = 32
 _INTERNATIONAL_DIGITS = re.compile(r"^(?:00)?([1-9]\d{6,14})$")
 _SEPARATORS = re.compile(r"[\s().\-/]")
+_E164_SHAPE = re.compile(r"\+([1-9]\d{6,14})")
 
 
 class InvalidPhone(ValidationError):
@@ -32,6 +33,8 @@ def normalize_phone(raw, default_region: str | None = None) -> str:
         raise InvalidPhone("Enter a phone number.")
     if len(text) > MAX_RAW_LENGTH:
         raise InvalidPhone(f"A phone number has at most {MAX_RAW_LENGTH} characters.")
+    if _is_valid_e164(text):
+        return text
     candidate = _with_plus(text, default_region)
     try:
         number = phonenumbers.parse(candidate, default_region)
@@ -49,3 +52,26 @@ def _with_plus(text: str, default_region: str | None) -> str:
         return text
     match = _INTERNATIONAL_DIGITS.match(_SEPARATORS.sub("", text))
     return f"+{match.group(1)}" if match else text
+
+
+def _is_valid_e164(text: str) -> bool:
+    """Fast path for input already in E.164 (most imported rows): skips the full parser.
+
+    Only ever answers True for a number `phonenumbers` validates; anything else
+    (leading zeros, unknown codes, invalid numbers) goes through the full parser.
+    """
+    match = _E164_SHAPE.fullmatch(text)
+    if match is None:
+        return False
+    digits = match.group(1)
+    for size in (1, 2, 3):
+        country_code = int(digits[:size])
+        if country_code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            national = digits[size:]
+            if not national or national[0] == "0":
+                return False
+            number = phonenumbers.PhoneNumber(
+                country_code=country_code, national_number=int(national)
+            )
+            return phonenumbers.is_valid_number(number)
+    return False

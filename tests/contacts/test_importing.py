@@ -154,3 +154,19 @@ def test_an_unknown_type_raises_on_type(alice):
     with pytest.raises(ValidationError) as caught:
         run(alice, "phone\n+966501111111\n", type="fax")
     assert "type" in caught.value.detail
+
+
+def test_an_unreadable_row_stops_the_import_and_writes_nothing(alice):
+    text = "phone,note\n+966501111111,ok\n+966502222222," + "x" * 200_000 + "\n"
+    with pytest.raises(ValidationError) as caught:
+        run(alice, text)
+    assert "Row 3 cannot be read" in str(caught.value.detail["file"][0])
+    assert not Contact.objects.exists()
+
+
+def test_too_many_rows_is_refused_and_writes_nothing(alice, monkeypatch):
+    monkeypatch.setattr("contacts.importing.MAX_ROWS", 2)
+    with pytest.raises(ValidationError) as caught:
+        run(alice, "phone\n+966501111111\n+966502222222\n+966503333333\n")
+    assert "At most 2 rows" in str(caught.value.detail["file"][0])
+    assert not Contact.objects.exists()
