@@ -114,10 +114,10 @@ class Command(BaseCommand):
 
     @staticmethod
     def window_from_now(timezone_name: str) -> dict:
-        """A window from now to the next hour or so, so the day's sends are seen soon."""
+        """A window from now to an hour on, so the day's paced sends are seen soon."""
         now = datetime.now(ZoneInfo(timezone_name))
-        start = now.replace(minute=0, second=0, microsecond=0)
-        end = min(now + timedelta(minutes=45), now.replace(hour=23, minute=59))
+        start = now.replace(second=0, microsecond=0)
+        end = min(now + timedelta(minutes=60), now.replace(hour=23, minute=59))
         if end <= start:
             return None
         return {"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")}
