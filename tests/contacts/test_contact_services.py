@@ -1,0 +1,116 @@
+"""Contact services the other apps call: opt-outs, create/update rules, list membership."""
+
+import pytest
+from rest_framework.exceptions import ValidationError
+
+from contacts.models import Contact, ListMembership
+from contacts.services import (
+    contact_create,
+    contact_set_opted_out,
+    contact_update,
+    contacts_opt_out_by_phone,
+    list_add_contacts,
+    list_remove_contacts,
+    segment_create,
+)
+from tests.conftest import make_contact
+from tests.contacts.conftest import make_list
+
+
+def test_opting_out_by_phone_opts_out_every_type_of_that_account(alice, bob):
+    whatsapp = make_contact(alice, phone="+966501111111", type="whatsapp")
+    sms = make_contact(alice, phone="+966501111111", type="sms")
+    other_phone = make_contact(alice, phone="+966502222222")
+    bobs = make_contact(bob, phone="+966501111111")
+    assert contacts_opt_out_by_phone(account=alice, phone="966501111111") == 2
+    for contact in (whatsapp, sms, other_phone, bobs):
+        contact.refresh_from_db()
+    assert whatsapp.opted_out and sms.opted_out
+    assert whatsapp.opted_out_at is not None
+    assert not other_phone.opted_out and not bobs.opted_out
+
+
+def test_opting_out_by_phone_can_be_limited_to_a_type(alice):
+    whatsapp = make_contact(alice, phone="+966501111111", type="whatsapp")
+    sms = make_contact(alice, phone="+966501111111", type="sms")
+    assert contacts_opt_out_by_phone(account=alice, phone="+966501111111", type="sms") == 1
+    whatsapp.refresh_from_db()
+    sms.refresh_from_db()
+    assert sms.opted_out and not whatsapp.opted_out
+
+
+def test_opting_out_twice_keeps_the_first_time(alice):
+    contact = make_contact(alice, phone="+966501111111")
+    contacts_opt_out_by_phone(account=alice, phone="+966501111111")
+    contact.refresh_from_db()
+    first = contact.opted_out_at
+    assert contacts_opt_out_by_phone(account=alice, phone="+966501111111") == 0
+    contact.refresh_from_db()
+    assert contact.opted_out_at == first
+
+
+def test_an_invalid_phone_opts_out_nobody(alice):
+    make_contact(alice, phone="+966501111111")
+    assert contacts_opt_out_by_phone(account=alice, phone="STOP") == 0
+    assert not Contact.objects.filter(opted_out=True).exists()
+
+
+def test_set_opted_out_stamps_and_clears(alice):
+    contact = make_contact(alice)
+    contact_set_opted_out(contact=contact, opted_out=True)
+    contact.refresh_from_db()
+    assert contact.opted_out and contact.opted_out_at is not None
+    contact_set_opted_out(contact=contact, opted_out=False)
+    contact.refresh_from_db()
+    assert not contact.opted_out and contact.opted_out_at is None
+
+
+def test_create_normalises_and_refuses_a_taken_phone(alice):
+    created = contact_create(account=alice, phone="00966501111111", tags=["a", "b"])
+    assert created.phone == "+966501111111"
+    assert sorted(created.tags.values_list("name", flat=True)) == ["a", "b"]
+    with pytest.raises(ValidationError) as caught:
+        contact_create(account=alice, phone="+966501111111")
+    assert "phone" in caught.value.detail
+
+
+def test_create_refuses_an_invalid_phone_on_the_phone_field(alice):
+    with pytest.raises(ValidationError) as caught:
+        contact_create(account=alice, phone="123")
+    assert "phone" in caught.value.detail
+
+
+def test_changing_type_onto_a_taken_phone_is_refused(alice):
+    make_contact(alice, phone="+966501111111", type="sms")
+    contact = make_contact(alice, phone="+966501111111", type="whatsapp")
+    with pytest.raises(ValidationError):
+        contact_update(contact=contact, type="sms")
+    assert Contact.objects.get(pk=contact.pk).type == "whatsapp"
+
+
+def test_update_refuses_unknown_fields(alice):
+    with pytest.raises(TypeError):
+        contact_update(contact=make_contact(alice), account=None)
+
+
+def test_adding_to_a_list_ignores_other_accounts_contacts(alice, bob):
+    contact_list = make_list(alice)
+    mine, theirs = make_contact(alice), make_contact(bob)
+    assert list_add_contacts(contact_list=contact_list, contact_ids=[mine.id, theirs.id]) == 1
+    assert list(contact_list.contacts.all()) == [mine]
+
+
+def test_adding_and_removing_many_contacts_works_in_batches(alice, monkeypatch):
+    monkeypatch.setattr("contacts.services.ID_BATCH", 7)
+    contacts = [make_contact(alice) for _ in range(20)]
+    contact_list = make_list(alice, contacts[0])
+    ids = [contact.id for contact in contacts]
+    assert list_add_contacts(contact_list=contact_list, contact_ids=ids) == 19
+    assert list_remove_contacts(contact_list=contact_list, contact_ids=ids[:15]) == 15
+    assert ListMembership.objects.filter(contact_list=contact_list).count() == 5
+
+
+def test_segment_create_names_the_rules_field_in_errors(alice):
+    with pytest.raises(ValidationError) as caught:
+        segment_create(account=alice, name="x", rules={"match": "none"})
+    assert "rules" in caught.value.detail
