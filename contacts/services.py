@@ -140,6 +140,17 @@ def contact_set_opted_out(*, contact: Contact, opted_out: bool) -> Contact:
     return contact
 
 
+def contacts_bulk_set_opted_out(*, contacts, opted_out: bool) -> int:
+    """Opts a queryset of contacts out or back in with one UPDATE; returns how many changed.
+
+    Only contacts whose state changes are touched, so earlier opt-out times are kept.
+    """
+    now = timezone.now()
+    return contacts.filter(opted_out=not opted_out).update(
+        opted_out=opted_out, opted_out_at=now if opted_out else None, updated_at=now
+    )
+
+
 def contacts_opt_out_by_phone(*, account, phone: str, type: str | None = None) -> int:
     """Opts out every contact of `account` at `phone` (of `type` if given); returns how many.
 
