@@ -14,12 +14,12 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaigns.models import CampaignContact, Delivery
-from contacts.models import Contact
+from contacts.models import ChannelType, Contact
 from contacts.phones import InvalidPhone, normalize_phone
 from contacts.services import contact_set_opted_out, contacts_opt_out_by_phone
 
@@ -58,12 +58,35 @@ def events_apply(*, channel, events: list[Event]) -> dict[str, int]:
 
 
 RECEIPT_BATCH = 500
-# Receipts for ids that never get a delivery (messages sent outside SkyLight) expire.
+# The engine records outcomes within seconds; waiting receipts are retried this long on
+# every webhook of the channel, and kept (for the engine's own call) a day at most.
+RECEIPT_RETRY_WINDOW = timedelta(minutes=15)
 RECEIPT_TTL = timedelta(days=1)
 
 
-def _channel_deliveries(channel):
-    return Delivery.objects.filter(campaign_contact__campaign__channel=channel)
+def _channel_delivery_ids(channel, message_ids) -> dict[str, list[tuple[int, int]]]:
+    """{provider message id: [(delivery id, campaign contact id)]} of this channel's deliveries.
+
+    Two index lookups (by provider id, then contacts by primary key) rather than one
+    join, so the plan stays cheap whatever the table statistics say.
+    """
+    rows = list(
+        Delivery.objects.filter(provider_message_id__in=list(message_ids))
+        .order_by()
+        .values_list("provider_message_id", "pk", "campaign_contact_id")
+    )
+    if not rows:
+        return {}
+    own = set(
+        CampaignContact.objects.filter(
+            pk__in={row[2] for row in rows}, campaign__channel_id=channel.pk
+        ).values_list("pk", flat=True)
+    )
+    found: dict[str, list[tuple[int, int]]] = {}
+    for message_id, delivery_id, contact_id in rows:
+        if contact_id in own:
+            found.setdefault(message_id, []).append((delivery_id, contact_id))
+    return found
 
 
 def delivery_status_record(*, channel, event: StatusEvent, keep_early: bool = True) -> int:
@@ -74,25 +97,30 @@ def delivery_status_record(*, channel, event: StatusEvent, keep_early: bool = Tr
     allowed = ADVANCES_FROM.get(event.status)
     if not allowed or not event.provider_message_id:
         return 0
-    deliveries = _channel_deliveries(channel).filter(provider_message_id=event.provider_message_id)
     at = event.at or timezone.now()
+    rows = _channel_delivery_ids(channel, [event.provider_message_id]).get(
+        event.provider_message_id, []
+    )
+    if not rows:
+        if keep_early:
+            StatusReceipt.objects.create(
+                channel=channel,
+                provider_message_id=event.provider_message_id,
+                status=event.status,
+                at=at,
+                error=event.error[:2000],
+            )
+        return 0
+    contact_ids = sorted({contact_id for _, contact_id in rows})
     with transaction.atomic():
-        contact_ids = list(deliveries.values_list("campaign_contact_id", flat=True))
-        if not contact_ids:
-            if keep_early:
-                StatusReceipt.objects.create(
-                    channel=channel,
-                    provider_message_id=event.provider_message_id,
-                    status=event.status,
-                    at=at,
-                    error=event.error[:2000],
-                )
-            return 0
-        # Lock the contact rows first so concurrent statuses mirror consistently.
+        # Lock the contact rows first (in id order, as the engine does) so concurrent
+        # statuses of one contact's messages mirror consistently.
         locked = CampaignContact.objects.select_for_update().filter(pk__in=contact_ids)
         list(locked.order_by("pk").values_list("pk", flat=True))
-        changed = deliveries.filter(status__in=allowed).update(
-            status=event.status, **_stamps(event, at)
+        changed = (
+            Delivery.objects.filter(pk__in=[delivery_id for delivery_id, _ in rows])
+            .filter(status__in=allowed)
+            .update(status=event.status, **_stamps(event, at))
         )
         if changed:
             _mirror_on_contacts(contact_ids)
@@ -102,22 +130,26 @@ def delivery_status_record(*, channel, event: StatusEvent, keep_early: bool = Tr
 def status_receipts_apply(*, channel, provider_message_ids=None) -> int:
     """Applies kept receipts whose deliveries now exist (deleting them); returns changes.
 
-    Called after each webhook of the channel; the send engine may also call it with the
-    ids it has just recorded.
+    Without ids, looks at the channel's recent receipts (called after each webhook);
+    the send engine may call it with the ids it has just recorded.
     """
-    receipts = StatusReceipt.objects.filter(
-        channel=channel,
-        provider_message_id__in=_channel_deliveries(channel).values("provider_message_id"),
-    )
-    if provider_message_ids is not None:
+    now = timezone.now()
+    receipts = StatusReceipt.objects.filter(channel=channel)
+    if provider_message_ids is None:
+        receipts = receipts.filter(created_at__gte=now - RECEIPT_RETRY_WINDOW)
+    else:
         receipts = receipts.filter(provider_message_id__in=list(provider_message_ids))
     batch = list(receipts.order_by("id")[:RECEIPT_BATCH])
+    ready = _channel_delivery_ids(channel, {r.provider_message_id for r in batch}) if batch else {}
     changed = 0
-    for receipt in batch:
+    applied = [receipt for receipt in batch if receipt.provider_message_id in ready]
+    for receipt in applied:
         event = StatusEvent(receipt.provider_message_id, receipt.status, receipt.at, receipt.error)
         changed += delivery_status_record(channel=channel, event=event, keep_early=False)
-    StatusReceipt.objects.filter(pk__in=[receipt.pk for receipt in batch]).delete()
-    status_receipts_prune(channel=channel, older_than=timezone.now() - RECEIPT_TTL)
+    if applied:
+        StatusReceipt.objects.filter(pk__in=[receipt.pk for receipt in applied]).delete()
+    if provider_message_ids is None:
+        status_receipts_prune(channel=channel, older_than=now - RECEIPT_TTL)
     return changed
 
 
@@ -138,7 +170,7 @@ def _stamps(event: StatusEvent, at) -> dict:
 
 def _mirror_on_contacts(contact_ids: list[int]) -> None:
     best: dict[int, str] = {}
-    rows = Delivery.objects.filter(campaign_contact_id__in=contact_ids)
+    rows = Delivery.objects.filter(campaign_contact_id__in=contact_ids).order_by()
     for contact_id, status in rows.values_list("campaign_contact_id", "status"):
         if CONTACT_RANK.get(status, -1) > CONTACT_RANK.get(best.get(contact_id), -1):
             best[contact_id] = status
@@ -159,24 +191,31 @@ def inbound_message_record(*, channel, event: InboundEvent) -> tuple[str | None,
 
 
 def _phones_for(channel, address: str) -> set[str]:
-    """Phones of the account's contacts at this address (a phone or a provider id)."""
+    """Phones of the account's contacts at this address (a phone or a provider id).
+
+    Phone lookups name every type so the (account, type, phone) index answers them.
+    """
     address = (address or "").strip()
     if not address:
         return set()
-    match = Q(external_id=address)
+    contacts = Contact.objects.filter(account_id=channel.account_id).order_by()
     try:
-        match |= Q(phone=normalize_phone(address))
+        phone = normalize_phone(address)
     except InvalidPhone:
-        pass
-    contacts = Contact.objects.filter(match, account_id=channel.account_id)
-    return set(contacts.values_list("phone", flat=True))
+        phone = None
+    if phone and contacts.filter(type__in=ChannelType.values, phone=phone).exists():
+        return {phone}
+    return set(contacts.filter(external_id=address).values_list("phone", flat=True))
 
 
 def address_opt_out(*, channel, address: str) -> int:
     """Opts out, account-wide and on every channel type, whoever is at this address."""
     changed = 0
     for phone in _phones_for(channel, address):
-        changed += contacts_opt_out_by_phone(account=channel.account, phone=phone)
+        for channel_type in ChannelType.values:
+            changed += contacts_opt_out_by_phone(
+                account=channel.account, phone=phone, type=channel_type
+            )
     logger.info("opt-out channel=%s address=%s contacts=%s", channel.pk, address, changed)
     return changed
 
@@ -185,7 +224,10 @@ def address_opt_in(*, channel, address: str) -> int:
     """Opts back in, account-wide, whoever is at this address (they asked: START)."""
     phones = _phones_for(channel, address)
     contacts = Contact.objects.filter(
-        account_id=channel.account_id, phone__in=phones, opted_out=True
+        account_id=channel.account_id,
+        type__in=ChannelType.values,
+        phone__in=phones,
+        opted_out=True,
     )
     changed = 0
     for contact in contacts:

@@ -58,11 +58,12 @@ class StatusReceipt(models.Model):
     status = models.CharField(max_length=16)
     at = models.DateTimeField()
     error = models.TextField(blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         indexes = [
-            models.Index(fields=["channel", "provider_message_id"], name="receipt_channel_message")
+            models.Index(fields=["channel", "provider_message_id"], name="receipt_channel_message"),
+            models.Index(fields=["channel", "created_at"], name="receipt_channel_created"),
         ]
 
     def __str__(self) -> str:
