@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 
 from django.http import HttpResponse
 
+from ..transports.whatsapp_cloud import OPT_OUT_CODES
 from .base import MalformedWebhook, WebhookHandler, WebhookRejected, json_body, secrets_equal
-from .events import InboundEvent, StatusEvent
+from .events import BlockedEvent, InboundEvent, StatusEvent
 
 STATUSES = {"sent", "delivered", "read", "failed"}
 
@@ -41,7 +42,8 @@ class MetaWebhook(WebhookHandler):
             raise MalformedWebhook("Expected a WhatsApp Business Account notification.")
         events = []
         for value in _values(body):
-            events += [_status(item) for item in _items(value, "statuses")]
+            for item in _items(value, "statuses"):
+                events += [_status(item), _refusal(item)]
             events += [_inbound(item) for item in _items(value, "messages")]
         return [event for event in events if event is not None]
 
@@ -68,6 +70,14 @@ def _status(item: dict) -> StatusEvent | None:
         if isinstance(e, dict)
     )
     return StatusEvent(str(item["id"]), item["status"], _timestamp(item.get("timestamp")), error)
+
+
+def _refusal(item: dict) -> BlockedEvent | None:
+    """A failed status whose error says the person stopped marketing messages."""
+    codes = {e.get("code") for e in item.get("errors") or [] if isinstance(e, dict)}
+    if item.get("status") == "failed" and codes & OPT_OUT_CODES and item.get("recipient_id"):
+        return BlockedEvent(sender=f"+{str(item['recipient_id']).lstrip('+')}")
+    return None
 
 
 def _inbound(item: dict) -> InboundEvent | None:

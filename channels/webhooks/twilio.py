@@ -12,8 +12,9 @@ import hmac
 
 from django.http import HttpResponse
 
+from ..transports.twilio import OPT_OUT_CODES
 from .base import WebhookHandler, WebhookRejected, secrets_equal
-from .events import InboundEvent, StatusEvent
+from .events import BlockedEvent, InboundEvent, StatusEvent
 
 STATUS_MAP = {
     "sent": "sent",
@@ -53,7 +54,10 @@ class TwilioWebhook(WebhookHandler):
         if status in STATUS_MAP and params.get("MessageSid"):
             code = params.get("ErrorCode", "")
             error = f"Twilio error {code}" if code else ""
-            return [StatusEvent(params["MessageSid"], STATUS_MAP[status], None, error)]
+            events = [StatusEvent(params["MessageSid"], STATUS_MAP[status], None, error)]
+            if code.isdigit() and int(code) in OPT_OUT_CODES and params.get("To"):
+                events.append(BlockedEvent(sender=params["To"].removeprefix("whatsapp:")))
+            return events
         return []
 
     def reply(self, counts):

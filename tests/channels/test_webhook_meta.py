@@ -110,3 +110,19 @@ def test_a_statuses_of_another_channel_do_not_leak(client, channel, alice, bob, 
 
 def test_malformed_json_is_400(client, channel):
     assert post(client, channel, b"{not json").status_code == 400
+
+
+def test_a_failed_status_for_stopped_marketing_opts_the_recipient_out(client, channel, alice):
+    contact = make_contact(alice, phone="+966501234567")
+    make_delivery(channel, contact, "wamid.M")
+    body = status_update(
+        "wamid.M",
+        "failed",
+        recipient="966501234567",
+        errors=[{"code": 131050, "title": "User stopped marketing messages"}],
+    )
+
+    post(client, channel, body)
+
+    contact.refresh_from_db()
+    assert contact.opted_out

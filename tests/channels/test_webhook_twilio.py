@@ -109,3 +109,11 @@ def test_inbound_whatsapp_sender_prefix_is_stripped(client, channel, alice):
 
 def test_the_auth_token_is_the_signing_key(channel):
     assert channel.config["auth_token"] == AUTH_TOKEN
+
+
+def test_an_unsubscribed_error_in_a_status_callback_opts_out(client, channel, alice):
+    contact = make_contact(alice, phone="+966501234567", type="sms")
+    make_delivery(channel, contact, "SM5")
+    post(client, channel, status_params("SM5", "failed", ErrorCode="21610"))
+    contact.refresh_from_db()
+    assert contact.opted_out
