@@ -55,7 +55,7 @@ def _write_batch_orm(account, contact_type: str, contact_list, batch: list[Impor
         for phone, name, attributes in same_phone.values_list("phone", "name", "attributes")
     }
     contacts = []
-    for row in batch:
+    for row in sorted(batch, key=lambda row: row.phone):
         old_name, old_attributes = existing.get(row.phone, ("", {}))
         contacts.append(
             Contact(
@@ -171,6 +171,7 @@ class _PostgresWriter:
                 SELECT %(account)s, %(type)s, phone, name, attributes, '', false,
                        %(now)s, %(now)s
                 FROM {{stage}}
+                ORDER BY phone  -- a fixed lock order: overlapping imports cannot deadlock
                 ON CONFLICT (account_id, type, phone) DO UPDATE SET
                     name = CASE WHEN EXCLUDED.name = '' THEN c.name ELSE EXCLUDED.name END,
                     attributes = c.attributes || EXCLUDED.attributes,
