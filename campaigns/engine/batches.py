@@ -7,6 +7,7 @@ that runs late, twice, or beside others can never exceed a cap or send to anyone
 import logging
 import random
 import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +17,7 @@ from campaigns.models import Campaign, CampaignStatus, ContactStatus, Delivery
 from channels.transports import transport_for
 
 from . import config
-from .claims import Claim, Slot, claim_next
+from .claims import Claim, Slot, claim_contacts
 from .days import campaign_limit, campaign_tz, channel_cap, channel_day
 from .recording import Recorder
 from .sending import Sender
@@ -63,25 +64,32 @@ def send_batch(campaign_id: int, size: int, now: datetime | None = None) -> Batc
 
     `now` fixes the clock (simulations and `send_cycle --now`); None reads the real clock.
     """
-    result = BatchResult()
     campaign = Campaign.objects.select_related("channel", "account").filter(pk=campaign_id).first()
     slot = batch_slot(campaign, now or timezone.now()) if campaign else None
     if slot is None:
-        return result
+        return BatchResult()
+    return send_with_slot(campaign, slot, size, now)
+
+
+def send_with_slot(
+    campaign: Campaign, slot: Slot, size: int, now: datetime | None = None
+) -> BatchResult:
+    """The claim-send-record loop under the caps in `slot` (the benchmark calls it directly)."""
+    result = BatchResult()
     sender = Sender(
-        campaign_id=campaign_id,
+        campaign_id=campaign.pk,
         transport=transport_for(campaign.channel),
         messages=list(campaign.messages.order_by("position")),
         clock=now,
     )
-    recorder = Recorder(campaign_id=campaign_id, day=slot.day, channel_day_id=slot.channel_day_id)
+    recorder = Recorder(campaign_id=campaign.pk, day=slot.day, channel_day_id=slot.channel_day_id)
     try:
         _run(slot, sender, recorder, size, result)
     finally:
         recorder.flush()
     logger.info(
         "campaign=%s batch done claimed=%s sent=%s failed=%s retried=%s skipped=%s",
-        campaign_id,
+        campaign.pk,
         result.claimed,
         result.sent,
         result.failed,
@@ -91,20 +99,50 @@ def send_batch(campaign_id: int, size: int, now: datetime | None = None) -> Batc
     return result
 
 
+class ClaimSizer:
+    """How many contacts to claim at once: one, unless sending is nearly instant.
+
+    Claims never cover more than `budget` seconds of sending, so a crash can strand at
+    most that much work, and a pause stops sending within it.
+    """
+
+    def __init__(self, budget: float = 0.05, most: int = 64):
+        self.budget, self.most = budget, most
+        self.per_contact: float | None = None
+
+    def observe(self, seconds: float) -> None:
+        if self.per_contact is None:
+            self.per_contact = seconds
+        else:
+            self.per_contact = 0.8 * self.per_contact + 0.2 * seconds
+
+    def size(self) -> int:
+        if self.per_contact is None:
+            return 1
+        return max(1, min(self.most, int(self.budget / max(self.per_contact, 1e-6))))
+
+
 def _run(slot: Slot, sender: Sender, recorder: Recorder, size: int, result: BatchResult):
     gap = config.contact_gap_seconds()
-    while result.claimed < size:
-        claim = claim_next(slot, sender.now())
-        if claim is None:
-            return
-        if claim.opted_out:
-            result.skipped += 1
+    sizer = ClaimSizer()
+    queue: deque[Claim] = deque()
+    while result.claimed < size or queue:
+        if not queue:
+            wanted = 1 if gap else min(sizer.size(), size - result.claimed)
+            claims = claim_contacts(slot, sender.now(), wanted)
+            if not claims:
+                return
+            result.skipped += sum(claim.opted_out for claim in claims)
+            queue.extend(claim for claim in claims if not claim.opted_out)
+            result.claimed += len(queue)
             continue
-        if result.claimed and gap:
+        claim = queue.popleft()
+        if gap and result.sent + result.failed + result.retried:
             recorder.flush()
             time.sleep(random.uniform(gap / 4, gap))
-        result.claimed += 1
+        started = time.monotonic()
         outcome = sender.deliver(claim, _already_sent(claim))
+        sizer.observe(time.monotonic() - started)
         recorder.add(outcome)
         if outcome.status == ContactStatus.SENT:
             result.sent += 1

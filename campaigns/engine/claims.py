@@ -1,7 +1,12 @@
-"""Claiming one contact: its own committed transaction, with one daily slot reserved.
+"""Claiming contacts: a committed transaction that reserves their daily slots first.
 
-Lock order everywhere in the engine: campaign row, then channel day, then contact rows
-(claims take contact rows with SKIP LOCKED, so they never wait on them).
+The batch loop claims one contact per transaction whenever sending takes time; only
+when the transport answers within milliseconds does it claim a few at once (never
+more than ~50 ms of sending), so a commit per contact does not cap throughput.
+
+Locks: a claim takes the campaign row, then the channel day, then contact rows with SKIP
+LOCKED (never waiting on them); recording takes its own `sending` rows, then the campaign,
+then the channel day. Nobody waits for a campaign row while holding a channel day.
 """
 
 import json
@@ -47,27 +52,27 @@ class Claim:
 CONTACT_FIELDS = ("name", "phone", "external_id", "attributes", "opted_out")
 
 
-def _claim_row(campaign_id: int, now: datetime):
-    """(id, contact_id, attempts, *CONTACT_FIELDS) of the contact just claimed, or None."""
+def _claim_rows(campaign_id: int, now: datetime, count: int) -> list[tuple]:
+    """(id, contact_id, attempts, *CONTACT_FIELDS) of up to `count` contacts just claimed."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_claim_sql(), [now, campaign_id, now])
-            return cursor.fetchone()
+            cursor.execute(_claim_sql(), [now, campaign_id, now, count])
+            return sorted(cursor.fetchall())
     # SQLite: the IMMEDIATE transaction already holds the write lock, so pick then update.
     ready = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    pick = (
+    picks = list(
         CampaignContact.objects.filter(ready, campaign_id=campaign_id, status="pending")
         .order_by("id")
-        .values_list("id", "contact_id", "attempts")
-        .first()
+        .values_list("id", "contact_id", "attempts")[:count]
     )
-    if pick is None:
-        return None
-    CampaignContact.objects.filter(pk=pick[0], status="pending").update(
+    CampaignContact.objects.filter(pk__in=[pick[0] for pick in picks]).update(
         status="sending", claimed_at=now, attempts=F("attempts") + 1
     )
-    contact = Contact.objects.values_list(*CONTACT_FIELDS).get(pk=pick[1])
-    return (pick[0], pick[1], pick[2] + 1, *contact)
+    contacts = Contact.objects.in_bulk([pick[1] for pick in picks])
+    return [
+        (pk, contact_id, attempts + 1, *(getattr(contacts[contact_id], f) for f in CONTACT_FIELDS))
+        for pk, contact_id, attempts in picks
+    ]
 
 
 def _claim_sql() -> str:
@@ -77,51 +82,69 @@ def _claim_sql() -> str:
         UPDATE {cc} AS cc
         SET status = 'sending', claimed_at = %s, attempts = cc.attempts + 1
         FROM {contact} AS c
-        WHERE cc.id = (
+        WHERE cc.id IN (
             SELECT p.id FROM {cc} AS p
             WHERE p.campaign_id = %s AND p.status = 'pending'
               AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= %s)
-            ORDER BY p.id LIMIT 1 FOR UPDATE SKIP LOCKED
+            ORDER BY p.id LIMIT %s FOR UPDATE SKIP LOCKED
         ) AND c.id = cc.contact_id
         RETURNING cc.id, cc.contact_id, cc.attempts, c.name, c.phone, c.external_id,
                   c.attributes, c.opted_out
     """
 
 
-def _reserve(slot: Slot, now: datetime) -> bool:
-    """Takes one slot from the campaign's and the channel's day, under their row locks.
+def _room(slot: Slot, wanted: int) -> int:
+    """Slots left under both caps, read under the campaign's then the channel day's row lock.
 
-    The campaign condition re-checks `running`, so a committed pause stops the next claim.
+    The campaign row must still be running on the slot's day: a committed pause stops
+    the next claim.
     """
-    reserved = Campaign.objects.filter(
-        pk=slot.campaign_id,
-        status=CampaignStatus.RUNNING,
-        today_date=slot.day,
-        today_attempted__lt=slot.campaign_cap,
-    ).update(today_attempted=F("today_attempted") + 1)
-    if not reserved:
-        return False
-    return bool(
-        ChannelDay.objects.filter(pk=slot.channel_day_id, attempted__lt=slot.channel_cap).update(
-            attempted=F("attempted") + 1, last_send_at=now
-        )
+    attempted = (
+        Campaign.objects.select_for_update()
+        .filter(pk=slot.campaign_id, status=CampaignStatus.RUNNING, today_date=slot.day)
+        .values_list("today_attempted", flat=True)
+        .first()
     )
+    if attempted is None or attempted >= slot.campaign_cap:
+        return 0
+    channel_attempted = (
+        ChannelDay.objects.select_for_update()
+        .filter(pk=slot.channel_day_id)
+        .values_list("attempted", flat=True)
+        .first()
+    )
+    if channel_attempted is None:
+        return 0
+    return max(0, min(wanted, slot.campaign_cap - attempted, slot.channel_cap - channel_attempted))
 
 
-def claim_next(slot: Slot, now: datetime) -> Claim | None:
-    """Claims the next ready pending contact of the campaign, or None when none may go now."""
+def claim_contacts(slot: Slot, now: datetime, wanted: int = 1) -> list[Claim]:
+    """Claims up to `wanted` ready pending contacts and reserves their daily slots, in one
+    committed transaction, before anything is sent to them.
+
+    Opted-out contacts come back marked `opted_out`: they are `skipped` in the same
+    transaction and use no slot.
+    """
     with transaction.atomic():
-        if not _reserve(slot, now):
-            transaction.set_rollback(True)
-            return None
-        row = _claim_row(slot.campaign_id, now)
-        if row is None:
-            transaction.set_rollback(True)
-            return None
-        claim = _claim_from_row(row, now)
-        if claim.opted_out:
-            _skip_opted_out(slot, claim)
-    return claim
+        room = _room(slot, wanted)
+        if room <= 0:
+            return []
+        claims = [_claim_from_row(row, now) for row in _claim_rows(slot.campaign_id, now, room)]
+        if not claims:
+            return []
+        skipped = [claim for claim in claims if claim.opted_out]
+        if skipped:
+            _skip_opted_out(slot, skipped)
+        taken = len(claims) - len(skipped)
+        Campaign.objects.filter(pk=slot.campaign_id).update(
+            today_attempted=F("today_attempted") + taken,
+            pending_count=F("pending_count") - len(skipped),
+            skipped_count=F("skipped_count") + len(skipped),
+        )
+        ChannelDay.objects.filter(pk=slot.channel_day_id).update(
+            attempted=F("attempted") + taken, last_send_at=now
+        )
+    return claims
 
 
 def _claim_from_row(row, now: datetime) -> Claim:
@@ -141,15 +164,10 @@ def _claim_from_row(row, now: datetime) -> Claim:
     )
 
 
-def _skip_opted_out(slot: Slot, claim: Claim) -> None:
-    """Opted out since enrolment: skipped, and the slot goes back (nothing was attempted)."""
-    CampaignContact.objects.filter(pk=claim.id).update(
+def _skip_opted_out(slot: Slot, claims: list[Claim]) -> None:
+    """Opted out since enrolment: skipped, nothing attempted."""
+    CampaignContact.objects.filter(pk__in=[claim.id for claim in claims]).update(
         status=ContactStatus.SKIPPED, error="Contact opted out before sending.", claimed_at=None
     )
-    Campaign.objects.filter(pk=slot.campaign_id).update(
-        today_attempted=F("today_attempted") - 1,
-        pending_count=F("pending_count") - 1,
-        skipped_count=F("skipped_count") + 1,
-    )
-    ChannelDay.objects.filter(pk=slot.channel_day_id).update(attempted=F("attempted") - 1)
-    logger.info("campaign=%s contact=%s skipped: opted out", slot.campaign_id, claim.contact_id)
+    for claim in claims:
+        logger.info("campaign=%s contact=%s skipped: opted out", slot.campaign_id, claim.contact_id)

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from campaigns.models import Campaign, CampaignContact, ChannelDay, ContactStatus, Delivery
@@ -54,7 +54,8 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
     """One transaction: each `sending` row moves on only if it is still `sending`."""
     now = max(outcome.finished_at for outcome in outcomes)
     with transaction.atomic():
-        applied = [outcome for outcome in sorted(outcomes, key=_key) if _apply(outcome)]
+        _relax_durability()
+        applied = _apply_all(sorted(outcomes, key=_key))
         if not applied:
             return
         deliveries = [delivery for outcome in applied for delivery in outcome.deliveries]
@@ -73,24 +74,81 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
         complete_if_done(target.campaign_id, now)
 
 
+def _relax_durability() -> None:
+    """Outcome writes need not wait for the disk: if the database loses one in a crash,
+    the rows are still `sending` and end as "outcome unknown", never sent again. (Claims,
+    which guard against a second send, always commit durably.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
 def _key(outcome: Outcome) -> int:
     return outcome.claim.id
 
 
-def _apply(outcome: Outcome) -> bool:
-    fields = {"status": outcome.status, "error": outcome.error or None}
-    if outcome.status == ContactStatus.SENT:
-        fields.update(
-            sent_at=outcome.finished_at,
-            provider_message_id=outcome.provider_message_id,
-            delivery_status="sent",
-        )
-    elif outcome.status == ContactStatus.PENDING:
-        fields.update(next_attempt_at=outcome.next_attempt_at, claimed_at=None)
+def _row_values(outcome: Outcome) -> tuple:
+    """(id, status, error, sent_at, provider_message_id, delivery_status, next_attempt_at)."""
+    sent = outcome.status == ContactStatus.SENT
+    return (
+        outcome.claim.id,
+        outcome.status,
+        outcome.error or None,
+        outcome.finished_at if sent else None,
+        outcome.provider_message_id if sent else "",
+        "sent" if sent else "",
+        outcome.next_attempt_at,
+    )
+
+
+def _apply_all(outcomes: list[Outcome]) -> list[Outcome]:
+    """Moves each row on only if it is still `sending`; returns the outcomes applied."""
+    if connection.vendor == "postgresql":
+        applied_ids = _apply_postgres([_row_values(outcome) for outcome in outcomes])
+    else:
+        applied_ids = {outcome.claim.id for outcome in outcomes if _apply_one(outcome)}
+    return [outcome for outcome in outcomes if outcome.claim.id in applied_ids]
+
+
+def _apply_postgres(rows: list[tuple]) -> set[int]:
+    table = CampaignContact._meta.db_table
+    values = ", ".join(
+        [
+            "(%s::bigint, %s::varchar, %s::text, %s::timestamptz, %s::varchar, %s::varchar,"
+            " %s::timestamptz)"
+        ]
+        * len(rows)
+    )
+    sql = f"""
+        UPDATE {table} AS cc SET
+            status = v.status, error = v.error, sent_at = v.sent_at,
+            provider_message_id = v.provider_message_id, delivery_status = v.delivery_status,
+            next_attempt_at = v.next_attempt_at,
+            claimed_at = CASE WHEN v.status = 'pending' THEN NULL ELSE cc.claimed_at END
+        FROM (VALUES {values}) AS v(id, status, error, sent_at, provider_message_id,
+                                     delivery_status, next_attempt_at)
+        WHERE cc.id = v.id AND cc.status = 'sending'
+        RETURNING cc.id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _apply_one(outcome: Outcome) -> bool:
+    pk, status, error, sent_at, provider_id, delivery_status, next_at = _row_values(outcome)
+    fields = {
+        "status": status,
+        "error": error,
+        "sent_at": sent_at,
+        "provider_message_id": provider_id,
+        "delivery_status": delivery_status,
+        "next_attempt_at": next_at,
+    }
+    if status == ContactStatus.PENDING:
+        fields["claimed_at"] = None
     return bool(
-        CampaignContact.objects.filter(pk=outcome.claim.id, status=ContactStatus.SENDING).update(
-            **fields
-        )
+        CampaignContact.objects.filter(pk=pk, status=ContactStatus.SENDING).update(**fields)
     )
 
 
