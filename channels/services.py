@@ -80,8 +80,14 @@ def channel_create(
 def channel_update(*, channel: Channel, partial: bool = False, **changes) -> Channel:
     """Applies field changes; `config` is merged (PATCH) or replaced (PUT), secrets kept.
 
-    Changing the provider starts its config afresh: nothing carries over.
+    Changing the provider starts its config afresh: nothing carries over. The type
+    cannot change under existing campaigns (409): their contacts were enrolled by type.
     """
+    if changes.get("type", channel.type) != channel.type and channel.campaigns.exists():
+        raise Conflict(
+            "The channel type cannot change while campaigns use the channel: their contacts "
+            f"were enrolled as {channel.type} contacts."
+        )
     provider = changes.get("provider", channel.provider)
     transport_cls = TRANSPORTS[provider]
     same_provider = provider == channel.provider

@@ -249,3 +249,27 @@ def test_list_query_count_does_not_grow(api, alice, django_assert_max_num_querie
     with django_assert_max_num_queries(6):
         response = api.get("/api/v1/channels?per_page=100")
     assert len(response.json()["data"]) == 30
+
+
+def test_the_type_cannot_change_under_campaigns(api, alice):
+    channel = make_channel(alice)
+    Campaign.objects.create(account=alice, channel=channel, name="Live", status="draft")
+
+    response = api.patch(f"/api/v1/channels/{channel.pk}", {"type": "sms"}, format="json")
+
+    assert response.status_code == 409
+    assert Channel.objects.get(pk=channel.pk).type == "whatsapp"
+    renamed = api.patch(f"/api/v1/channels/{channel.pk}", {"name": "Renamed"}, format="json")
+    assert renamed.status_code == 200
+
+
+def test_malformed_json_is_422_and_creates_nothing(api):
+    response = api.post("/api/v1/channels", "{nope", content_type="application/json")
+    assert response.status_code == 422
+    assert not Channel.objects.exists()
+
+
+def test_over_long_config_values_are_422(api):
+    response = create(api, config={**WHATSAPP_CONFIG, "access_token": "x" * 5000})
+    assert response.status_code == 422
+    assert "config.access_token" in response.json()["errors"]
