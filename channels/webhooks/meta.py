@@ -81,7 +81,12 @@ def _refusal(item: dict) -> BlockedEvent | None:
 
 
 def _inbound(item: dict) -> InboundEvent | None:
-    text = (item.get("text") or {}).get("body") or (item.get("button") or {}).get("text")
+    interactive = item.get("interactive") or {}
+    text = (
+        (item.get("text") or {}).get("body")
+        or (item.get("button") or {}).get("text")
+        or (interactive.get("button_reply") or {}).get("title")
+    )
     if not item.get("from") or not isinstance(text, str):
         return None
     return InboundEvent(sender=f"+{str(item['from']).lstrip('+')}", text=text)

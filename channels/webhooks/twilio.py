@@ -24,6 +24,7 @@ STATUS_MAP = {
     "undelivered": "failed",
 }
 INBOUND = {"received", "receiving"}
+OPT_OUT_TYPES = {"STOP": "STOP", "START": "START"}
 
 
 def twilio_signature(url: str, params, auth_token: str) -> str:
@@ -50,7 +51,9 @@ class TwilioWebhook(WebhookHandler):
         status = params.get("MessageStatus") or params.get("SmsStatus") or ""
         if status in INBOUND or (not status and "Body" in params):
             sender = params.get("From", "").removeprefix("whatsapp:")
-            return [InboundEvent(sender=sender, text=params.get("Body", ""))]
+            # Twilio's Advanced Opt-Out names the outcome of custom keywords too.
+            text = OPT_OUT_TYPES.get(params.get("OptOutType", "").upper()) or params.get("Body", "")
+            return [InboundEvent(sender=sender, text=text)]
         if status in STATUS_MAP and params.get("MessageSid"):
             code = params.get("ErrorCode", "")
             error = f"Twilio error {code}" if code else ""

@@ -117,3 +117,16 @@ def test_an_unsubscribed_error_in_a_status_callback_opts_out(client, channel, al
     post(client, channel, status_params("SM5", "failed", ErrorCode="21610"))
     contact.refresh_from_db()
     assert contact.opted_out
+
+
+def test_advanced_opt_out_type_counts_even_for_custom_keywords(client, channel, alice):
+    contact = make_contact(alice, phone="+966501234567", type="sms")
+    params = {
+        "SmsStatus": "received",
+        "From": "+966501234567",
+        "Body": "Leave me alone",
+        "OptOutType": "STOP",
+    }
+    post(client, channel, params)
+    contact.refresh_from_db()
+    assert contact.opted_out
