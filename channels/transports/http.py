@@ -12,6 +12,7 @@ error kinds the send engine understands:
 
 import ipaddress
 import socket
+import time
 from urllib.parse import urlsplit
 
 import httpcore
@@ -21,6 +22,9 @@ from django.conf import settings
 from .base import TransportError
 
 _client: httpx.Client | None = None
+# Hosts found public recently: saves a DNS lookup per message on the early check.
+PUBLIC_HOST_TTL = 60.0
+_public_hosts: dict[tuple[str, int], float] = {}
 
 
 class _GuardedBackend(httpcore.SyncBackend):
@@ -95,13 +99,17 @@ def check_target(url: str) -> None:
         raise TransportError(TransportError.PERMANENT, f"Not an http(s) URL: {url!r}.")
     if settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK:
         return
-    for address in _resolve(parts.hostname, parts.port or 443):
+    key = (parts.hostname, parts.port or 443)
+    if _public_hosts.get(key, 0) > time.monotonic():
+        return  # checked recently; the connect-time check still guards each new connection
+    for address in _resolve(*key):
         if not is_public_address(address):
             raise TransportError(
                 TransportError.PERMANENT,
                 f"Refusing to send to {parts.hostname}: it resolves to the non-public "
                 f"address {address}.",
             )
+    _public_hosts[key] = time.monotonic() + PUBLIC_HOST_TTL
 
 
 def _resolve(host: str, port: int) -> set[str]:

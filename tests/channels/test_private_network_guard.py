@@ -85,3 +85,18 @@ def test_the_connect_itself_is_guarded_against_rebinding(settings, monkeypatch, 
 
     assert error.kind == "permanent"
     assert fake_gateway.requests == []
+
+
+def test_public_hosts_are_remembered_briefly(guarded, monkeypatch):
+    """DNS is simulated here (no internet): a public answer is cached, a private one refused."""
+    from channels.transports import http
+
+    monkeypatch.setattr(http, "_public_hosts", {})
+    monkeypatch.setattr(http, "_resolve", lambda host, port: {"93.184.216.34"})
+    check_target("https://gateway.example.com/hook")
+
+    monkeypatch.setattr(http, "_resolve", lambda host, port: {"10.0.0.8"})
+    check_target("https://gateway.example.com/hook")  # within the TTL: no new lookup
+    http._public_hosts.clear()
+    with pytest.raises(TransportError):
+        check_target("https://gateway.example.com/hook")
