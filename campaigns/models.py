@@ -98,6 +98,9 @@ class CampaignMessage(models.Model):
             models.UniqueConstraint(fields=["campaign", "position"], name="unique_message_position")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.position}. {self.type}"
+
 
 class ContactStatus(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -123,7 +126,7 @@ class CampaignContact(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(null=True, blank=True)
+    error = models.TextField(null=True, blank=True)  # noqa: DJ001  (the API shows null)
     provider_message_id = models.CharField(max_length=128, blank=True, default="")
     delivery_status = models.CharField(max_length=16, blank=True, default="")
 
@@ -142,9 +145,14 @@ class CampaignContact(models.Model):
             # Listing a campaign's contacts in id order (page and keyset pagination).
             models.Index(fields=["campaign", "id"], name="campaign_contact_order"),
             models.Index(
-                fields=["claimed_at"], name="campaign_contact_sending", condition=Q(status="sending")
+                fields=["claimed_at"],
+                name="campaign_contact_sending",
+                condition=Q(status="sending"),
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} in campaign {self.campaign_id} ({self.status})"
 
 
 class Delivery(models.Model):
@@ -180,6 +188,9 @@ class Delivery(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"message {self.position} to {self.campaign_contact_id} ({self.status})"
+
 
 class CampaignDay(models.Model):
     """Sends of one campaign on one local calendar day (drives the per-day chart)."""
@@ -198,6 +209,9 @@ class CampaignDay(models.Model):
             models.UniqueConstraint(fields=["campaign", "date"], name="unique_campaign_day")
         ]
 
+    def __str__(self) -> str:
+        return f"day {self.day_number} ({self.date})"
+
 
 class ChannelDay(models.Model):
     """Contacts attempted through one channel on one day: the shared per-number cap.
@@ -214,3 +228,6 @@ class ChannelDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "date"], name="unique_channel_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} on {self.date}"
