@@ -1,13 +1,14 @@
 """Contacts, lists and segments over the API: thin views over selectors and services."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from contacts import selectors, services
 from contacts.filters import ContactFilter, ContactListFilter, SegmentFilter
 from contacts.importing import import_contacts_csv
-from contacts.models import Segment
+from contacts.models import ChannelType, Segment
 from contacts.serializers import (
     ContactImportSerializer,
     ContactListSerializer,
@@ -113,9 +114,21 @@ class SegmentViewSet(AccountScopedModelViewSet):
     def perform_destroy(self, instance):
         services.segment_delete(segment=instance)
 
-    @extend_schema(responses=ContactSerializer(many=True), filters=False)
+    @extend_schema(
+        responses=ContactSerializer(many=True),
+        parameters=[
+            OpenApiParameter("search", str),
+            OpenApiParameter("tag", str),
+            OpenApiParameter("type", str, enum=ChannelType.values),
+            OpenApiParameter("list_id", int),
+            OpenApiParameter("opted_out", bool),
+        ],
+    )
     @action(detail=True, methods=["get"], url_path="contacts", filterset_class=None)
     def contacts(self, request, pk=None):
         members = selectors.segment_members(segment=self.get_object())
-        page = self.paginate_queryset(members)
+        members = ContactFilter(request.query_params, queryset=members, request=request)
+        if not members.is_valid():
+            raise ValidationError(members.errors)
+        page = self.paginate_queryset(members.qs)
         return self.get_paginated_response(ContactSerializer(page, many=True).data)

@@ -29,7 +29,7 @@ class ContactFilter(django_filters.FilterSet):
             return queryset
         matches = Q(name__icontains=value)
         digits = _NOT_PHONE_CHARS.sub("", value)
-        if digits:
+        if any(char.isdigit() for char in digits):
             matches |= Q(phone__contains=digits)
         return queryset.filter(matches)
 

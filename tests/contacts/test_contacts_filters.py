@@ -75,3 +75,8 @@ def test_filters_combine(api, alice):
     tagged_contact(alice, "vip", name="Sara", type="whatsapp")
     tagged_contact(alice, "other", name="Sara", type="sms")
     assert ids(api.get(URL, {"tag": "vip", "type": "sms", "search": "sar"})) == {target.id}
+
+
+def test_search_without_digits_does_not_match_every_phone(api, alice):
+    make_contact(alice, name="Omar", phone="+966501234567")
+    assert ids(api.get(URL, {"search": "+"})) == set()

@@ -93,3 +93,13 @@ def test_another_accounts_segment_is_404_everywhere(api, bob):
         response = getattr(api, method)(f"{URL}/{segment.id}{path}", {"name": "x"}, format="json")
         assert response.status_code == 404, (method, path)
     assert Segment.objects.get(pk=segment.id).name == "Theirs"
+
+
+def test_members_can_be_filtered_like_contacts(api, alice):
+    reachable = tagged_contact(alice, "vip", name="Sara")
+    tagged_contact(alice, "vip", name="Omar", opted_out=True)
+    segment = Segment.objects.create(account=alice, name="VIP", rules=VIP)
+    url = f"/api/v1/segments/{segment.id}/contacts"
+    rows = api.get(url, {"opted_out": "false"}).json()["data"]
+    assert [row["id"] for row in rows] == [reachable.id]
+    assert api.get(url, {"type": "fax"}).status_code == 422
