@@ -36,12 +36,12 @@ def roll_day(campaign: Campaign, today: date) -> None:
         campaign.campaign_day = max(campaign.campaign_day, 1)
     elif campaign.last_active_date < today:
         campaign.campaign_day += 1
-    campaign.last_active_date = today
+    campaign.last_active_date = max(campaign.last_active_date or today, today)
     campaign.today_date = today
     campaign.today_attempted = 0
     Campaign.objects.filter(pk=campaign.pk).update(
         campaign_day=campaign.campaign_day,
-        last_active_date=today,
+        last_active_date=campaign.last_active_date,
         today_date=today,
         today_attempted=0,
     )

@@ -94,3 +94,23 @@ def run_days(first_day: datetime, days: int, window=(time(0), None), step_minute
     for offset in range(days):
         for now in ticks(first_day + timedelta(days=offset), window, step_minutes):
             cycle(now)
+
+
+def assert_counters_match(campaign: Campaign) -> None:
+    """The stored counters equal a recount of the contact rows."""
+    from django.db.models import Count
+
+    from campaigns.models import CampaignContact
+
+    campaign.refresh_from_db()
+    counts = dict(
+        CampaignContact.objects.filter(campaign=campaign)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    assert campaign.total_contacts == sum(counts.values())
+    assert campaign.pending_count == counts.get("pending", 0) + counts.get("sending", 0)
+    assert campaign.sent_count == counts.get("sent", 0)
+    assert campaign.failed_count == counts.get("failed", 0)
+    assert campaign.skipped_count == counts.get("skipped", 0)
