@@ -70,6 +70,10 @@ def post(url: str, **kwargs) -> httpx.Response:
     check_target(url)
     try:
         return client().post(url, timeout=timeout(), **kwargs)
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
+        raise TransportError(
+            TransportError.PERMANENT, f"Cannot build a request to {url!r}: {exc}"
+        ) from exc
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         raise TransportError(
             TransportError.TRANSIENT, f"Could not connect to {_host(url)}: {exc}"
@@ -94,7 +98,11 @@ def check_target(url: str) -> None:
     Every resolved address is checked, so a name with one public and one private
     address is refused. A DNS failure is transient (nothing was sent).
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise TransportError(TransportError.PERMANENT, f"Not a valid URL: {url!r}.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise TransportError(TransportError.PERMANENT, f"Not an http(s) URL: {url!r}.")
     if settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK:

@@ -100,3 +100,10 @@ def test_public_hosts_are_remembered_briefly(guarded, monkeypatch):
     http._public_hosts.clear()
     with pytest.raises(TransportError):
         check_target("https://gateway.example.com/hook")
+
+
+@pytest.mark.parametrize("url", ["http://[::1/hook", "http://host:99999/hook", "http://host:x/"])
+def test_broken_urls_are_permanent_and_never_raise_anything_else(url):
+    with pytest.raises(TransportError) as info:
+        check_target(url)
+    assert info.value.kind == "permanent"
