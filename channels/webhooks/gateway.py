@@ -55,7 +55,7 @@ def _event(index: int, item):
     if kind == "inbound":
         if not _text(item.get("from")) or not isinstance(item.get("text"), str):
             raise MalformedWebhook(f"Event {index}: give `from` and `text`.")
-        return InboundEvent(sender=item["from"], text=item["text"])
+        return InboundEvent(sender=str(item["from"]), text=item["text"])
     raise MalformedWebhook(f"Event {index}: `event` must be 'status' or 'inbound'.")
 
 

@@ -53,6 +53,10 @@ def receive(request, token: str):
         return _error(403, str(exc))
     except MalformedWebhook as exc:
         return _error(400, str(exc))
+    except (AttributeError, TypeError, KeyError, ValueError) as exc:
+        # A verified body of an unexpected shape: tell the provider, change nothing.
+        logger.warning("webhook unreadable channel=%s: %r", channel.pk, exc)
+        return _error(400, "The body is not in the shape this provider sends.")
     except RequestDataTooBig:
         return _error(413, "The body is too large.")
     counts = events_apply(channel=channel, events=events)
