@@ -187,7 +187,7 @@ SKYLIGHT_PUBLIC_URL = os.environ.get("SKYLIGHT_PUBLIC_URL", "http://localhost:80
 # ---- Workers (django-q2) ----
 REDIS_URL = os.environ.get("REDIS_URL", "")
 Q_CLUSTER = {
-    "name": "skylight",
+    "name": os.environ.get("SKYLIGHT_Q_CLUSTER_NAME", "skylight"),
     "workers": int(os.environ.get("SKYLIGHT_WORKERS", "2")),
     "timeout": 300,
     "retry": 360,
