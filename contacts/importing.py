@@ -25,6 +25,7 @@ MAX_COLUMNS = 100
 MAX_ERRORS_LISTED = 1000
 MAX_NAME = 255
 MAX_TAG = 64
+MAX_TAGS = 50
 MAX_ATTRIBUTE_KEY = 64
 MAX_ATTRIBUTE_VALUE = 1000
 _TAG_SEPARATORS = re.compile(r"[;|]")
@@ -157,6 +158,8 @@ def _row(number: int, cells: dict[str, str], phone: str) -> ImportRow:
     tags = [tag for tag in tags if tag]
     if any(len(tag) > MAX_TAG for tag in tags):
         raise _RowRejected(f"A tag is longer than {MAX_TAG} characters.")
+    if len(tags) > MAX_TAGS:
+        raise _RowRejected(f"At most {MAX_TAGS} tags per contact.")
     attributes = {
         key: value for key, value in cells.items() if key and key not in _KNOWN_COLUMNS and value
     }

@@ -170,3 +170,9 @@ def test_too_many_rows_is_refused_and_writes_nothing(alice, monkeypatch):
         run(alice, "phone\n+966501111111\n+966502222222\n+966503333333\n")
     assert "At most 2 rows" in str(caught.value.detail["file"][0])
     assert not Contact.objects.exists()
+
+
+def test_a_row_with_too_many_tags_is_rejected(alice):
+    tags = ";".join(f"t{n}" for n in range(51))
+    result = run(alice, f"phone,tags\n+966501111111,{tags}\n")
+    assert result.rejected == 1 and "At most 50 tags" in result.errors[0]["reason"]

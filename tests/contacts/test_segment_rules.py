@@ -180,3 +180,16 @@ def test_a_segment_with_many_conditions_is_one_query(alice, people):
         found = list(contacts_matching(alice, rules).values_list("id", flat=True))
     assert len(queries) == 1
     assert len(found) == 3
+
+
+def test_the_result_works_as_a_subquery_of_ids(alice, people):
+    from contacts.models import Contact
+
+    rules = {
+        "match": "all",
+        "conditions": [cond("attributes.city", "neq", "Jeddah"), cond("tags", "exists", True)],
+    }
+    members = contacts_matching(alice, rules).values("pk")
+    assert set(Contact.objects.filter(pk__in=members).values_list("pk", flat=True)) == {
+        people["sara"].id
+    }
