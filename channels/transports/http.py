@@ -72,7 +72,8 @@ def post(url: str, **kwargs) -> httpx.Response:
         return client().post(url, timeout=timeout(), **kwargs)
     except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
         raise TransportError(
-            TransportError.PERMANENT, f"Cannot build a request to {url!r}: {exc}"
+            TransportError.PERMANENT,
+            f"Cannot build a request to {_host(url)}: {exc.__class__.__name__}",
         ) from exc
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         raise TransportError(
@@ -102,9 +103,11 @@ def check_target(url: str) -> None:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:
-        raise TransportError(TransportError.PERMANENT, f"Not a valid URL: {url!r}.") from None
+        raise TransportError(
+            TransportError.PERMANENT, f"Not a valid URL: {_redacted(url)!r}."
+        ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise TransportError(TransportError.PERMANENT, f"Not an http(s) URL: {url!r}.")
+        raise TransportError(TransportError.PERMANENT, f"Not an http(s) URL: {_redacted(url)!r}.")
     if settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK:
         return
     key = (parts.hostname, parts.port or 443)
@@ -173,4 +176,12 @@ def unparseable(response: httpx.Response, what: str) -> TransportError:
 
 
 def _host(url: str) -> str:
-    return urlsplit(url).hostname or url
+    """The host alone: provider URLs can carry credentials in their path (Telegram)."""
+    try:
+        return urlsplit(url).hostname or "the provider"
+    except ValueError:
+        return "the provider"
+
+
+def _redacted(url: str) -> str:
+    return url.split("?", 1)[0][:40] + ("..." if len(url) > 40 else "")

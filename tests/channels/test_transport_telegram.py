@@ -82,3 +82,18 @@ def test_unreadable_success_is_unknown(telegram, fake_telegram):
 def test_read_timeout_is_unknown(telegram, fake_telegram, short_read_timeout):
     fake_telegram.then("ok", delay=1.0)
     assert send_error(telegram, CHAT, text()).kind == "unknown"
+
+
+@pytest.mark.parametrize("outcome", ["refused", "timeout", "blocked", "garbage"])
+def test_errors_never_reveal_the_bot_token(
+    fake_telegram, closed_port_url, settings, short_read_timeout, outcome
+):
+    if outcome == "refused":
+        settings.SKYLIGHT_TELEGRAM_API_BASE = closed_port_url
+    elif outcome == "timeout":
+        fake_telegram.then("ok", delay=1.0)
+    else:
+        fake_telegram.then(outcome)
+    error = send_error(transport("telegram_bot", fake_telegram.channel_config()), CHAT, text())
+    assert BOT_TOKEN not in str(error)
+    assert BOT_TOKEN.split(":")[1] not in repr(error.__dict__)
