@@ -291,13 +291,19 @@ def _opted_out_q(op, value, compiled) -> Q:
 
 
 def _created_at_q(op, value, compiled) -> Q:
-    tz = zoneinfo.ZoneInfo(compiled.account.timezone or "UTC")
-    moment, is_date = _parse_moment(value, tz)
+    moment, is_date = _parse_moment(value, _account_zone(compiled.account))
     if op == "before":
         return Q(created_at__lt=moment)
     if is_date:
         return Q(created_at__gte=moment + dt.timedelta(days=1))
     return Q(created_at__gt=moment)
+
+
+def _account_zone(account) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(account.timezone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
 
 
 def _tags_q(op, value, compiled) -> Q:
