@@ -6,6 +6,7 @@ database de-duplicates as a semi-join), so no contact is ever loaded into Python
 the summary comes from counting queries over the same querysets.
 """
 
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
@@ -16,8 +17,49 @@ from campaigns.models import CampaignContact, ContactStatus
 from contacts.models import Contact, ListMembership, Segment
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What a campaign draws from: explicit ids, lists, and segments compiled to SQL."""
+
+    account: object
+    contact_ids: tuple[int, ...]
+    list_ids: tuple[int, ...]
+    segments: tuple[QuerySet, ...]
+
+    @classmethod
+    def of(cls, *, account, contact_ids=(), list_ids=(), segment_ids=()) -> "Selection":
+        return cls(
+            account,
+            tuple(dict.fromkeys(contact_ids)),
+            tuple(list_ids),
+            tuple(_segment_members(account, segment_ids)),
+        )
+
+    def list_members(self) -> QuerySet:
+        return ListMembership.objects.filter(contact_list_id__in=self.list_ids)
+
+    def contacts(self) -> QuerySet[Contact]:
+        """Every distinct contact of the account in the selection, before any exclusion."""
+        parts = []
+        if self.contact_ids:
+            parts.append(Q(pk__in=self.contact_ids))
+        if self.list_ids:
+            parts.append(Q(pk__in=self.list_members().values("contact_id")))
+        parts.extend(Q(pk__in=members.values("pk")) for members in self.segments)
+        if not parts:
+            return Contact.objects.none()
+        return Contact.objects.filter(account=self.account).filter(reduce(or_, parts))
+
+    def requested(self) -> int:
+        """References in the request, counting a contact once per source that names it."""
+        requested = len(self.contact_ids)
+        if self.list_ids:
+            requested += self.list_members().filter(contact__account=self.account).count()
+        return requested + sum(members.count() for members in self.segments)
+
+
 def _segment_members(account, segment_ids) -> list[QuerySet]:
-    """One compiled membership queryset per segment (the rules are evaluated in SQL)."""
+    """One membership queryset per segment of the account (its rules evaluated in SQL)."""
     if not segment_ids:
         return []
     from contacts.segments import contacts_matching  # the contacts app owns segment rules
@@ -26,37 +68,9 @@ def _segment_members(account, segment_ids) -> list[QuerySet]:
     return [contacts_matching(account, segment.rules) for segment in segments]
 
 
-def _list_members(list_ids) -> QuerySet:
-    return ListMembership.objects.filter(contact_list_id__in=list(list_ids))
-
-
-def candidates(*, account, contact_ids=(), list_ids=(), segment_ids=()) -> QuerySet[Contact]:
-    """Every distinct contact of the account in the selection, before any exclusion."""
-    parts = []
-    if contact_ids:
-        parts.append(Q(pk__in=list(contact_ids)))
-    if list_ids:
-        parts.append(Q(pk__in=_list_members(list_ids).values("contact_id")))
-    parts.extend(
-        Q(pk__in=members.values("pk")) for members in _segment_members(account, segment_ids)
-    )
-    if not parts:
-        return Contact.objects.none()
-    return Contact.objects.filter(account=account).filter(reduce(or_, parts))
-
-
 def eligible(selection: QuerySet[Contact], channel_type: str) -> QuerySet[Contact]:
     """The selection minus opted-out contacts and contacts of another channel type."""
     return selection.filter(opted_out=False, type=channel_type)
-
-
-def _requested(*, account, contact_ids, list_ids, segment_ids) -> int:
-    """References in the request, counting a contact once per source that names it."""
-    requested = len(set(contact_ids))
-    if list_ids:
-        requested += _list_members(list_ids).filter(contact__account=account).count()
-    requested += sum(members.count() for members in _segment_members(account, segment_ids))
-    return requested
 
 
 def _exclusions(selection: QuerySet[Contact], channel_type: str) -> dict[str, int]:
@@ -78,11 +92,12 @@ def _exclusions(selection: QuerySet[Contact], channel_type: str) -> dict[str, in
 
 def summarise(*, account, channel_type, contact_ids=(), list_ids=(), segment_ids=()) -> dict:
     """The enrolment summary without writing: what creating would enrol now."""
-    sources = dict(contact_ids=contact_ids, list_ids=list_ids, segment_ids=segment_ids)
-    counts = _exclusions(candidates(account=account, **sources), channel_type)
-    requested = _requested(account=account, **sources)
+    selection = Selection.of(
+        account=account, contact_ids=contact_ids, list_ids=list_ids, segment_ids=segment_ids
+    )
+    counts = _exclusions(selection.contacts(), channel_type)
     enrolled = counts["distinct"] - counts["opted_out"] - counts["incompatible"]
-    return _summary(requested, counts, enrolled)
+    return _summary(selection.requested(), counts, enrolled)
 
 
 def _summary(requested: int, counts: dict, enrolled: int) -> dict:
@@ -130,9 +145,13 @@ def enrol(*, campaign, contact_ids=(), list_ids=(), segment_ids=()) -> dict:
 
     Run inside the caller's transaction (campaign creation), so a failure leaves nothing.
     """
-    account, channel_type = campaign.account, campaign.channel.type
-    sources = dict(contact_ids=contact_ids, list_ids=list_ids, segment_ids=segment_ids)
-    selection = candidates(account=account, **sources)
-    enrolled = _insert_rows(campaign, eligible(selection, channel_type))
-    counts = _exclusions(selection, channel_type)
-    return _summary(_requested(account=account, **sources), counts, enrolled)
+    selection = Selection.of(
+        account=campaign.account,
+        contact_ids=contact_ids,
+        list_ids=list_ids,
+        segment_ids=segment_ids,
+    )
+    channel_type = campaign.channel.type
+    contacts = selection.contacts()
+    enrolled = _insert_rows(campaign, eligible(contacts, channel_type))
+    return _summary(selection.requested(), _exclusions(contacts, channel_type), enrolled)
