@@ -144,6 +144,8 @@ def _run(slot: Slot, sender: Sender, recorder: Recorder, size: int, result: Batc
         outcome = sender.deliver(claim, _already_sent(claim))
         sizer.observe(time.monotonic() - started)
         recorder.add(outcome)
+        if not queue:
+            recorder.flush()  # claimed one at a time: record each at once
         if outcome.status == ContactStatus.SENT:
             result.sent += 1
         elif outcome.retried:

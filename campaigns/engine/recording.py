@@ -69,6 +69,7 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
         sent, failed = statuses[ContactStatus.SENT], statuses[ContactStatus.FAILED]
         retried = statuses[ContactStatus.PENDING]
         _move_counters(target, sent=sent, failed=failed, retried=retried)
+        _look_again_by(target.campaign_id, applied)
         count_on_day(target.campaign_id, target.day, sent=sent, failed=failed)
         _opt_out([outcome.claim.contact_id for outcome in applied if outcome.opt_out], now)
         complete_if_done(target.campaign_id, now)
@@ -166,6 +167,17 @@ def _move_counters(target: Recorder, *, sent: int, failed: int, retried: int) ->
         )
         ChannelDay.objects.filter(pk=target.channel_day_id).update(
             attempted=F("attempted") - retried
+        )
+
+
+def _look_again_by(campaign_id: int, outcomes: list[Outcome]) -> None:
+    """A retry may go before the campaign's planned next look (its slot came back)."""
+    retry_at = min(
+        (outcome.next_attempt_at for outcome in outcomes if outcome.retried), default=None
+    )
+    if retry_at is not None:
+        Campaign.objects.filter(pk=campaign_id, next_send_at__gt=retry_at).update(
+            next_send_at=retry_at
         )
 
 

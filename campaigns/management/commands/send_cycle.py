@@ -1,6 +1,6 @@
 """`manage.py send_cycle [--now ISO8601] [--enqueue]`: one send cycle, inline by default."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -31,25 +31,35 @@ class Command(BaseCommand):
         parser.add_argument(
             "--enqueue", action="store_true", help="Queue the batches for the workers."
         )
+        parser.add_argument(
+            "--repeat", type=int, default=1, help="Run this many cycles (a simulation)."
+        )
+        parser.add_argument(
+            "--step", type=float, default=60, help="Seconds the clock advances between cycles."
+        )
 
-    def handle(self, *args, now=None, enqueue=False, **options):
-        moment = parse_now(now)
-        fixed = now is not None
+    def handle(self, *args, now=None, enqueue=False, repeat=1, step=60, **options):
+        start = parse_now(now)
+        fixed = now is not None or repeat > 1
+        for index in range(max(repeat, 1)):
+            self._cycle(start + timedelta(seconds=index * step), fixed=fixed, enqueue=enqueue)
+
+    def _cycle(self, moment: datetime, *, fixed: bool, enqueue: bool) -> None:
         total = BatchResult()
         if enqueue:
             report = run_cycle(moment, enqueue=lambda b: enqueue_batch(b, fixed_clock=fixed))
         else:
             report = run_cycle(moment, enqueue=lambda b: _add(total, b, fixed))
+        sent = (
+            ""
+            if enqueue
+            else f"; sent {total.sent}, failed {total.failed}, "
+            f"retry later {total.retried}, skipped {total.skipped}"
+        )
         self.stdout.write(
             f"cycle at {moment.isoformat()}: {report.due} due, {report.planned} contacts in "
             f"{len(report.batches)} batches, {report.reaped} abandoned claims failed, "
-            f"{report.completed} completed"
-            + (
-                ""
-                if enqueue
-                else f"; sent {total.sent}, failed {total.failed}, "
-                f"retry later {total.retried}, skipped {total.skipped}"
-            )
+            f"{report.completed} completed{sent}"
         )
 
 

@@ -1,0 +1,203 @@
+"""At most once under concurrency and crashes (PostgreSQL, real processes, real HTTP).
+
+Worker processes run against this test's committed database and send through the
+webhook transport to a fake gateway in this process, which counts what arrives.
+"""
+
+import os
+import signal
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import redis
+from django.db.models import Count
+
+from campaigns.models import Campaign, CampaignContact, CampaignDay, ChannelDay, Delivery
+from tests.conftest import make_channel
+
+from .conftest import assert_counters_match, cycle, start_campaign
+from .processes import finish, manage
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+START = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def gateway_campaign(alice, fake_gateway):
+    def build(contacts: int) -> Campaign:
+        channel = make_channel(alice, provider="webhook", config=fake_gateway.channel_config())
+        return start_campaign(alice, contacts=contacts, at=START, channel=channel)
+
+    return build
+
+
+def assert_sent_at_most_once(campaign, gateway) -> Counter:
+    per_recipient = Counter(request.json()["recipient"] for request in gateway.requests)
+    assert per_recipient and max(per_recipient.values()) == 1, per_recipient.most_common(3)
+    per_row = (
+        Delivery.objects.filter(campaign_contact__campaign=campaign)
+        .values("campaign_contact")
+        .annotate(n=Count("id"))
+    )
+    assert all(row["n"] == 1 for row in per_row)
+    return per_recipient
+
+
+def day_totals(campaign) -> list[int]:
+    return list(
+        CampaignDay.objects.filter(campaign=campaign)
+        .order_by("date")
+        .values_list("attempted", flat=True)
+    )
+
+
+def test_four_send_cycle_processes_at_once_send_each_contact_once(gateway_campaign, fake_gateway):
+    campaign = gateway_campaign(300)  # 35 a day on days 1 and 2
+    fake_gateway.always("ok", delay=0.02)
+    # At each moment four processes run the cycle at once, as four machines would.
+    for day in (1, 2):
+        for clock in ("06:00:00", "12:00:00", "18:00:00", "23:59:30"):
+            moment = f"2027-03-0{day}T{clock}+00:00"
+            workers = [manage("send_cycle", "--now", moment) for _ in range(4)]
+            for worker in workers:
+                finish(worker)
+
+    sent = assert_sent_at_most_once(campaign, fake_gateway)
+    assert day_totals(campaign) == [35, 35]
+    assert sum(sent.values()) == 70
+    channel_days = ChannelDay.objects.filter(channel=campaign.channel).order_by("date")
+    assert [day.attempted for day in channel_days] == [35, 35]
+    assert not CampaignContact.objects.filter(campaign=campaign, status="sending").exists()
+    assert_counters_match(campaign)
+    assert campaign.sent_count == 70
+
+
+def test_four_workers_sending_batches_of_one_campaign_at_once_share_the_cap(
+    gateway_campaign, fake_gateway
+):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    from campaigns.engine import send_batch
+
+    campaign = gateway_campaign(300)
+    fake_gateway.always("ok", delay=0.01)
+    cycle(START)  # day 1 begins; nothing is due yet at midnight
+    moment = START + timedelta(hours=23, minutes=59, seconds=30)
+
+    def work(_):
+        try:
+            return send_batch(campaign.pk, 35, now=moment).sent
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        sent_by_worker = list(pool.map(work, range(4)))
+
+    assert sum(sent_by_worker) == 35 and max(sent_by_worker) < 35  # they really shared it
+    assert_sent_at_most_once(campaign, fake_gateway)
+    assert day_totals(campaign) == [35]
+    assert ChannelDay.objects.get(channel=campaign.channel).attempted == 35
+    assert_counters_match(campaign)
+
+
+@pytest.fixture
+def redis_db():
+    number = 9 + os.getpid() % 6
+    client = redis.Redis.from_url(f"redis://127.0.0.1:6379/{number}")
+    client.flushdb()
+    yield f"redis://127.0.0.1:6379/{number}"
+    client.flushdb()
+
+
+def wait_for(condition, timeout: float = 90, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_two_qclusters_on_redis_share_one_campaign(gateway_campaign, fake_gateway, redis_db):
+    from django_q.models import Schedule
+
+    Schedule.objects.all().delete()  # only the batches we queue, on the simulated clock
+    campaign = gateway_campaign(300)
+    fake_gateway.always("ok", delay=0.02)
+    env = {
+        "REDIS_URL": redis_db,
+        "SKYLIGHT_Q_CLUSTER_NAME": f"engine-test-{os.getpid()}",
+        "SKYLIGHT_WORKERS": "2",
+        "SKYLIGHT_SEND_BATCH_SIZE": "3",
+    }
+    clusters = [manage("qcluster", **env) for _ in range(2)]
+    try:
+        for day, moment in enumerate(["2027-03-01T23:59:30+00:00", "2027-03-02T23:59:30+00:00"]):
+            finish(manage("send_cycle", "--enqueue", "--now", moment, **env))
+
+            def day_done(expected=35 * (day + 1)):
+                return (
+                    sum(day_totals(campaign)) == expected
+                    and not CampaignContact.objects.filter(
+                        campaign=campaign, status="sending"
+                    ).exists()
+                )
+
+            wait_for(day_done, what=f"day {day + 1} to be sent by the clusters")
+    finally:
+        for cluster in clusters:
+            cluster.send_signal(signal.SIGTERM)
+        for cluster in clusters:
+            try:
+                cluster.communicate(timeout=30)
+            except Exception:
+                cluster.kill()
+                cluster.communicate()
+
+    assert_sent_at_most_once(campaign, fake_gateway)
+    assert day_totals(campaign) == [35, 35]
+    assert_counters_match(campaign)
+    assert campaign.sent_count == 70
+
+
+def test_a_worker_killed_mid_batch_sends_nobody_twice_and_loses_nobody(
+    gateway_campaign, fake_gateway
+):
+    campaign = gateway_campaign(30)  # 10 a day
+    fake_gateway.always("ok", delay=0.4)
+    worker = manage("send_cycle", "--now", "2027-03-01T23:59:30+00:00")
+    wait_for(lambda: len(fake_gateway.requests) >= 3, timeout=60, what="the worker to send")
+    worker.send_signal(signal.SIGKILL)
+    worker.communicate(timeout=10)
+    time.sleep(0.5)  # let the fake finish answering the request in flight
+
+    states = Counter(
+        CampaignContact.objects.filter(campaign=campaign).values_list("status", flat=True)
+    )
+    assert states["sending"] <= 1 and states["sent"] >= 2
+    campaign.refresh_from_db()
+    assert campaign.today_attempted <= 10
+    in_flight = list(CampaignContact.objects.filter(campaign=campaign, status="sending"))
+
+    fake_gateway.always("ok")
+    for day in range(1, 4):  # later cycles: the stale claim is failed, the rest go out
+        for hour in (0, 6, 12, 18):
+            cycle(START + timedelta(days=day, hours=hour, minutes=20))
+        cycle(START + timedelta(days=day, hours=23, minutes=59, seconds=30))
+
+    rows = list(CampaignContact.objects.filter(campaign=campaign))
+    assert all(row.status in ("sent", "failed") for row in rows)
+    unknown = [row for row in rows if row.status == "failed"]
+    assert {row.pk for row in unknown} == {row.pk for row in in_flight}
+    assert all(row.error.startswith("outcome unknown: ") for row in unknown)
+    assert_sent_at_most_once(campaign, fake_gateway)
+    assert all(total <= 10 for total in day_totals(campaign))
+    assert sum(day_totals(campaign)) == 30
+    assert_counters_match(campaign)
+    campaign.refresh_from_db()
+    assert campaign.status == "completed"
