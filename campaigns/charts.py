@@ -14,58 +14,89 @@ MAX_SCHEDULE_ROWS = 60
 @dataclass
 class Bar:
     x: float
+    x2: float
     width: float
     sent_y: float
     sent_height: float
     failed_y: float
     failed_height: float
-    limit_y: float
+    limit_y: float | None
     label: str
     title: str
+    planned: bool = False
 
 
-def day_bars(campaign) -> dict:
-    """Geometry of a stacked bar per CampaignDay (sent, failed) with the day's limit marked."""
+def _slots(campaign, schedule_rows) -> list[dict]:
+    """One slot per day: the recorded CampaignDay rows, then the projected days after them."""
     days = list(CampaignDay.objects.filter(campaign=campaign).order_by("date"))
-    if not days:
-        return {"bars": [], "width": CHART_WIDTH, "height": CHART_HEIGHT}
-    top = max(max(day.daily_limit, day.attempted, day.sent + day.failed) for day in days) or 1
+    slots = [
+        {
+            "number": d.day_number,
+            "date": d.date,
+            "sent": d.sent,
+            "failed": d.failed,
+            "limit": d.daily_limit,
+            "planned": False,
+        }
+        for d in days
+    ]
+    last = days[-1].date if days else None
+    for row in schedule_rows:
+        if last is None or row["date"] > last:
+            slots.append(
+                {
+                    "number": row["day"],
+                    "date": row["date"],
+                    "sent": row["contacts"],
+                    "failed": 0,
+                    "limit": None,
+                    "planned": True,
+                }
+            )
+    return slots
+
+
+def day_bars(campaign, schedule_rows=()) -> dict:
+    """Geometry of a stacked bar (sent, failed) per recorded day with its limit marked, then
+    a lighter bar per projected day of the schedule."""
+    slots = _slots(campaign, schedule_rows)[:MAX_SCHEDULE_ROWS]
+    chart = {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "bars": [],
+        "has_planned": any(s["planned"] for s in slots),
+        "has_recorded": any(not s["planned"] for s in slots),
+    }
+    if not slots:
+        return chart
+    top = max(max(s["sent"] + s["failed"], s["limit"] or 0) for s in slots) or 1
     plot_height = CHART_HEIGHT - 2 * CHART_PAD
-    slot = (CHART_WIDTH - CHART_PAD) / len(days)
-    width = max(min(slot * 0.7, 48), 2)
-
-    def y(value):
-        return CHART_HEIGHT - CHART_PAD - plot_height * value / top
-
-    bars = []
-    for index, day in enumerate(days):
-        sent_h, failed_h = plot_height * day.sent / top, plot_height * day.failed / top
-        base = CHART_HEIGHT - CHART_PAD
-        bars.append(
+    base = CHART_HEIGHT - CHART_PAD
+    slot = (CHART_WIDTH - CHART_PAD) / max(len(slots), 7)
+    width = max(slot * 0.7, 2)
+    every = 1 if len(slots) <= 15 else 5
+    for index, s in enumerate(slots):
+        sent_h, failed_h = plot_height * s["sent"] / top, plot_height * s["failed"] / top
+        x = CHART_PAD + index * slot + (slot - width) / 2
+        what = f"{s['sent']} planned" if s["planned"] else f"{s['sent']} sent, {s['failed']} failed"
+        limit = "" if s["limit"] is None else f", limit {s['limit']}"
+        chart["bars"].append(
             Bar(
-                x=CHART_PAD + index * slot + (slot - width) / 2,
+                x=x,
+                x2=x + width,
                 width=width,
                 sent_y=base - sent_h,
                 sent_height=sent_h,
                 failed_y=base - sent_h - failed_h,
                 failed_height=failed_h,
-                limit_y=y(day.daily_limit),
-                label=f"D{day.day_number}" if len(days) <= 31 or index % 5 == 0 else "",
-                title=f"Day {day.day_number} ({day.date:%b %-d}): {day.sent} sent, "
-                f"{day.failed} failed, limit {day.daily_limit}",
+                limit_y=None if s["limit"] is None else base - plot_height * s["limit"] / top,
+                label=f"D{s['number']}" if index % every == 0 else "",
+                title=f"Day {s['number']} ({s['date']:%b %-d}): {what}{limit}",
+                planned=s["planned"],
             )
         )
-    return {
-        "bars": bars,
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "top": top,
-        "top_y": CHART_PAD,
-        "base_y": CHART_HEIGHT - CHART_PAD,
-        "left": CHART_PAD,
-        "label_y": CHART_HEIGHT - CHART_PAD + 16,
-        "days": days,
-    }
+    chart.update(top=top, top_y=CHART_PAD, base_y=base, left=CHART_PAD, label_y=base + 18)
+    return chart
 
 
 def projected_schedule(campaign, now=None) -> list[dict]:

@@ -231,7 +231,7 @@ def campaign_detail(request, pk):
     context = {
         "campaign": campaign,
         "estimate": progress.estimated_completion_date(campaign),
-        "chart": day_bars(campaign),
+        "chart": day_bars(campaign, schedule_rows),
         "schedule": schedule_rows[:MAX_SCHEDULE_ROWS],
         "schedule_more": max(0, len(schedule_rows) - MAX_SCHEDULE_ROWS),
         "contact_status": status,

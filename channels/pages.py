@@ -58,7 +58,7 @@ def channel_new(request):
                 request, f"Connected {channel.name}. Paste its webhook URL into the provider."
             )
             return redirect("dashboard:channel_detail", channel.pk)
-    context = {"form": form, "provider": provider, "transport": TRANSPORTS[provider]}
+    context = {"form": form, "provider": provider, "provider_label": TRANSPORTS[provider].label}
     return render_page(request, "channels/channel_form.html", context, "channel-form")
 
 
@@ -89,7 +89,7 @@ def channel_detail(request, pk):
         "form": form,
         "channel": channel,
         "provider": channel.provider,
-        "transport": TRANSPORTS[channel.provider],
+        "provider_label": TRANSPORTS[channel.provider].label,
         "test_form": TestMessageForm(channel=channel),
     }
     return render_page(request, "channels/channel_form.html", context, "channel-form")

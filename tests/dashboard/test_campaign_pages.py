@@ -291,7 +291,8 @@ def test_the_chart_has_a_bar_per_day_and_the_schedule_runs_to_completion(web, al
     page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
     # 90 contacts, limit min(35, 30) = 30 a day: three days.
     assert page.count('<td class="num">30</td>') == 3
-    assert "Nothing sent yet" in page
+    assert "Nothing sent yet: the bars show the plan." in page
+    assert page.count('class="bar-planned"') == 3
     for number in (1, 2):
         CampaignDay.objects.create(
             campaign=campaign,

@@ -35,6 +35,7 @@ def test_each_provider_has_its_own_form(web):
     assert 'type="password"' in twilio
     telegram = web.get(reverse("dashboard:channel_new"), {"provider": "telegram_bot"}).content
     assert b'name="config_bot_token"' in telegram and b"config_account_sid" not in telegram
+    assert "Twilio settings" in twilio
 
 
 @pytest.mark.django_db
