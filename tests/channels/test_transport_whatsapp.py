@@ -117,3 +117,11 @@ def test_connection_refused_is_transient(fake_whatsapp, closed_port_url, setting
         transport("whatsapp_cloud", fake_whatsapp.channel_config()), "+966501234567", text()
     )
     assert error.kind == "transient"
+
+
+def test_the_fake_can_fail_one_recipient_only(whatsapp, fake_whatsapp):
+    fake_whatsapp.for_recipient("966500000009", "rejected")
+
+    assert send_error(whatsapp, "+966500000009", text()).kind == "permanent"
+    assert whatsapp.send("+966501234567", text()).provider_message_id.startswith("wamid.")
+    assert send_error(whatsapp, "+966500000009", text()).kind == "permanent"

@@ -1,7 +1,9 @@
 """A scriptable fake HTTP provider on 127.0.0.1 that records every request it receives.
 
 Script outcomes per request with `then(outcome, **options)` (consumed in order) or
-`always(outcome, **options)` (the default once the script is empty; starts as "ok").
+`always(outcome, **options)` (the default once the script is empty; starts as "ok"),
+or per recipient with `for_recipient(address, outcome, **options)` (every request to
+that address, before the script; the address as the provider sees it).
 Any outcome accepts `delay=<seconds>` to answer slowly (for read timeouts).
 Each provider module defines its outcomes in `respond()`.
 """
@@ -44,6 +46,7 @@ class FakeProvider:
         self.server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
         self.requests: list[RecordedRequest] = []
         self._script: deque[tuple[str, dict]] = deque()
+        self._by_recipient: dict[str, tuple[str, dict]] = {}
         self._default: tuple[str, dict] = ("ok", {})
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -63,6 +66,7 @@ class FakeProvider:
         with self._lock:
             self.requests.clear()
             self._script.clear()
+            self._by_recipient.clear()
             self._default = ("ok", {})
             self._ids = itertools.count(1)
         return self
@@ -80,6 +84,14 @@ class FakeProvider:
         self._default = (outcome, options)
         return self
 
+    def for_recipient(self, address: str, outcome: str, **options) -> "FakeProvider":
+        self._by_recipient[str(address)] = (outcome, options)
+        return self
+
+    def recipient_of(self, request: RecordedRequest) -> str:
+        """The address a request sends to, as the provider reads it."""
+        return ""
+
     @property
     def last(self) -> RecordedRequest:
         return self.requests[-1]
@@ -95,9 +107,16 @@ class FakeProvider:
             body=request.get_data(),
             query=dict(request.args),
         )
+        try:
+            recipient = self.recipient_of(recorded)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            recipient = ""
         with self._lock:
             self.requests.append(recorded)
-            outcome, options = self._script.popleft() if self._script else self._default
+            if recipient in self._by_recipient:
+                outcome, options = self._by_recipient[recipient]
+            else:
+                outcome, options = self._script.popleft() if self._script else self._default
         options = dict(options)
         delay = options.pop("delay", 0)
         if delay:

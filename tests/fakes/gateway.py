@@ -28,6 +28,9 @@ class FakeGateway(FakeProvider):
         sent = request.headers.get("X-Skylight-Signature", "")
         return hmac.compare_digest(sent, skylight_signature(request.body))
 
+    def recipient_of(self, request: RecordedRequest) -> str:
+        return str(request.json().get("recipient", ""))
+
     def respond(self, outcome: str, request: RecordedRequest, **options):
         if outcome == "ok":
             return self.json_response({"id": f"gw-{self.next_id()}"}, status=202)

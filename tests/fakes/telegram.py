@@ -24,6 +24,9 @@ class FakeTelegram(FakeProvider):
     def channel_config(self) -> dict:
         return {"bot_token": BOT_TOKEN, "webhook_secret": WEBHOOK_SECRET}
 
+    def recipient_of(self, request: RecordedRequest) -> str:
+        return str(request.json().get("chat_id", ""))
+
     def respond(self, outcome: str, request: RecordedRequest, **options):
         prefix, _, method = request.path.lstrip("/").partition("/")
         if prefix != f"bot{BOT_TOKEN}":

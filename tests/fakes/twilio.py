@@ -29,6 +29,9 @@ class FakeTwilio(FakeProvider):
     def channel_config(self) -> dict:
         return {"account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN, "from_number": FROM_NUMBER}
 
+    def recipient_of(self, request: RecordedRequest) -> str:
+        return request.form.get("To", "").removeprefix("whatsapp:")
+
     def respond(self, outcome: str, request: RecordedRequest, **options):
         expected = "Basic " + base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()
         if request.headers.get("Authorization") != expected:

@@ -30,6 +30,9 @@ class FakeWhatsApp(FakeProvider):
             "verify_token": VERIFY_TOKEN,
         }
 
+    def recipient_of(self, request: RecordedRequest) -> str:
+        return str(request.json().get("to", ""))
+
     def respond(self, outcome: str, request: RecordedRequest, **options):
         if request.headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}":
             outcome = "unauthorized"
