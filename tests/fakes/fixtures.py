@@ -1,16 +1,30 @@
-"""pytest fixtures that start a fake provider and point SkyLight's settings at it.
+"""pytest fixtures for the fake provider servers (available to every test).
 
-Available to every test through `pytest_plugins` in tests/conftest.py:
+Registered for the whole suite by `pytest_plugins = ["tests.fakes.fixtures"]` in
+tests/conftest.py, so any test can ask for them by name:
+
+- `fake_whatsapp` (FakeWhatsApp, tests/fakes/whatsapp.py): sets SKYLIGHT_WHATSAPP_API_BASE
+- `fake_telegram` (FakeTelegram, tests/fakes/telegram.py): sets SKYLIGHT_TELEGRAM_API_BASE
+- `fake_twilio` (FakeTwilio, tests/fakes/twilio.py): sets SKYLIGHT_TWILIO_API_BASE
+- `fake_gateway` (FakeGateway, tests/fakes/gateway.py): its URL is in `channel_config()`
+- `closed_port_url`: a URL on 127.0.0.1 where nothing listens (connection refused)
+
+Each server starts once per session and is reset for every test. Example:
 
     def test_it_sends(fake_whatsapp, alice):
         channel = make_channel(alice, provider="whatsapp_cloud",
                                config=fake_whatsapp.channel_config())
+        fake_whatsapp.then("rate_limited", retry_after=5)    # the next request: 429
+        fake_whatsapp.for_recipient("966500000009", "rejected")  # always, for that number
+        fake_whatsapp.always("ok", delay=2)                  # slow answers (read timeouts)
         ...
         assert fake_whatsapp.requests[0].json()["to"] == "966501234567"
-        fake_whatsapp.then("rate_limited", retry_after=5)  # next request answers 429
 
-`fake_gateway.channel_config()` holds the gateway's own URL (provider "webhook").
-`closed_port_url` is a URL on 127.0.0.1 where nothing listens (connection refused).
+Outcomes: all fakes know ok, rate_limited, server_error, rejected, garbage (and
+`delay=` on any); whatsapp adds opted_out and unauthorized, telegram blocked and
+unauthorized, twilio unsubscribed and unauthorized, gateway ok_empty. Modules also
+hold the provider-side signing helpers for webhook tests (meta_signature,
+twilio_signature, skylight_signature) and payload builders.
 """
 
 import socket
