@@ -1,5 +1,6 @@
 """Campaign API shapes: the reference's campaign object and contact row, and the inputs."""
 
+from functools import cache
 from zoneinfo import available_timezones
 
 from django.utils import timezone as dj_timezone
@@ -69,8 +70,13 @@ class EnrollmentSerializer(serializers.Serializer):
     incompatible = serializers.IntegerField()
 
 
+@cache
+def _known_timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def _timezone_name(value: str) -> str:
-    if value not in available_timezones():
+    if value not in _known_timezones():
         raise serializers.ValidationError(f"'{value}' is not a known IANA time zone.")
     return value
 
