@@ -10,7 +10,7 @@ from django.conf import settings
 
 from . import http
 from .base import OutboundMessage, SendResult, Transport, TransportError
-from .config import matches, min_length, setting
+from .config import matches, setting
 
 METHODS = {
     "text": ("sendMessage", "text"),
@@ -28,7 +28,10 @@ class TelegramBotConfig:
     bot_token: str = setting(
         check=matches(r"\d+:[A-Za-z0-9_-]{20,}", "A bot token looks like 123456:ABC-DEF1234...")
     )
-    webhook_secret: str = setting("", check=min_length(16))  # X-Telegram-Bot-Api-Secret-Token
+    # Given to setWebhook as secret_token; Telegram echoes it in X-Telegram-Bot-Api-Secret-Token.
+    webhook_secret: str = setting(
+        "", check=matches(r"[A-Za-z0-9_-]{16,256}", "16 to 256 letters, digits, _ or -.")
+    )
 
 
 class TelegramBotTransport(Transport):

@@ -102,6 +102,12 @@ def test_secrets_never_appear_in_list_detail_or_account_channels(api):
             "config.extra",
         ),
         ("console", "sms", {"anything": "x"}, "config.anything"),
+        (
+            "telegram_bot",
+            "telegram",
+            {"bot_token": BOT_TOKEN, "webhook_secret": "has spaces in it!!"},
+            "config.webhook_secret",
+        ),
     ],
 )
 def test_config_is_validated_per_provider(api, provider, type, config, field):
