@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import make_channel, make_contact
-from tests.fakes.twilio import AUTH_TOKEN, twilio_signature
+from tests.fakes.twilio import twilio_signature
 
 from .conftest import make_delivery
 
@@ -105,10 +105,6 @@ def test_inbound_whatsapp_sender_prefix_is_stripped(client, channel, alice):
     )
     contact.refresh_from_db()
     assert contact.opted_out
-
-
-def test_the_auth_token_is_the_signing_key(channel):
-    assert channel.config["auth_token"] == AUTH_TOKEN
 
 
 def test_an_unsubscribed_error_in_a_status_callback_opts_out(client, channel, alice):
