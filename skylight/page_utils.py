@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from rest_framework.exceptions import APIException, ValidationError
 
 PER_PAGE = 25
@@ -26,13 +27,17 @@ def account_page(view):
 
 def wants_partial(request) -> bool:
     """An htmx request for a region of the page (boosted navigation wants the whole page)."""
-    return bool(request.htmx) and not request.htmx.boosted
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render_page(request, template, context, partial=None, status=200):
     """The whole page, or only its named partial for an htmx region request."""
     name = f"{template}#{partial}" if partial and wants_partial(request) else template
-    return render(request, name, context, status=status)
+    response = render(request, name, context, status=status)
+    # The same URL answers a region or the whole page: caches must tell them apart.
+    patch_vary_headers(response, ["HX-Request", "HX-Boosted"])
+    return response
 
 
 def paginate(request, queryset, per_page=PER_PAGE):

@@ -151,3 +151,15 @@ def test_bob_sees_his_own_pages(client, bob_user, bob_objects):
     client.force_login(bob_user)
     detail = reverse("dashboard:campaign_detail", args=[bob_objects["campaign"].pk])
     assert client.get(detail).status_code == 200
+
+
+@pytest.mark.django_db
+def test_boosted_and_history_restore_requests_get_the_whole_page(web):
+    url = reverse("dashboard:campaigns")
+    region = web.get(url, HTTP_HX_REQUEST="true")
+    assert b"<html" not in region.content
+    assert "HX-Request" in region["Vary"]
+    boosted = web.get(url, HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true")
+    assert b"<html" in boosted.content
+    restore = web.get(url, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert b"<html" in restore.content

@@ -12,6 +12,18 @@ from campaigns.models import Campaign
 from contacts.models import ContactList
 from tests.e2e.conftest import DESKTOP, PHONE, shoot, sign_in
 
+# Controls that stick out of their card (tables scroll inside their own box, so not them).
+SPILLING = """
+[...document.querySelectorAll('main input, main select, main textarea, main button')]
+  .filter(el => !el.closest('.table-wrap') && el.type !== 'hidden' && el.offsetParent)
+  .filter(el => {
+    const box = (el.closest('.card') || document.querySelector('main')).getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    return r.right > box.right + 1 || r.left < box.left - 1;
+  })
+  .map(el => el.outerHTML.slice(0, 80))
+"""
+
 
 @pytest.fixture
 def demo(transactional_db):
@@ -58,6 +70,7 @@ def test_main_pages_have_no_console_errors(live_server, demo, new_page, console_
         expect(page.locator("main h1").first).to_be_visible()
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
         assert not overflow, f"{path} scrolls sideways at {viewport['width']}px"
+        assert page.evaluate(SPILLING) == [], f"{path} at {viewport['width']}px"
         shoot(page, name)
     assert console_errors == []
 
