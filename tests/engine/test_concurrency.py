@@ -57,13 +57,16 @@ def day_totals(campaign) -> list[int]:
 def test_four_send_cycle_processes_at_once_send_each_contact_once(gateway_campaign, fake_gateway):
     campaign = gateway_campaign(300)  # 35 a day on days 1 and 2
     fake_gateway.always("ok", delay=0.02)
-    # At each moment four processes run the cycle at once, as four machines would.
+    # Four processes each run a day of hourly cycles (the last at 23:59:30), racing; a
+    # process's batches overlap the others' planning and batches. Their simulated clocks
+    # drift hours apart, so the dead-claim timeout is set beyond that drift.
     for day in (1, 2):
-        for clock in ("06:00:00", "12:00:00", "18:00:00", "23:59:30"):
-            moment = f"2027-03-0{day}T{clock}+00:00"
-            workers = [manage("send_cycle", "--now", moment) for _ in range(4)]
-            for worker in workers:
-                finish(worker)
+        first = f"2027-03-0{day}T00:59:30+00:00"
+        args = ["send_cycle", "--now", first, "--repeat", "24", "--step", "3600"]
+        env = {"SKYLIGHT_SEND_BATCH_SIZE": "3", "SKYLIGHT_CLAIM_TIMEOUT_SECONDS": "172800"}
+        workers = [manage(*args, **env) for _ in range(4)]
+        for worker in workers:
+            finish(worker)
 
     sent = assert_sent_at_most_once(campaign, fake_gateway)
     assert day_totals(campaign) == [35, 35]
