@@ -1,0 +1,69 @@
+"""Listing pages cost the same number of queries for a few rows as for a full page."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from campaigns.services import campaign_start
+from tests.conftest import make_channel, make_contact
+from tests.dashboard.conftest import make_campaign, make_list
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _grows(client, url, add_rows) -> tuple[int, int]:
+    few = _queries(client, url)
+    add_rows()
+    return few, _queries(client, url)
+
+
+@pytest.mark.django_db
+def test_the_campaign_list(web, alice):
+    channel = make_channel(alice)
+    campaign_start(campaign=make_campaign(alice, size=1, channel=channel, name="First"))
+
+    def more():
+        for i in range(8):
+            make_campaign(alice, size=1, channel=channel, name=f"Campaign {i}")
+
+    few, many = _grows(web, reverse("dashboard:campaigns"), more)
+    assert few == many
+
+
+@pytest.mark.django_db
+def test_the_contact_list(web, alice):
+    make_contact(alice, name="First")
+
+    def more():
+        for i in range(20):
+            contact = make_contact(alice, name=f"Contact {i}")
+            contact.tags.create(account=alice, name=f"tag{i}")
+
+    few, many = _grows(web, reverse("dashboard:contacts"), more)
+    assert few == many
+
+
+@pytest.mark.django_db
+def test_the_lists_page(web, alice):
+    make_list(alice, [make_contact(alice)], name="First")
+
+    def more():
+        for i in range(10):
+            make_list(alice, [make_contact(alice)], name=f"List {i}")
+
+    few, many = _grows(web, reverse("dashboard:lists"), more)
+    assert few == many
+
+
+@pytest.mark.django_db
+def test_the_campaign_contacts_table(web, alice):
+    small = make_campaign(alice, size=2, name="Small")
+    big = make_campaign(alice, size=25, name="Big", channel=small.channel)
+    few = _queries(web, reverse("dashboard:campaign_detail", args=[small.pk]))
+    many = _queries(web, reverse("dashboard:campaign_detail", args=[big.pk]))
+    assert few == many
