@@ -4,13 +4,13 @@ import json
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from contacts import services
+from contacts.filters import ContactFilter
 from contacts.forms import (
     OPERATOR_LABELS,
     SEGMENT_FIELDS,
@@ -25,6 +25,7 @@ from contacts.forms import (
 from contacts.importing import import_contacts_csv
 from contacts.models import ChannelType, Contact, ContactList, Segment, Tag
 from contacts.segments import contacts_matching, segment_queryset
+from contacts.selectors import contacts_for_listing, lists_with_counts
 from skylight.page_utils import (
     account_page,
     add_service_errors,
@@ -37,20 +38,11 @@ from skylight.page_utils import (
 
 
 def contacts_filtered(account, params):
-    """The account's contacts narrowed by the table's search and filters."""
-    contacts = Contact.objects.filter(account=account)
-    search = params.get("q", "").strip()
-    if search:
-        contacts = contacts.filter(Q(name__icontains=search) | Q(phone__icontains=search))
-    if params.get("type") in ChannelType.values:
-        contacts = contacts.filter(type=params["type"])
-    if params.get("tag"):
-        contacts = contacts.filter(tags__name=params["tag"])
-    if params.get("opted_out") in ("yes", "no"):
-        contacts = contacts.filter(opted_out=params["opted_out"] == "yes")
-    if params.get("list", "").isdigit():
-        contacts = contacts.filter(lists__pk=int(params["list"]), lists__account=account)
-    return contacts.prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))
+    """The account's contacts narrowed by the API's ContactFilter (same parameters)."""
+    data = {key: params.get(key) for key in ContactFilter.Meta.fields if params.get(key)}
+    queryset = contacts_for_listing().filter(account=account)
+    filterset = ContactFilter(data, queryset=queryset)
+    return filterset.qs if filterset.is_valid() else queryset.none()
 
 
 def _query_string(request) -> str:
@@ -157,9 +149,7 @@ def _run_import(account, data) -> dict:
 
 
 def _lists_context(request, form=None):
-    lists = ContactList.objects.filter(account=request.account).annotate(
-        contacts_count=Count("memberships")
-    )
+    lists = lists_with_counts().filter(account=request.account)
     return {"lists": lists, "form": form or ListForm()}
 
 
@@ -179,7 +169,7 @@ def _list_context(request, contact_list, **extra):
         "contact_list": contact_list,
         "page_obj": paginate(request, members.order_by("-id")),
         "query": _query_string(request),
-        "q": request.GET.get("q", ""),
+        "search": request.GET.get("search", ""),
         "members_count": contact_list.memberships.count(),
         **extra,
     }
@@ -227,7 +217,7 @@ def list_candidates(request, pk):
     candidates = []
     if search:
         candidates = (
-            contacts_filtered(request.account, {"q": search})
+            contacts_filtered(request.account, {"search": search})
             .exclude(lists=contact_list)
             .order_by("name")[:20]
         )

@@ -13,7 +13,7 @@ from tests.dashboard.conftest import htmx, make_list, make_segment
 def test_search_answers_only_the_results_partial(web, alice):
     make_contact(alice, name="Noura Saleh")
     make_contact(alice, name="Omar Haddad")
-    response = htmx(web, "get", reverse("dashboard:contacts"), {"q": "noura"})
+    response = htmx(web, "get", reverse("dashboard:contacts"), {"search": "noura"})
     page = response.content.decode()
     assert "<html" not in page and 'id="contact-results"' in page
     assert "Noura Saleh" in page and "Omar Haddad" not in page
@@ -26,11 +26,11 @@ def test_filters_by_opt_out_type_and_list(web, alice):
     make_contact(alice, name="On Telegram", type="telegram")
     contact_list = make_list(alice, [kept])
     url = reverse("dashboard:contacts")
-    assert "Gone" not in web.get(url, {"opted_out": "no"}).content.decode()
-    assert "In list" not in web.get(url, {"opted_out": "yes"}).content.decode()
+    assert "Gone" not in web.get(url, {"opted_out": "false"}).content.decode()
+    assert "In list" not in web.get(url, {"opted_out": "true"}).content.decode()
     page = web.get(url, {"type": "telegram"}).content.decode()
     assert "On Telegram" in page and "In list" not in page
-    page = web.get(url, {"list": contact_list.pk}).content.decode()
+    page = web.get(url, {"list_id": contact_list.pk}).content.decode()
     assert "In list" in page and "Gone" not in page
 
 
@@ -210,7 +210,7 @@ def test_list_members_search_is_a_partial(web, alice):
         alice, [make_contact(alice, name="Maha"), make_contact(alice, name="Reem")]
     )
     page = htmx(
-        web, "get", reverse("dashboard:list_detail", args=[contact_list.pk]), {"q": "maha"}
+        web, "get", reverse("dashboard:list_detail", args=[contact_list.pk]), {"search": "maha"}
     ).content.decode()
     assert 'id="members"' in page and "<html" not in page
     assert "Maha" in page and "Reem" not in page
