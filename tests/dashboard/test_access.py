@@ -163,3 +163,10 @@ def test_boosted_and_history_restore_requests_get_the_whole_page(web):
     assert b"<html" in boosted.content
     restore = web.get(url, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
     assert b"<html" in restore.content
+
+
+@pytest.mark.django_db
+def test_a_missing_object_gets_the_dashboards_not_found_page(web):
+    response = web.get(reverse("dashboard:campaign_detail", args=[999999]))
+    assert response.status_code == 404
+    assert b"belongs to another account" in response.content

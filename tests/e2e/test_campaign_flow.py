@@ -24,14 +24,22 @@ def nav(page, name):
     page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
 
 
-def _confirming(page):
-    page.on("dialog", lambda dialog: dialog.accept())
+def _confirming(page, asked=None):
+    """Accepts every confirmation dialog, noting its question in `asked`."""
+
+    def accept(dialog):
+        if asked is not None:
+            asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
     return page
 
 
 def test_from_csv_import_to_a_cancelled_campaign(live_server, demo_user, new_page, console_errors):
     base = live_server.url
-    page = _confirming(new_page())
+    asked = []
+    page = _confirming(new_page(), asked)
     sign_in(page, base)
 
     # Import a CSV into a new list.
@@ -73,6 +81,7 @@ def test_from_csv_import_to_a_cancelled_campaign(live_server, demo_user, new_pag
     # Start it, run a send cycle, and watch the live region update on its own.
     page.get_by_role("button", name="Start").click()
     expect(page.locator("h1 .badge")).to_have_text("Running")
+    assert asked == ["Start sending to 6 contacts?"]
     expect(page.locator("[data-sent]")).to_have_text("0")
     call_command("send_cycle")
     campaign.refresh_from_db()
@@ -102,6 +111,7 @@ def test_from_csv_import_to_a_cancelled_campaign(live_server, demo_user, new_pag
     page.get_by_role("button", name="Cancel campaign").click()
     expect(page.locator("h1 .badge")).to_have_text("Cancelled")
     expect(actions.get_by_role("button")).to_have_text(["Delete"])
+    assert len(asked) == 4 and asked[-1].startswith("Cancel this campaign for good?")
     campaign.refresh_from_db()
     assert campaign.status == "cancelled"
 
