@@ -131,6 +131,8 @@ def contact_import(request):
             context.update(_run_import(request.account, form.cleaned_data))
         except ValidationError as exc:
             add_service_errors(form, exc)
+        else:
+            context["form"] = ImportForm(account=request.account)
     return render_page(request, "contacts/import.html", context, "import-panel")
 
 
