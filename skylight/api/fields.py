@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+ID_CHECK_BATCH = 20_000
+
 
 class AccountObjectIdField(serializers.IntegerField):
     """An id of one of the request account's objects of `model`; others are 'not found'.
@@ -50,9 +52,12 @@ class AccountIdListField(serializers.ListField):
         if not ids:
             return ids
         account = self.context["account"]
-        found = set(
-            self.model.objects.filter(account=account, pk__in=ids).values_list("pk", flat=True)
-        )
+        found = set()
+        # One query for any usual list; chunks keep huge ones under SQLite's parameter limit.
+        for start in range(0, len(ids), ID_CHECK_BATCH):
+            chunk = ids[start : start + ID_CHECK_BATCH]
+            mine = self.model.objects.filter(account=account, pk__in=chunk)
+            found.update(mine.values_list("pk", flat=True))
         missing = [pk for pk in ids if pk not in found]
         if missing:
             shown = ", ".join(str(pk) for pk in missing[:10])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from contacts.models import ContactList, ListMembership
+from contacts.models import Contact, ContactList, ListMembership
 from tests.conftest import make_contact
 from tests.contacts.conftest import make_list
 
@@ -131,3 +131,26 @@ def test_malformed_contact_ids_are_422(api, alice, payload):
     response = api.post(f"{URL}/{contact_list.id}/contacts", payload, format="json")
     assert response.status_code == 422
     assert any(key.startswith("contact_ids") for key in response.json()["errors"])
+
+
+def test_tens_of_thousands_of_ids_are_added_in_one_request(api, alice):
+    Contact.objects.bulk_create(
+        [Contact(account=alice, phone=f"+9665{n:08d}") for n in range(1, 40_001)]
+    )
+    ids = list(Contact.objects.filter(account=alice).values_list("id", flat=True))
+    contact_list = make_list(alice)
+    response = api.post(f"{URL}/{contact_list.id}/contacts", {"contact_ids": ids}, format="json")
+    assert response.status_code == 200
+    assert response.json()["data"] == {"added": 40_000, "contacts_count": 40_000}
+
+
+def test_ids_are_checked_in_chunks_without_missing_a_foreign_one(api, alice, bob, monkeypatch):
+    monkeypatch.setattr("skylight.api.fields.ID_CHECK_BATCH", 3)
+    mine = [make_contact(alice).id for _ in range(7)]
+    foreign = make_contact(bob).id
+    contact_list = make_list(alice)
+    url = f"{URL}/{contact_list.id}/contacts"
+    bad = api.post(url, {"contact_ids": [*mine, foreign]}, format="json")
+    assert bad.status_code == 422 and str(foreign) in bad.json()["errors"]["contact_ids"][0]
+    good = api.post(url, {"contact_ids": mine}, format="json")
+    assert good.json()["data"] == {"added": 7, "contacts_count": 7}
