@@ -37,7 +37,7 @@ class BatchResult:
 
 def batch_slot(campaign: Campaign, now: datetime) -> Slot | None:
     """Today's caps for the campaign as of `now`, or None if it may not send now."""
-    if campaign.status != CampaignStatus.RUNNING:
+    if campaign.status != CampaignStatus.RUNNING or not campaign.channel.is_active:
         return None
     tz = campaign_tz(campaign)
     today = now.astimezone(tz).date()

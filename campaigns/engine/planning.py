@@ -88,7 +88,7 @@ def _due(now: datetime, seen: set[int]):
         Campaign.objects.filter(status=CampaignStatus.RUNNING)
         .filter(Q(next_send_at__lte=now) | Q(next_send_at__isnull=True))
         .exclude(pk__in=seen)
-        .select_related("account")
+        .select_related("account", "channel")
         .select_for_update(skip_locked=True, of=("self",))
         .order_by("next_send_at")[: config.planning_chunk()]
     )
@@ -127,6 +127,8 @@ def _plan_campaign(campaign: Campaign, now: datetime, caps: dict[int, int]) -> _
     """How many contacts the campaign may attempt now, and when to look at it again."""
     if campaign.pending_count == 0:
         return None if complete_if_done(campaign.pk, now) else _Plan(None)
+    if not campaign.channel.is_active:
+        return _Plan(now + timedelta(minutes=10))  # a disconnected number sends nothing
     tz = campaign_tz(campaign)
     start, end = campaign.send_window_start, campaign.send_window_end
     today = now.astimezone(tz).date()

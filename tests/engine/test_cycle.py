@@ -182,3 +182,12 @@ def test_an_idle_cycle_reads_no_contact_rows(alice, django_assert_max_num_querie
     assert not any(
         'campaigncontact" WHERE' in q["sql"] and "pending" in q["sql"] for q in ctx.captured_queries
     )
+
+
+def test_a_disconnected_channel_sends_nothing(alice):
+    campaign = start_campaign(alice, contacts=30, at=utc(2027, 3, 1))
+    campaign.channel.is_active = False
+    campaign.channel.save(update_fields=["is_active"])
+    cycle(utc(2027, 3, 1, 23, 59, 30))
+    campaign.refresh_from_db()
+    assert campaign.sent_count == 0 and campaign.next_send_at > utc(2027, 3, 1, 23, 59, 30)
