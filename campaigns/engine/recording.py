@@ -173,7 +173,7 @@ def _move_counters(target: Recorder, *, sent: int, failed: int, retried: int) ->
 def _look_again_by(campaign_id: int, outcomes: list[Outcome]) -> None:
     """A retry may go before the campaign's planned next look (its slot came back)."""
     retry_at = min(
-        (outcome.next_attempt_at for outcome in outcomes if outcome.retried), default=None
+        (o.next_attempt_at for o in outcomes if o.retried and o.next_attempt_at), default=None
     )
     if retry_at is not None:
         Campaign.objects.filter(pk=campaign_id, next_send_at__gt=retry_at).update(

@@ -7,7 +7,14 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from campaigns.models import CampaignMessage, ContactStatus, Delivery, MessageType
+from campaigns.models import (
+    Campaign,
+    CampaignMessage,
+    CampaignStatus,
+    ContactStatus,
+    Delivery,
+    MessageType,
+)
 from campaigns.rendering import Recipient, render, render_seed
 from channels.transports import OutboundMessage, Transport, TransportError
 
@@ -57,8 +64,11 @@ class Sender:
         for message in self.messages:
             if message.position in skip_positions:
                 continue
-            if deliveries and gap:
-                time.sleep(gap)
+            if deliveries:
+                if gap:
+                    time.sleep(gap)
+                if not self._still_running():
+                    return self._paused(claim, deliveries)
             delivery = self._render(message, recipient, claim)
             deliveries.append(delivery)
             try:
@@ -90,6 +100,25 @@ class Sender:
             claim=claim,
             status=ContactStatus.SENT,
             provider_message_id=last_id,
+            deliveries=deliveries,
+            finished_at=self.now(),
+        )
+
+    def _still_running(self) -> bool:
+        """A pause committed mid-sequence stops the next message from leaving."""
+        return Campaign.objects.filter(pk=self.campaign_id, status=CampaignStatus.RUNNING).exists()
+
+    def _paused(self, claim: Claim, deliveries: list[Delivery]) -> Outcome:
+        logger.info(
+            "campaign=%s contact=%s paused after %s messages; the rest follows on resume",
+            self.campaign_id,
+            claim.contact_id,
+            len(deliveries),
+        )
+        return Outcome(
+            claim=claim,
+            status=ContactStatus.PENDING,
+            error=f"paused after {len(deliveries)} message(s); the rest follows on resume",
             deliveries=deliveries,
             finished_at=self.now(),
         )

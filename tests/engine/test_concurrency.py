@@ -204,3 +204,49 @@ def test_a_worker_killed_mid_batch_sends_nobody_twice_and_loses_nobody(
     assert_counters_match(campaign)
     campaign.refresh_from_db()
     assert campaign.status == "completed"
+
+
+def test_a_pause_committed_mid_sequence_stops_the_next_message(
+    gateway_campaign, fake_gateway, settings
+):
+    import threading
+
+    from django.db import connection
+
+    from campaigns.engine import send_batch
+    from campaigns.models import CampaignMessage
+    from campaigns.services import campaign_pause, campaign_resume
+
+    settings.SKYLIGHT_SEQUENCE_GAP_SECONDS = 0.5
+    campaign = gateway_campaign(3)
+    CampaignMessage.objects.create(campaign=campaign, position=2, type="text", content="two")
+    CampaignMessage.objects.create(campaign=campaign, position=3, type="text", content="three")
+    cycle(START)
+    moment = START + timedelta(hours=23, minutes=59, seconds=30)
+
+    def work():
+        try:
+            send_batch(campaign.pk, 1, now=moment)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    wait_for(lambda: len(fake_gateway.requests) == 1, timeout=10, what="the first message")
+    campaign_pause(campaign=campaign)
+    worker.join(timeout=10)
+
+    assert len(fake_gateway.requests) == 1
+    row = CampaignContact.objects.get(campaign=campaign, attempts=1)
+    assert row.status == "pending" and "paused" in row.error
+    campaign.refresh_from_db()
+    assert campaign.today_attempted == 0  # the slot came back
+
+    settings.SKYLIGHT_SEQUENCE_GAP_SECONDS = 0
+    campaign_resume(campaign=campaign)
+    cycle(moment + timedelta(seconds=5))
+    bodies = [request.json()["message"]["content"] for request in fake_gateway.requests]
+    assert bodies[1:3] == ["two", "three"]
+    row.refresh_from_db()
+    assert row.status == "sent"
+    assert Delivery.objects.filter(campaign_contact=row, status="sent").count() == 3
