@@ -251,13 +251,19 @@ def list_remove(request, pk):
 
 @account_page
 def segments(request):
-    items = list(Segment.objects.filter(account=request.account))
-    for segment in items:
-        try:
-            segment.members_count = segment_queryset(segment).count()
-        except ValidationError:
-            segment.members_count = None
+    items = Segment.objects.filter(account=request.account)
     return render_page(request, "contacts/segments.html", {"segments": items})
+
+
+@account_page
+def segment_count(request, pk):
+    """A segment's member count, fetched lazily by its row (each count is its own query)."""
+    segment = get_object_or_404(Segment, pk=pk, account=request.account)
+    try:
+        count = segment_queryset(segment).count()
+    except ValidationError:
+        count = None
+    return render(request, "contacts/segments.html#count", {"count": count})
 
 
 def _segment_page(request, form, rows, segment=None, preview=None):

@@ -44,6 +44,7 @@ urlpatterns = [
     path("segments/preview/", contact_pages.segment_preview, name="segment_preview"),
     path("segments/<int:pk>/", contact_pages.segment_edit, name="segment_edit"),
     path("segments/<int:pk>/delete/", contact_pages.segment_delete, name="segment_delete"),
+    path("segments/<int:pk>/count/", contact_pages.segment_count, name="segment_count"),
     # channels
     path("channels/", channel_pages.channels, name="channels"),
     path("channels/new/", channel_pages.channel_new, name="channel_new"),

@@ -274,10 +274,19 @@ def test_the_live_member_count(web, alice):
 
 
 @pytest.mark.django_db
-def test_the_segment_list_counts_members(web, alice):
+def test_the_segment_list_counts_members_lazily(web, alice, bob):
     make_contact(alice)
-    make_segment(alice, name="Everyone")
-    assert '<td class="num">1</td>' in web.get(reverse("dashboard:segments")).content.decode()
+    make_contact(alice, name="Other", attributes={"city": "Riyadh"})
+    segment = make_segment(alice, name="Everyone")
+    count_url = reverse("dashboard:segment_count", args=[segment.pk])
+    page = web.get(reverse("dashboard:segments")).content.decode()
+    assert f'hx-get="{count_url}" hx-trigger="revealed"' in page
+    assert htmx(web, "get", count_url).content.decode().strip() == "2"
+    broken = make_segment(alice, name="Broken", rules={"match": "sometimes"})
+    count_url = reverse("dashboard:segment_count", args=[broken.pk])
+    assert "invalid rule" in htmx(web, "get", count_url).content.decode()
+    theirs = make_segment(bob)
+    assert web.get(reverse("dashboard:segment_count", args=[theirs.pk])).status_code == 404
 
 
 @pytest.mark.django_db

@@ -67,3 +67,17 @@ def test_the_campaign_contacts_table(web, alice):
     few = _queries(web, reverse("dashboard:campaign_detail", args=[small.pk]))
     many = _queries(web, reverse("dashboard:campaign_detail", args=[big.pk]))
     assert few == many
+
+
+@pytest.mark.django_db
+def test_the_segments_page(web, alice):
+    from tests.dashboard.conftest import make_segment
+
+    make_segment(alice, name="First")
+
+    def more():
+        for i in range(10):
+            make_segment(alice, name=f"Segment {i}")
+
+    few, many = _grows(web, reverse("dashboard:segments"), more)
+    assert few == many
