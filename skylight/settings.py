@@ -156,6 +156,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelTypeEnum": "contacts.models.ChannelType",
+        "MessageTypeEnum": "campaigns.models.MessageType",
+        "CampaignStatusEnum": "campaigns.models.CampaignStatus",
+        "ContactStatusEnum": "campaigns.models.ContactStatus",
+    },
 }
 
 CACHES = {
