@@ -133,9 +133,11 @@ def _plan_campaign(campaign: Campaign, now: datetime, caps: dict[int, int]) -> _
     start, end = campaign.send_window_start, campaign.send_window_end
     today = now.astimezone(tz).date()
     window = day_window(today, tz, start, end, config.cycle_seconds())
-    if not window.is_open(now):
-        return _Plan(next_opening(now, tz, start, end))
     roll_day(campaign, today)
+    if not window.is_open(now):
+        # Look again when the window opens, or at local midnight to start the new day.
+        midnight = day_window(today, tz, None, None).closes_at
+        return _Plan(min(next_opening(now, tz, start, end), midnight))
     limit = campaign_limit(campaign)
     attempted = campaign.today_attempted
     tomorrow = next_opening(now, tz, start, end, after_today=True)

@@ -39,8 +39,13 @@ def test_nothing_leaves_outside_the_window_in_the_campaigns_timezone(bob):
     campaign.refresh_from_db()
     assert campaign.sent_count == 1
 
-    cycle(utc(2027, 3, 1, 14, 0))  # 17:00 in Riyadh: closed
+    cycle(utc(2027, 3, 1, 14, 0))  # 17:00 in Riyadh: closed until local midnight starts day 2
     campaign.refresh_from_db()
+    assert campaign.sent_count == 1 and campaign.next_send_at == utc(2027, 3, 1, 21)
+
+    cycle(utc(2027, 3, 1, 21, 0))  # midnight in Riyadh: day 2 begins, sends wait for 09:00
+    campaign.refresh_from_db()
+    assert campaign.campaign_day == 2 and campaign.today_date.isoformat() == "2027-03-02"
     assert campaign.sent_count == 1 and campaign.next_send_at == utc(2027, 3, 2, 6)
 
 
