@@ -156,6 +156,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "skylight.api.schema.strip_trailing_slashes",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ChannelTypeEnum": "contacts.models.ChannelType",
         "MessageTypeEnum": "campaigns.models.MessageType",
