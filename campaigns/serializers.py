@@ -13,6 +13,7 @@ from contacts.models import Contact, ContactList, Segment
 from skylight.api.fields import AccountIdListField, AccountObjectIdField
 
 MAX_MESSAGES = 10
+MAX_EXPLICIT_CONTACTS = 100_000
 MEDIA_TYPES = {MessageType.IMAGE, MessageType.DOCUMENT, MessageType.VIDEO, MessageType.AUDIO}
 SOURCE_FIELDS = ("contact_ids", "list_ids", "segment_ids")
 WINDOW_FORMAT = "%H:%M"
@@ -214,7 +215,10 @@ class CampaignCreateSerializer(CampaignWriteSerializer):
     """A new campaign: the draft's fields plus its channel and where its contacts come from."""
 
     channel_id = AccountObjectIdField(model=Channel)
-    contact_ids = AccountIdListField(model=Contact, required=False, default=list)
+    # Larger selections belong in a list; this also keeps SQLite under its parameter limit.
+    contact_ids = AccountIdListField(
+        model=Contact, required=False, default=list, max_length=MAX_EXPLICIT_CONTACTS
+    )
     list_ids = AccountIdListField(model=ContactList, required=False, default=list)
     segment_ids = AccountIdListField(model=Segment, required=False, default=list)
 

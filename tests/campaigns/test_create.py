@@ -156,3 +156,11 @@ def test_a_selection_that_enrols_nobody_is_422_and_uses_no_quota(api, channel, a
     assert not CampaignContact.objects.exists()
     assert not CampaignMessage.objects.exists()
     assert quota_used(api) == 0
+
+
+def test_more_than_100000_explicit_ids_are_422_not_a_database_error(api, channel):
+    body = campaign_body(channel, contact_ids=list(range(1, 100_002)))
+    response = api.post("/api/v1/campaigns", body, format="json")
+    assert response.status_code == 422
+    assert "contact_ids" in response.json()["errors"]
+    assert not Campaign.objects.exists()
