@@ -106,7 +106,7 @@ class ClaimSizer:
     most that much work, and a pause stops sending within it.
     """
 
-    def __init__(self, budget: float = 0.05, most: int = 64):
+    def __init__(self, budget: float = 0.05, most: int = 250):
         self.budget, self.most = budget, most
         self.per_contact: float | None = None
 

@@ -8,6 +8,7 @@ opening, tomorrow, or the moment the pacing curve allows its next send, plus jit
 
 import logging
 import random
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -111,9 +112,19 @@ def _plan_chunk(now, report: CycleReport, caps: dict[int, int], seen: set[int]) 
             if plan.contacts:
                 report.planned += plan.contacts
                 report.batches.extend(_batches(campaign.pk, plan.contacts, now))
-        Campaign.objects.bulk_update(waiting, ["next_send_at"], batch_size=1000)
+        _save_next_looks(waiting)
     report.due += len(campaigns)
     return len(campaigns)
+
+
+def _save_next_looks(campaigns: list[Campaign]) -> None:
+    """One UPDATE per distinct moment: campaigns waiting for the same window opening or
+    midnight share it, so a thousand idle campaigns cost a handful of statements."""
+    by_moment: dict[datetime | None, list[int]] = defaultdict(list)
+    for campaign in campaigns:
+        by_moment[campaign.next_send_at].append(campaign.pk)
+    for moment, ids in by_moment.items():
+        Campaign.objects.filter(pk__in=ids).update(next_send_at=moment)
 
 
 def _batches(campaign_id: int, contacts: int, now: datetime) -> list[Batch]:

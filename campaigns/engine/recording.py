@@ -17,7 +17,7 @@ from django.db.models import F
 from campaigns.models import Campaign, CampaignContact, ChannelDay, ContactStatus, Delivery
 from contacts.models import Contact
 
-from . import config
+from . import bulk, config
 from .days import campaign_tz, complete_if_done, count_on_day
 from .sending import UNKNOWN_PREFIX, Outcome
 
@@ -41,7 +41,7 @@ class Recorder:
         if not self.buffer:
             self.first_buffered = time.monotonic()
         self.buffer.append(outcome)
-        if len(self.buffer) >= 200 or time.monotonic() - self.first_buffered >= self.max_delay:
+        if len(self.buffer) >= 250 or time.monotonic() - self.first_buffered >= self.max_delay:
             self.flush()
 
     def flush(self) -> None:
@@ -58,13 +58,7 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
         applied = _apply_all(sorted(outcomes, key=_key))
         if not applied:
             return
-        deliveries = [delivery for outcome in applied for delivery in outcome.deliveries]
-        Delivery.objects.bulk_create(
-            deliveries,
-            update_conflicts=True,
-            unique_fields=["campaign_contact", "position"],
-            update_fields=DELIVERY_FIELDS,
-        )
+        _save_deliveries([delivery for outcome in applied for delivery in outcome.deliveries])
         statuses = Counter(outcome.status for outcome in applied)
         sent, failed = statuses[ContactStatus.SENT], statuses[ContactStatus.FAILED]
         retried = statuses[ContactStatus.PENDING]
@@ -73,6 +67,18 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
         count_on_day(target.campaign_id, target.day, sent=sent, failed=failed)
         _opt_out([outcome.claim.contact_id for outcome in applied if outcome.opt_out], now)
         complete_if_done(target.campaign_id, now)
+
+
+def _save_deliveries(deliveries: list[Delivery]) -> None:
+    if connection.vendor == "postgresql":
+        bulk.upsert_deliveries(deliveries)
+        return
+    Delivery.objects.bulk_create(
+        deliveries,
+        update_conflicts=True,
+        unique_fields=["campaign_contact", "position"],
+        update_fields=DELIVERY_FIELDS,
+    )
 
 
 def _relax_durability() -> None:
@@ -105,35 +111,10 @@ def _row_values(outcome: Outcome) -> tuple:
 def _apply_all(outcomes: list[Outcome]) -> list[Outcome]:
     """Moves each row on only if it is still `sending`; returns the outcomes applied."""
     if connection.vendor == "postgresql":
-        applied_ids = _apply_postgres([_row_values(outcome) for outcome in outcomes])
+        applied_ids = bulk.update_sending_rows([_row_values(outcome) for outcome in outcomes])
     else:
         applied_ids = {outcome.claim.id for outcome in outcomes if _apply_one(outcome)}
     return [outcome for outcome in outcomes if outcome.claim.id in applied_ids]
-
-
-def _apply_postgres(rows: list[tuple]) -> set[int]:
-    table = CampaignContact._meta.db_table
-    values = ", ".join(
-        [
-            "(%s::bigint, %s::varchar, %s::text, %s::timestamptz, %s::varchar, %s::varchar,"
-            " %s::timestamptz)"
-        ]
-        * len(rows)
-    )
-    sql = f"""
-        UPDATE {table} AS cc SET
-            status = v.status, error = v.error, sent_at = v.sent_at,
-            provider_message_id = v.provider_message_id, delivery_status = v.delivery_status,
-            next_attempt_at = v.next_attempt_at,
-            claimed_at = CASE WHEN v.status = 'pending' THEN NULL ELSE cc.claimed_at END
-        FROM (VALUES {values}) AS v(id, status, error, sent_at, provider_message_id,
-                                     delivery_status, next_attempt_at)
-        WHERE cc.id = v.id AND cc.status = 'sending'
-        RETURNING cc.id
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value for row in rows for value in row])
-        return {row[0] for row in cursor.fetchall()}
 
 
 def _apply_one(outcome: Outcome) -> bool:
