@@ -97,7 +97,7 @@ def test_from_csv_import_to_a_cancelled_campaign(live_server, demo_user, new_pag
     expect(row).to_contain_text("Running")
     expect(row).to_contain_text(f"{campaign.sent_count} / 2")
     expect(page.locator("#campaign-table")).to_have_attribute("hx-trigger", "every 5s")
-    shoot(page, "campaigns")
+    shoot(page, "flow-campaigns")
     row.get_by_role("link", name="Ramadan offer").click()
 
     # Pause, resume, cancel: each offers only the buttons its state allows.

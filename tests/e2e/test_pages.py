@@ -9,6 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from campaigns.models import Campaign
+from campaigns.services import campaign_cancel, campaign_create, campaign_pause, campaign_start
 from contacts.models import ContactList
 from tests.e2e.conftest import DESKTOP, PHONE, shoot, sign_in
 
@@ -36,7 +37,27 @@ def demo(transactional_db):
     if end < datetime.now(zone):  # a window that wraps past midnight ends tomorrow
         end += timedelta(days=1)
     call_command("send_cycle", "--now", end.isoformat(), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    _more_campaigns(campaign)
     return campaign
+
+
+def _more_campaigns(running):
+    """A draft, a paused and a cancelled campaign beside the running one, for the list."""
+    lists = list(ContactList.objects.filter(account=running.account).values_list("pk", flat=True))
+    hello = [{"type": "text", "content": "Hello {{first_name|there}}!"}]
+    made = {}
+    for name in ("Cancelled teaser", "Loyalty week", "Eid greetings"):
+        made[name] = campaign_create(
+            account=running.account,
+            name=name,
+            channel=running.channel,
+            messages=hello,
+            list_ids=lists[:1],
+            is_new_number=name == "Loyalty week",
+        )
+    campaign_start(campaign=made["Loyalty week"])
+    campaign_pause(campaign=made["Loyalty week"])
+    campaign_cancel(campaign=made["Cancelled teaser"])
 
 
 def _main_pages(campaign):
