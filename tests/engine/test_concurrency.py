@@ -250,3 +250,53 @@ def test_a_pause_committed_mid_sequence_stops_the_next_message(
     row.refresh_from_db()
     assert row.status == "sent"
     assert Delivery.objects.filter(campaign_contact=row, status="sent").count() == 3
+
+
+def test_control_a_claim_without_the_guards_hands_one_contact_to_two_workers(gateway_campaign):
+    """The race the claim guards against is real: read-then-write claims collide."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, transaction
+
+    from campaigns.engine.batches import batch_slot
+    from campaigns.engine.claims import claim_contacts
+
+    campaign = gateway_campaign(300)
+    barrier = threading.Barrier(2)
+
+    def naive_claim(_):
+        try:
+            with transaction.atomic():
+                pending = CampaignContact.objects.filter(campaign=campaign, status="pending")
+                pk = pending.order_by("id").values_list("id", flat=True).first()
+                barrier.wait(timeout=10)  # both have read before either writes
+                CampaignContact.objects.filter(pk=pk).update(status="sending")
+            return pk
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        naive = list(pool.map(naive_claim, range(2)))
+    assert naive[0] == naive[1]  # without the guards: one contact, two workers
+
+    CampaignContact.objects.filter(campaign=campaign).update(status="pending")
+    cycle(START)
+    moment = START + timedelta(hours=23, minutes=59, seconds=30)
+    campaign = Campaign.objects.select_related("account", "channel").get(pk=campaign.pk)
+
+    def guarded_claims(_):
+        try:
+            barrier.wait(timeout=10)
+            return [
+                claim.id
+                for _ in range(10)
+                for claim in claim_contacts(batch_slot(campaign, moment), moment, 2)
+            ]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(guarded_claims, range(2))
+    assert not set(first) & set(second)
+    assert len(first) + len(second) == 35  # the day's cap, shared
