@@ -13,7 +13,7 @@ from campaigns import enrolment
 from campaigns.models import Campaign, CampaignContact, CampaignMessage, CampaignStatus, Delivery
 from campaigns.progress import local_today
 from skylight.api.exceptions import Conflict, validation_failed
-from skylight.services import outreach_quota_refund, outreach_quota_use
+from skylight.services import outreach_quota_refund, outreach_quota_use, subscription_get
 
 DRAFT, RUNNING, PAUSED = CampaignStatus.DRAFT, CampaignStatus.RUNNING, CampaignStatus.PAUSED
 CANCELLED = CampaignStatus.CANCELLED
@@ -217,13 +217,19 @@ def _delete_contacts(campaign: Campaign) -> None:
     rows._raw_delete(rows.db)
 
 
+def _used_this_period(campaign: Campaign) -> bool:
+    """Whether the campaign's quota unit belongs to the current period (else none is owed)."""
+    subscription = subscription_get(account=campaign.account)
+    return dj_timezone.localdate(campaign.created_at) >= subscription.period_start
+
+
 def campaign_delete(*, campaign: Campaign) -> None:
     """Deletes a draft or cancelled campaign; a never-started draft gives its quota back."""
     with transaction.atomic():
         locked = _lock(campaign)
         if locked.status not in (DRAFT, CANCELLED):
             raise _refuse(locked, "draft or cancelled", "deleted")
-        if locked.status == DRAFT and locked.started_at is None:
+        if locked.status == DRAFT and locked.started_at is None and _used_this_period(locked):
             outreach_quota_refund(account=locked.account)
         _delete_contacts(locked)
         locked.delete()

@@ -1,5 +1,7 @@
 """Lifecycle: draft -> running <-> paused -> cancelled, and every refusal (409, no change)."""
 
+from datetime import timedelta
+
 import pytest
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -167,3 +169,13 @@ def test_the_services_refuse_with_conflict(alice, create_campaign):
     # a stale instance still in "draft" is re-checked against the locked row
     with pytest.raises(Conflict, match="Campaign is cancelled"):
         services.campaign_start(campaign=campaign)
+
+
+def test_a_draft_from_an_earlier_period_gives_no_quota_back(api, create_campaign):
+    old, new = create_campaign(), create_campaign()
+    Campaign.objects.filter(pk=old["id"]).update(created_at=timezone.now() - timedelta(days=40))
+
+    assert api.delete(f"/api/v1/campaigns/{old['id']}").status_code == 204
+    assert quota_used(api) == 2
+    assert api.delete(f"/api/v1/campaigns/{new['id']}").status_code == 204
+    assert quota_used(api) == 1
