@@ -31,9 +31,11 @@ def setup_django() -> None:
 
 
 def _ensure_postgres_database(url: str, name: str) -> None:
+    """Creates the bench database, connecting through the always-present `postgres` one."""
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as conn:
+    maintenance = f"{url.rpartition('/')[0]}/postgres"
+    with psycopg.connect(maintenance, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
