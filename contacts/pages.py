@@ -166,13 +166,17 @@ def lists(request):
 
 
 def _list_context(request, contact_list, **extra):
-    members = contacts_filtered(request.account, request.GET).filter(lists=contact_list)
+    search = request.GET.get("search", "")
+    params = {"search": search, "list_id": str(contact_list.pk)}
+    page = paginate(request, contacts_filtered(request.account, params).order_by("-id"))
+    # Without a search the page's total is the member count: no second COUNT over the list.
+    total = contact_list.memberships.count() if search else page.paginator.count
     return {
         "contact_list": contact_list,
-        "page_obj": paginate(request, members.order_by("-id")),
+        "page_obj": page,
         "query": _query_string(request),
-        "search": request.GET.get("search", ""),
-        "members_count": contact_list.memberships.count(),
+        "search": search,
+        "members_count": total,
         **extra,
     }
 
