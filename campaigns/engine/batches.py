@@ -9,7 +9,7 @@ import random
 import time
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -124,10 +124,14 @@ class ClaimSizer:
 
 def _run(slot: Slot, sender: Sender, recorder: Recorder, size: int, result: BatchResult):
     gap = config.contact_gap_seconds()
+    deadline = time.monotonic() + config.batch_seconds()
     sizer = ClaimSizer()
     queue: deque[Claim] = deque()
     while result.claimed < size or queue:
         if not queue:
+            if time.monotonic() > deadline:
+                _look_again_soon(slot.campaign_id, sender.now())
+                return
             wanted = 1 if gap else min(sizer.size(), size - result.claimed)
             claims = claim_contacts(slot, sender.now(), wanted)
             if not claims:
@@ -152,6 +156,12 @@ def _run(slot: Slot, sender: Sender, recorder: Recorder, size: int, result: Batc
             result.retried += 1
         else:
             result.failed += 1
+
+
+def _look_again_soon(campaign_id: int, now: datetime) -> None:
+    """The batch ran out of time: the next cycle plans what it left, not tomorrow."""
+    soon = now + timedelta(seconds=config.cycle_seconds())
+    Campaign.objects.filter(pk=campaign_id, next_send_at__gt=soon).update(next_send_at=soon)
 
 
 def _already_sent(claim: Claim) -> frozenset[int]:

@@ -42,6 +42,12 @@ def batch_size() -> int:
     return int(_number("SKYLIGHT_SEND_BATCH_SIZE", 25))
 
 
+def batch_seconds() -> float:
+    """A batch stops claiming after this long (well inside django-q2's task timeout); the
+    rest waits for the next cycle."""
+    return _number("SKYLIGHT_BATCH_SECONDS", 120)
+
+
 def claim_timeout_seconds() -> float:
     """A claim still `sending` after this long belongs to a dead worker."""
     return _number("SKYLIGHT_CLAIM_TIMEOUT_SECONDS", 900)

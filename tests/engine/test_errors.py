@@ -177,3 +177,22 @@ def test_a_recipient_who_blocked_the_bot_is_opted_out(alice, fake_telegram):
     person.refresh_from_db()
     assert person.opted_out and person.opted_out_at is not None
     assert row(campaign).status == "failed"
+
+
+def test_a_slow_batch_stops_claiming_in_time_and_the_rest_waits(
+    gateway_campaign, fake_gateway, settings
+):
+    settings.SKYLIGHT_BATCH_SECONDS = 0.3
+    campaign = gateway_campaign(contacts=30)  # 10 a day
+    fake_gateway.always("ok", delay=0.2)
+    moment = START + timedelta(hours=23, minutes=50)  # the pacing curve allows all 10
+    cycle(moment)
+    campaign.refresh_from_db()
+    assert 1 <= campaign.sent_count < 10 and campaign.pending_count == 30 - campaign.sent_count
+    assert not CampaignContact.objects.filter(campaign=campaign, status="sending").exists()
+    settings.SKYLIGHT_BATCH_SECONDS = 120
+    fake_gateway.always("ok")
+    assert campaign.next_send_at <= moment + timedelta(seconds=60)  # not tomorrow
+    cycle(moment + timedelta(seconds=60))
+    campaign.refresh_from_db()
+    assert campaign.sent_count == 10
