@@ -53,6 +53,19 @@ class CycleReport:
 
 
 @dataclass
+class _Channels:
+    """Per-cycle channel facts: the shared cap, and which numbers already got a batch."""
+
+    caps: dict[int, int] = field(default_factory=dict)
+    busy: set[int] = field(default_factory=set)
+
+    def cap(self, channel_id: int) -> int:
+        if channel_id not in self.caps:
+            self.caps[channel_id] = channel_cap(channel_id)
+        return self.caps[channel_id]
+
+
+@dataclass
 class _Plan:
     next_send_at: datetime | None
     contacts: int = 0
@@ -64,10 +77,10 @@ def run_cycle(now: datetime, *, enqueue: Callable[[Batch], object] | None = None
         from campaigns.tasks import enqueue_batch as enqueue
     report = CycleReport(now=now)
     report.reaped = reap_stale_claims(now)
-    caps: dict[int, int] = {}
+    channels = _Channels()
     seen: set[int] = set()
     while True:
-        chunk = _plan_chunk(now, report, caps, seen)
+        chunk = _plan_chunk(now, report, channels, seen)
         if not chunk:
             break
     for batch in report.batches:
@@ -95,13 +108,13 @@ def _due(now: datetime, seen: set[int]):
     )
 
 
-def _plan_chunk(now, report: CycleReport, caps: dict[int, int], seen: set[int]) -> int:
+def _plan_chunk(now, report: CycleReport, channels: _Channels, seen: set[int]) -> int:
     """Plans one chunk of due campaigns in one transaction; returns how many it read."""
     with transaction.atomic():
         campaigns = list(_due(now, seen))
         waiting: list[Campaign] = []
         for campaign in campaigns:
-            plan = _plan_campaign(campaign, now, caps)
+            plan = _plan_campaign(campaign, now, channels)
             if plan is None:
                 report.completed += 1
                 continue
@@ -134,7 +147,7 @@ def _batches(campaign_id: int, contacts: int, now: datetime) -> list[Batch]:
     return [Batch(campaign_id=campaign_id, size=n, now=now) for n in sizes]
 
 
-def _plan_campaign(campaign: Campaign, now: datetime, caps: dict[int, int]) -> _Plan | None:
+def _plan_campaign(campaign: Campaign, now: datetime, channels: _Channels) -> _Plan | None:
     """How many contacts the campaign may attempt now, and when to look at it again."""
     if campaign.pending_count == 0:
         return None if complete_if_done(campaign.pk, now) else _Plan(None)
@@ -157,16 +170,25 @@ def _plan_campaign(campaign: Campaign, now: datetime, caps: dict[int, int]) -> _
     allowed = pace_cap(limit, window.elapsed_fraction(now)) - attempted
     if allowed <= 0:
         return _Plan(_paced(window, attempted, limit, now))
-    if campaign.channel_id not in caps:
-        caps[campaign.channel_id] = channel_cap(campaign.channel_id)
     day = channel_day(campaign.channel_id, campaign.account.timezone, now)
-    channel_left = caps[campaign.channel_id] - day.attempted
+    channel_left = channels.cap(campaign.channel_id) - day.attempted
     if channel_left <= 0:
         return _Plan(min(tomorrow, now + timedelta(minutes=10)))
+    if _channel_busy(campaign, window, now, channels):
+        return _Plan(now + timedelta(seconds=random.uniform(0.3, 1) * config.cycle_seconds()))
     contacts = min(allowed, channel_left, campaign.pending_count)
     if attempted + contacts >= limit:
         return _Plan(tomorrow, contacts)
     return _Plan(_paced(window, attempted + contacts, limit, now), contacts)
+
+
+def _channel_busy(campaign: Campaign, window: DayWindow, now: datetime, channels: _Channels):
+    """One campaign per number per cycle, so campaigns sharing a number take turns at
+    random moments; in the window's last minute everyone may go."""
+    if campaign.channel_id not in channels.busy:
+        channels.busy.add(campaign.channel_id)
+        return False
+    return now < window.closes_at - window.tail
 
 
 def _paced(window: DayWindow, attempted: int, limit: int, now: datetime) -> datetime:

@@ -196,3 +196,15 @@ def test_a_disconnected_channel_sends_nothing(alice):
     cycle(utc(2027, 3, 1, 23, 59, 30))
     campaign.refresh_from_db()
     assert campaign.sent_count == 0 and campaign.next_send_at > utc(2027, 3, 1, 23, 59, 30)
+
+
+def test_campaigns_sharing_a_number_take_turns_within_a_cycle(alice):
+    channel = make_channel(alice)
+    first = start_campaign(alice, contacts=300, at=utc(2027, 3, 1), channel=channel)
+    second = start_campaign(alice, contacts=300, at=utc(2027, 3, 1), channel=channel)
+    now = utc(2027, 3, 1, 12)
+    planned = []
+    run_cycle(now, enqueue=planned.append)
+    (went,) = {batch.campaign_id for batch in planned}
+    waiting = Campaign.objects.get(pk=({first.pk, second.pk} - {went}).pop())
+    assert now + timedelta(seconds=17) < waiting.next_send_at <= now + timedelta(seconds=60)
