@@ -109,12 +109,19 @@ def test_four_workers_sending_batches_of_one_campaign_at_once_share_the_cap(
 
 
 @pytest.fixture
-def redis_db():
-    number = 9 + os.getpid() % 6
-    client = redis.Redis.from_url(f"redis://127.0.0.1:6379/{number}")
-    client.flushdb()
-    yield f"redis://127.0.0.1:6379/{number}"
-    client.flushdb()
+def cluster_env():
+    """A django-q2 cluster of our own on Redis; only its keys are removed afterwards."""
+    name = f"engine-test-{os.getpid()}-{time.time_ns() % 10**6}"
+    url = "redis://127.0.0.1:6379/11"
+    yield {
+        "REDIS_URL": url,
+        "SKYLIGHT_Q_CLUSTER_NAME": name,
+        "SKYLIGHT_WORKERS": "2",
+        "SKYLIGHT_SEND_BATCH_SIZE": "3",
+    }
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(match=f"*{name}*"):
+        client.delete(key)
 
 
 def wait_for(condition, timeout: float = 90, what: str = "") -> None:
@@ -126,18 +133,13 @@ def wait_for(condition, timeout: float = 90, what: str = "") -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_two_qclusters_on_redis_share_one_campaign(gateway_campaign, fake_gateway, redis_db):
+def test_two_qclusters_on_redis_share_one_campaign(gateway_campaign, fake_gateway, cluster_env):
     from django_q.models import Schedule
 
     Schedule.objects.all().delete()  # only the batches we queue, on the simulated clock
     campaign = gateway_campaign(300)
     fake_gateway.always("ok", delay=0.02)
-    env = {
-        "REDIS_URL": redis_db,
-        "SKYLIGHT_Q_CLUSTER_NAME": f"engine-test-{os.getpid()}",
-        "SKYLIGHT_WORKERS": "2",
-        "SKYLIGHT_SEND_BATCH_SIZE": "3",
-    }
+    env = cluster_env
     clusters = [manage("qcluster", **env) for _ in range(2)]
     try:
         for day, moment in enumerate(["2027-03-01T23:59:30+00:00", "2027-03-02T23:59:30+00:00"]):
