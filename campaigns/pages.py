@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import APIException, ValidationError
 
@@ -206,16 +206,16 @@ def campaign_preview(request):
 # --- detail and actions -------------------------------------------------------------
 
 
-class _CountedPaginator(Paginator):
-    """A paginator whose total comes from the campaign's counters, not COUNT(*)."""
-
-    def __init__(self, object_list, per_page, total):
-        super().__init__(object_list, per_page)
-        self._total = total
-
-    @cached_property
-    def count(self):
-        return self._total
+def _keyset_page(request, rows) -> dict:
+    """One page of contact rows after the id in `?after=` (constant cost at any depth)."""
+    after = request.GET.get("after", "")
+    after = int(after) if after.isdigit() else 0
+    if after:
+        rows = rows.filter(id__gt=after)
+    found = list(rows[: PER_PAGE + 1])
+    page = found[:PER_PAGE]
+    more = len(found) > PER_PAGE
+    return {"rows": page, "next_after": page[-1].id if more else None, "is_first": not after}
 
 
 @account_page
@@ -226,22 +226,24 @@ def campaign_detail(request, pk):
         status = ""
     rows = selectors.campaign_contact_rows(campaign=campaign, params={"status": status})
     total = selectors.campaign_contact_total(campaign=campaign, status=status or None)
-    page = _CountedPaginator(rows, PER_PAGE, total).get_page(request.GET.get("page"))
     schedule_rows = projected_schedule(campaign)
     context = {
         "campaign": campaign,
         "estimate": progress.estimated_completion_date(campaign),
-        "chart": day_bars(campaign, schedule_rows),
+        # Each region reads only what it shows: a poll of the live region never reads the
+        # contacts page, and paging the contacts never reads the per-day rows.
+        "chart": SimpleLazyObject(lambda: day_bars(campaign, schedule_rows)),
         "schedule": schedule_rows[:MAX_SCHEDULE_ROWS],
         "schedule_more": max(0, len(schedule_rows) - MAX_SCHEDULE_ROWS),
         "contact_status": status,
         "contact_statuses": VISIBLE_CONTACT_STATUSES,
-        "page_obj": page,
+        "contacts_page": SimpleLazyObject(lambda: _keyset_page(request, rows)),
+        "contacts_total": total,
         "query": f"status={status}&" if status else "",
         "is_live": campaign.status == CampaignStatus.RUNNING,
     }
     partial = (
-        "contacts" if request.GET.get("status") is not None or "page" in request.GET else "live"
+        "contacts" if request.GET.get("status") is not None or "after" in request.GET else "live"
     )
     return render_page(request, "campaigns/campaign_detail.html", context, partial)
 

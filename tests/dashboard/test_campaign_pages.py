@@ -322,10 +322,14 @@ def test_the_contacts_table_filters_by_status_as_a_partial(web, campaign):
 
 
 @pytest.mark.django_db
-def test_the_contacts_table_paginates(web, alice):
+def test_the_contacts_table_pages_by_id(web, alice):
     campaign = make_campaign(alice, size=30)
+    ids = list(campaign.contacts.order_by("id").values_list("id", flat=True))
     url = reverse("dashboard:campaign_detail", args=[campaign.pk])
     page = web.get(url).content.decode()
-    assert "Page 1 of 2" in page
-    second = htmx(web, "get", url + "?page=2").content.decode()
-    assert second.count("<tr>") == 6  # header + 5 rows
+    assert "30 contacts" in page and f"after={ids[24]}" in page and "First page" not in page
+    second = htmx(web, "get", url + f"?after={ids[24]}").content.decode()
+    assert "<html" not in second and second.count("<tr>") == 6  # header + 5 rows
+    assert "First page" in second and "Next" not in second
+    first = htmx(web, "get", url + "?after=0").content.decode()
+    assert "First page" not in first and f"after={ids[24]}" in first

@@ -81,3 +81,21 @@ def test_the_segments_page(web, alice):
 
     few, many = _grows(web, reverse("dashboard:segments"), more)
     assert few == many
+
+
+@pytest.mark.django_db
+def test_a_poll_of_the_live_region_reads_no_contact_rows(web, alice):
+    from django.db import connection as conn
+
+    campaign = make_campaign(alice, size=3)
+    url = reverse("dashboard:campaign_detail", args=[campaign.pk])
+    with CaptureQueriesContext(conn) as captured:
+        web.get(url)
+    assert [q for q in captured if "campaigns_campaigncontact" in q["sql"]]
+    assert [q for q in captured if "campaigns_campaignday" in q["sql"]]
+    with CaptureQueriesContext(conn) as captured:
+        web.get(url, HTTP_HX_REQUEST="true")
+    assert not [q for q in captured if "campaigns_campaigncontact" in q["sql"]]
+    with CaptureQueriesContext(conn) as captured:
+        web.get(url + "?status=pending", HTTP_HX_REQUEST="true")
+    assert not [q for q in captured if "campaigns_campaignday" in q["sql"]]
