@@ -82,7 +82,12 @@ def send_with_slot(
         messages=list(campaign.messages.order_by("position")),
         clock=now,
     )
-    recorder = Recorder(campaign_id=campaign.pk, day=slot.day, channel_day_id=slot.channel_day_id)
+    recorder = Recorder(
+        campaign_id=campaign.pk,
+        day=slot.day,
+        channel_day_id=slot.channel_day_id,
+        channel=campaign.channel,
+    )
     try:
         _run(slot, sender, recorder, size, result)
     finally:

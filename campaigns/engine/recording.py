@@ -29,8 +29,11 @@ DELIVERY_FIELDS = ["type", "body", "caption", "status", "provider_message_id", "
 class Recorder:
     """Buffers one batch's outcomes and writes them in small transactions."""
 
-    def __init__(self, *, campaign_id: int, day: date, channel_day_id: int, max_delay=0.25):
+    def __init__(
+        self, *, campaign_id: int, day: date, channel_day_id: int, channel=None, max_delay=0.25
+    ):
         self.campaign_id = campaign_id
+        self.channel = channel
         self.day = day
         self.channel_day_id = channel_day_id
         self.max_delay = max_delay
@@ -67,6 +70,23 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
         count_on_day(target.campaign_id, target.day, sent=sent, failed=failed)
         _opt_out([outcome.claim.contact_id for outcome in applied if outcome.opt_out], now)
         complete_if_done(target.campaign_id, now)
+    _apply_early_statuses(target, applied)
+
+
+def _apply_early_statuses(target: Recorder, applied: list[Outcome]) -> None:
+    """Provider statuses that arrived before these deliveries were written apply now."""
+    if target.channel is None:
+        return
+    from channels.inbound import status_receipts_apply
+
+    message_ids = {
+        delivery.provider_message_id
+        for outcome in applied
+        for delivery in outcome.deliveries
+        if delivery.provider_message_id
+    }
+    if message_ids:
+        status_receipts_apply(channel=target.channel, provider_message_ids=message_ids)
 
 
 def _save_deliveries(deliveries: list[Delivery]) -> None:
