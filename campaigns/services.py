@@ -7,6 +7,7 @@ transaction, so two concurrent requests can never both win.
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
+from django.db.models import Count, F
 from django.utils import timezone as dj_timezone
 
 from campaigns import enrolment
@@ -233,3 +234,40 @@ def campaign_delete(*, campaign: Campaign) -> None:
             outreach_quota_refund(account=locked.account)
         _delete_contacts(locked)
         locked.delete()
+
+
+COUNTER_OF_STATUS = {
+    "pending": "pending_count",
+    "sent": "sent_count",
+    "failed": "failed_count",
+    "skipped": "skipped_count",
+}
+
+
+def campaign_contacts_forget(*, contact_ids: Iterable[int]) -> None:
+    """Removes contacts from every campaign they are enrolled in, keeping counters exact.
+
+    Called inside the transaction that deletes the contacts. The campaigns are locked
+    (in id order, as claims take them), so no claim can start meanwhile; a contact being
+    sent to right now is refused with 409, since its outcome is still to be recorded.
+    """
+    contact_ids = list(contact_ids)
+    rows = CampaignContact.objects.filter(contact_id__in=contact_ids)
+    campaign_ids = sorted(set(rows.values_list("campaign_id", flat=True)))
+    if not campaign_ids:
+        return
+    list(Campaign.objects.select_for_update().filter(pk__in=campaign_ids).order_by("pk"))
+    if rows.filter(status="sending").exists():
+        raise Conflict("A message to this contact is being sent right now; try again in a minute.")
+    counts = rows.values_list("campaign_id", "status").annotate(n=Count("id")).order_by()
+    changes: dict[int, dict[str, int]] = {}
+    for campaign_id, status, n in counts:
+        change = changes.setdefault(campaign_id, {"total_contacts": 0})
+        change["total_contacts"] += n
+        change[COUNTER_OF_STATUS[status]] = change.get(COUNTER_OF_STATUS[status], 0) + n
+    for campaign_id, change in changes.items():
+        Campaign.objects.filter(pk=campaign_id).update(
+            **{field: F(field) - n for field, n in change.items()}
+        )
+    Delivery.objects.filter(campaign_contact__contact_id__in=contact_ids).delete()
+    rows.delete()

@@ -8,7 +8,13 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from contacts.models import Contact, ContactList, Segment, Tag
 from contacts.phones import InvalidPhone, normalize_phone
 from contacts.segments import segment_queryset, validate_rules
-from contacts.services import contact_set_opted_out, contacts_bulk_set_opted_out
+from contacts.services import (
+    contact_delete,
+    contact_set_opted_out,
+    contacts_bulk_set_opted_out,
+    contacts_delete,
+)
+from skylight.api.exceptions import Conflict
 
 
 class ContactAdminForm(forms.ModelForm):
@@ -51,6 +57,18 @@ class ContactAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if wanted != obj.opted_out:
             contact_set_opted_out(contact=obj, opted_out=wanted)
+
+    def delete_model(self, request, obj):
+        try:
+            contact_delete(contact=obj)
+        except Conflict as exc:
+            self.message_user(request, str(exc.detail), messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        try:
+            contacts_delete(contacts=queryset)
+        except Conflict as exc:
+            self.message_user(request, str(exc.detail), messages.ERROR)
 
     @admin.action(description="Opt out the selected contacts")
     def opt_out(self, request, queryset):

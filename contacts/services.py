@@ -121,8 +121,26 @@ def contact_update(*, contact: Contact, **changes) -> Contact:
 
 
 def contact_delete(*, contact: Contact) -> None:
-    """Deletes the contact with its list memberships and tag links."""
-    contact.delete()
+    """Deletes the contact with its list memberships, tag links and campaign rows.
+
+    Campaign counters are adjusted in the same transaction (see campaign_contacts_forget).
+    """
+    from campaigns.services import campaign_contacts_forget
+
+    with transaction.atomic():
+        campaign_contacts_forget(contact_ids=[contact.pk])
+        contact.delete()
+
+
+def contacts_delete(*, contacts) -> int:
+    """Deletes a queryset of contacts the same way as contact_delete; returns how many."""
+    from campaigns.services import campaign_contacts_forget
+
+    with transaction.atomic():
+        ids = list(contacts.values_list("pk", flat=True))
+        campaign_contacts_forget(contact_ids=ids)
+        Contact.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
 def _apply_opt_out(contact: Contact, opted_out: bool) -> None:
