@@ -7,7 +7,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 
 from contacts import services
 from contacts.filters import ContactFilter
@@ -105,7 +105,11 @@ def contact_edit(request, pk):
 @require_POST
 def contact_delete(request, pk):
     contact = get_object_or_404(Contact, pk=pk, account=request.account)
-    services.contact_delete(contact=contact)
+    try:
+        services.contact_delete(contact=contact)
+    except APIException as exc:  # e.g. a send to this contact is in flight (409)
+        messages.error(request, " ".join(service_error_messages(exc)))
+        return redirect("dashboard:contact_edit", contact.pk)
     messages.success(request, f"Deleted {contact.name or contact.phone}.")
     return redirect("dashboard:contacts")
 

@@ -294,3 +294,17 @@ def test_deleting_a_segment(web, alice):
     segment = make_segment(alice)
     web.post(reverse("dashboard:segment_delete", args=[segment.pk]))
     assert not Segment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_deleting_a_contact_mid_send_is_refused_with_a_message(web, alice):
+    from campaigns.models import CampaignContact
+    from tests.dashboard.conftest import make_campaign
+
+    campaign = make_campaign(alice, size=1)
+    row = CampaignContact.objects.get(campaign=campaign)
+    CampaignContact.objects.filter(pk=row.pk).update(status="sending")
+    response = web.post(reverse("dashboard:contact_delete", args=[row.contact_id]), follow=True)
+    assert response.status_code == 200
+    assert Contact.objects.filter(pk=row.contact_id).exists()
+    assert b'class="error"' in response.content
