@@ -167,6 +167,28 @@ def error_for_status(response: httpx.Response, detail: str, **extra) -> Transpor
     return TransportError(TransportError.PERMANENT, message, **extra)
 
 
+def error_for_provider_code(
+    response: httpx.Response, code, detail: str, *, opt_out_codes, retryable_codes
+) -> TransportError:
+    """The error class of a provider's coded error answer.
+
+    Codes saying the recipient refuses messages are permanent and opt the contact out;
+    codes the provider documents as "try again" are transient (except on a 401, where
+    the credentials are wrong); anything else follows the HTTP status.
+    """
+    message = f"HTTP {response.status_code}: {detail}"
+    if code in opt_out_codes:
+        return TransportError(TransportError.PERMANENT, message, opt_out=True, code=str(code))
+    if code in retryable_codes and response.status_code != 401:
+        return TransportError(
+            TransportError.TRANSIENT,
+            message,
+            retry_after=retry_after_header(response),
+            code=str(code),
+        )
+    return error_for_status(response, detail, code=str(code or ""))
+
+
 def unparseable(response: httpx.Response, what: str) -> TransportError:
     return TransportError(
         TransportError.UNKNOWN,

@@ -87,18 +87,6 @@ class TwilioTransport(Transport):
 def _error(response, body: dict) -> TransportError:
     code = body.get("code")
     detail = f"{body.get('message') or response.reason_phrase} (code {code})"
-    if code in OPT_OUT_CODES:
-        return TransportError(
-            TransportError.PERMANENT,
-            f"HTTP {response.status_code}: {detail}",
-            opt_out=True,
-            code=str(code),
-        )
-    if code in RETRYABLE_CODES and response.status_code != 401:
-        return TransportError(
-            TransportError.TRANSIENT,
-            f"HTTP {response.status_code}: {detail}",
-            retry_after=http.retry_after_header(response),
-            code=str(code),
-        )
-    return http.error_for_status(response, detail, code=str(code or ""))
+    return http.error_for_provider_code(
+        response, code, detail, opt_out_codes=OPT_OUT_CODES, retryable_codes=RETRYABLE_CODES
+    )
