@@ -25,6 +25,10 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    # Request logs of the local fake servers would bury the figures.
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
