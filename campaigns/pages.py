@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import APIException, ValidationError
@@ -24,6 +25,7 @@ from skylight.page_utils import (
     PER_PAGE,
     account_page,
     add_service_errors,
+    delete_through_service,
     render_page,
     service_error_messages,
 )
@@ -268,10 +270,10 @@ def campaign_action(request, pk, action):
 @require_POST
 def campaign_delete(request, pk):
     campaign = _scoped(request, pk)
-    try:
-        services.campaign_delete(campaign=campaign)
-    except APIException as exc:
-        messages.error(request, " ".join(service_error_messages(exc)))
-        return redirect("dashboard:campaign_detail", campaign.pk)
-    messages.success(request, f"Deleted {campaign.name}.")
-    return redirect("dashboard:campaigns")
+    return delete_through_service(
+        request,
+        lambda: services.campaign_delete(campaign=campaign),
+        label=campaign.name,
+        success_url="dashboard:campaigns",
+        error_url=reverse("dashboard:campaign_detail", args=[campaign.pk]),
+    )

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import APIException
 
@@ -13,6 +14,7 @@ from channels.transports import TRANSPORTS, TransportError
 from skylight.page_utils import (
     account_page,
     add_service_errors,
+    delete_through_service,
     render_page,
     service_error_messages,
 )
@@ -127,10 +129,10 @@ def channel_test(request, pk):
 @require_POST
 def channel_delete(request, pk):
     channel = get_object_or_404(Channel, pk=pk, account=request.account)
-    try:
-        services.channel_delete(channel=channel)
-    except APIException as exc:
-        messages.error(request, " ".join(service_error_messages(exc)))
-        return redirect("dashboard:channel_detail", channel.pk)
-    messages.success(request, f"Deleted {channel.name}.")
-    return redirect("dashboard:channels")
+    return delete_through_service(
+        request,
+        lambda: services.channel_delete(channel=channel),
+        label=channel.name,
+        success_url="dashboard:channels",
+        error_url=reverse("dashboard:channel_detail", args=[channel.pk]),
+    )

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 
 from contacts import services
 from contacts.filters import ContactFilter
@@ -29,6 +29,7 @@ from contacts.selectors import contacts_for_listing, lists_with_counts
 from skylight.page_utils import (
     account_page,
     add_service_errors,
+    delete_through_service,
     paginate,
     render_page,
     service_error_messages,
@@ -105,13 +106,13 @@ def contact_edit(request, pk):
 @require_POST
 def contact_delete(request, pk):
     contact = get_object_or_404(Contact, pk=pk, account=request.account)
-    try:
-        services.contact_delete(contact=contact)
-    except APIException as exc:  # e.g. a send to this contact is in flight (409)
-        messages.error(request, " ".join(service_error_messages(exc)))
-        return redirect("dashboard:contact_edit", contact.pk)
-    messages.success(request, f"Deleted {contact.name or contact.phone}.")
-    return redirect("dashboard:contacts")
+    return delete_through_service(  # refused while a send to the contact is in flight
+        request,
+        lambda: services.contact_delete(contact=contact),
+        label=contact.name or contact.phone,
+        success_url="dashboard:contacts",
+        error_url=reverse("dashboard:contact_edit", args=[contact.pk]),
+    )
 
 
 @account_page

@@ -2,10 +2,11 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from rest_framework.exceptions import APIException, ValidationError
 
@@ -79,3 +80,14 @@ def add_service_errors(form, exc: APIException, field_map=None) -> None:
         return
     for message in _flatten(detail):
         form.add_error(None, message)
+
+
+def delete_through_service(request, delete, *, label: str, success_url, error_url):
+    """Runs a delete service; a refusal (e.g. 409) becomes a flash message, not an error page."""
+    try:
+        delete()
+    except APIException as exc:
+        messages.error(request, " ".join(service_error_messages(exc)))
+        return redirect(error_url)
+    messages.success(request, f"Deleted {label}.")
+    return redirect(success_url)
