@@ -35,18 +35,16 @@ class _GuardedBackend(httpcore.SyncBackend):
     """
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        address = host
-        if not settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK:
-            addresses = sorted(_resolve(host, port))
-            for address in addresses:
-                if not is_public_address(address):
-                    raise TransportError(
-                        TransportError.PERMANENT,
-                        f"Refusing to connect to {host}: it resolves to the non-public "
-                        f"address {address}.",
-                    )
-            address = addresses[0]
-        return super().connect_tcp(address, port, timeout, local_address, socket_options)
+        if settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK:
+            return super().connect_tcp(host, port, timeout, local_address, socket_options)
+        addresses = public_addresses(host, port, verb="connect to")
+        # Resolver order, with a fallback: a host may have an address family we cannot reach.
+        for address in addresses[:-1]:
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout):
+                continue
+        return super().connect_tcp(addresses[-1], port, timeout, local_address, socket_options)
 
 
 def client() -> httpx.Client:
@@ -113,22 +111,29 @@ def check_target(url: str) -> None:
     key = (parts.hostname, parts.port or 443)
     if _public_hosts.get(key, 0) > time.monotonic():
         return  # checked recently; the connect-time check still guards each new connection
-    for address in _resolve(*key):
-        if not is_public_address(address):
-            raise TransportError(
-                TransportError.PERMANENT,
-                f"Refusing to send to {parts.hostname}: it resolves to the non-public "
-                f"address {address}.",
-            )
+    public_addresses(*key, verb="send to")
     _public_hosts[key] = time.monotonic() + PUBLIC_HOST_TTL
 
 
-def _resolve(host: str, port: int) -> set[str]:
+def public_addresses(host: str, port: int, *, verb: str) -> list[str]:
+    """The host's addresses in resolver order; refused if any one of them is not public."""
+    addresses = _resolve(host, port)
+    for address in addresses:
+        if not is_public_address(address):
+            raise TransportError(
+                TransportError.PERMANENT,
+                f"Refusing to {verb} {host}: it resolves to the non-public address {address}.",
+            )
+    return addresses
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    """Addresses in the order getaddrinfo prefers them, without repeats."""
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
         raise TransportError(TransportError.TRANSIENT, f"Could not resolve {host}: {exc}") from exc
-    return {info[4][0] for info in infos}
+    return list(dict.fromkeys(info[4][0] for info in infos))
 
 
 def is_public_address(address: str) -> bool:

@@ -92,10 +92,10 @@ def test_public_hosts_are_remembered_briefly(guarded, monkeypatch):
     from channels.transports import http
 
     monkeypatch.setattr(http, "_public_hosts", {})
-    monkeypatch.setattr(http, "_resolve", lambda host, port: {"93.184.216.34"})
+    monkeypatch.setattr(http, "_resolve", lambda host, port: ["93.184.216.34"])
     check_target("https://gateway.example.com/hook")
 
-    monkeypatch.setattr(http, "_resolve", lambda host, port: {"10.0.0.8"})
+    monkeypatch.setattr(http, "_resolve", lambda host, port: ["10.0.0.8"])
     check_target("https://gateway.example.com/hook")  # within the TTL: no new lookup
     http._public_hosts.clear()
     with pytest.raises(TransportError):
@@ -107,3 +107,39 @@ def test_broken_urls_are_permanent_and_never_raise_anything_else(url):
     with pytest.raises(TransportError) as info:
         check_target(url)
     assert info.value.kind == "permanent"
+
+
+def test_addresses_keep_the_resolvers_order(monkeypatch):
+    import socket
+
+    from channels.transports import http
+
+    answers = [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("54.172.60.1", 443)),
+        (socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("2600:1f18::1", 443, 0, 0)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("54.172.60.1", 443)),
+    ]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: answers)
+    assert http.public_addresses("api.example.com", 443, verb="send to") == [
+        "54.172.60.1",
+        "2600:1f18::1",
+    ]
+
+
+def test_an_unreachable_first_address_falls_back_to_the_next(settings, monkeypatch, fake_gateway):
+    """A host with an address we cannot reach (say IPv6 in a v4-only container) still works."""
+    from channels.transports import http
+
+    settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK = False
+    monkeypatch.setattr(http, "check_target", lambda url: None)
+    monkeypatch.setattr(http, "is_public_address", lambda address: True)
+    # 127.0.0.0 refuses the connection (nothing listens there) and sorts first as text.
+    monkeypatch.setattr(http, "_resolve", lambda host, port: ["127.0.0.0", "127.0.0.1"])
+    http._client = None  # a fresh pool, so no connection is reused
+    config = {**fake_gateway.channel_config()}
+    config["url"] = config["url"].replace("127.0.0.1", "gateway.test")
+
+    result = transport("webhook", config).send("+966501234567", text())
+
+    assert result.provider_message_id
+    assert len(fake_gateway.requests) == 1
