@@ -16,18 +16,20 @@ from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
 from contacts.import_writers import ImportRow, write_rows
+from contacts.limits import (
+    FORBIDDEN_KEY_CHARS,
+    MAX_ATTRIBUTE_KEY,
+    MAX_ATTRIBUTE_VALUE,
+    MAX_NAME,
+    MAX_TAG,
+    MAX_TAGS,
+)
 from contacts.models import ChannelType
 from contacts.phones import InvalidPhone, normalize_phone
-from contacts.segments import FORBIDDEN_KEY_CHARS
 
 MAX_ROWS = 500_000
 MAX_COLUMNS = 100
 MAX_ERRORS_LISTED = 1000
-MAX_NAME = 255
-MAX_TAG = 64
-MAX_TAGS = 50
-MAX_ATTRIBUTE_KEY = 64
-MAX_ATTRIBUTE_VALUE = 1000
 _TAG_SEPARATORS = re.compile(r"[;|]")
 _KNOWN_COLUMNS = ("name", "phone", "tags")
 

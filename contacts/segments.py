@@ -34,17 +34,16 @@ from django.db.models.fields.json import KeyTransform
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
+from contacts.limits import FORBIDDEN_KEY_CHARS, MAX_ATTRIBUTE_KEY, MAX_TAG
 from contacts.models import ChannelType, Contact, ContactList, ListMembership
 from contacts.phones import InvalidPhone, normalize_phone
 
 MAX_CONDITIONS = 50
 MAX_IN_VALUES = 1000
 MAX_TEXT = 255
-MAX_ATTRIBUTE_KEY = 64
 ATTRIBUTE_PREFIX = "attributes."
 _BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # SQLite's JSON paths cannot escape these inside a key.
-FORBIDDEN_KEY_CHARS = frozenset('"\\\x00')
 
 TEXT_OPS = ("eq", "neq", "contains", "not_contains", "in")
 FIELD_OPS: dict[str, tuple[str, ...]] = {
@@ -166,7 +165,7 @@ def _scalar(kind: str, op: str, value):
         if isinstance(value, bool | int | float):
             return value
         return _text(value, MAX_TEXT)
-    text = _text(value, 64 if kind == "tags" else MAX_TEXT)
+    text = _text(value, MAX_TAG if kind == "tags" else MAX_TEXT)
     if kind == "type" and text not in ChannelType.values:
         raise _BadValue(f"Unknown type {text!r}. Use one of: {', '.join(ChannelType.values)}.")
     if kind == "phone" and op in ("eq", "neq", "in"):

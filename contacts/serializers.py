@@ -2,15 +2,12 @@
 
 from rest_framework import serializers
 
+from contacts.limits import MAX_TAG, MAX_TAGS, attributes_problem
 from contacts.models import ChannelType, Contact, ContactList, Segment
 from contacts.phones import MAX_RAW_LENGTH, normalize_phone
-from contacts.segments import FORBIDDEN_KEY_CHARS, validate_rules
+from contacts.segments import validate_rules
 from skylight.api.fields import AccountIdListField, AccountObjectIdField
 
-MAX_TAGS = 50
-MAX_ATTRIBUTES = 100
-MAX_ATTRIBUTE_KEY = 64
-MAX_ATTRIBUTE_VALUE = 1000
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
@@ -18,7 +15,9 @@ class TagNamesField(serializers.ListField):
     """Tags as a list of names; written as names, created on demand."""
 
     def __init__(self, **kwargs):
-        super().__init__(child=serializers.CharField(max_length=64), max_length=MAX_TAGS, **kwargs)
+        super().__init__(
+            child=serializers.CharField(max_length=MAX_TAG), max_length=MAX_TAGS, **kwargs
+        )
 
     def to_internal_value(self, data):
         return list(dict.fromkeys(super().to_internal_value(data)))
@@ -32,29 +31,10 @@ class AttributesField(serializers.JSONField):
 
     def to_internal_value(self, data):
         data = super().to_internal_value(data)
-        if not isinstance(data, dict):
-            raise serializers.ValidationError("Expected an object of key/value pairs.")
-        if len(data) > MAX_ATTRIBUTES:
-            raise serializers.ValidationError(f"At most {MAX_ATTRIBUTES} attributes are allowed.")
-        for key, value in data.items():
-            _check_attribute(key, value)
+        problem = attributes_problem(data)
+        if problem:
+            raise serializers.ValidationError(problem)
         return data
-
-
-def _check_attribute(key: str, value) -> None:
-    if not key or len(key) > MAX_ATTRIBUTE_KEY or FORBIDDEN_KEY_CHARS & set(key):
-        raise serializers.ValidationError(
-            f"Attribute names have 1 to {MAX_ATTRIBUTE_KEY} characters, without quotes "
-            "or backslashes."
-        )
-    if value is not None and not isinstance(value, str | int | float | bool):
-        raise serializers.ValidationError(
-            f"Attribute {key!r} must be a string, number, boolean or null."
-        )
-    if isinstance(value, str) and (len(value) > MAX_ATTRIBUTE_VALUE or "\x00" in value):
-        raise serializers.ValidationError(
-            f"Attribute {key!r} has at most {MAX_ATTRIBUTE_VALUE} characters."
-        )
 
 
 class PhoneField(serializers.CharField):

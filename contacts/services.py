@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from contacts.limits import check_contact_fields
 from contacts.models import ChannelType, Contact, ContactList, ListMembership, Segment, Tag
 from contacts.phones import InvalidPhone, normalize_phone
 from contacts.segments import validate_rules
@@ -69,6 +70,8 @@ def contact_create(
     external_id: str = "",
 ) -> Contact:
     """Creates a contact with an E.164 phone unique for its account and type (else 422 on phone)."""
+    tags = list(tags)
+    check_contact_fields(name=name, tags=tags, attributes=attributes)
     phone = _phone_e164(phone)
     _ensure_phone_free(account=account, contact_type=type, phone=phone)
     contact = Contact(
@@ -95,6 +98,9 @@ def contact_update(*, contact: Contact, **changes) -> Contact:
     unknown = set(changes) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"contact_update got unknown fields: {sorted(unknown)}")
+    check_contact_fields(
+        name=changes.get("name"), tags=changes.get("tags"), attributes=changes.get("attributes")
+    )
     if "phone" in changes:
         changes["phone"] = _phone_e164(changes["phone"])
     tags = changes.pop("tags", None)

@@ -114,3 +114,31 @@ def test_segment_create_names_the_rules_field_in_errors(alice):
     with pytest.raises(ValidationError) as caught:
         segment_create(account=alice, name="x", rules={"match": "none"})
     assert "rules" in caught.value.detail
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"tags": ["x" * 65]}, "tags"),
+        ({"tags": [f"t{i}" for i in range(51)]}, "tags"),
+        ({"attributes": {'we"ird': 1}}, "attributes"),
+        ({"attributes": {"k": "v" * 1001}}, "attributes"),
+        ({"attributes": {"k": {"nested": 1}}}, "attributes"),
+        ({"name": "n" * 256}, "name"),
+    ],
+)
+def test_the_services_enforce_the_contact_limits_whoever_calls_them(alice, fields, field):
+    """The dashboard form and the API both go through these; neither can store past a limit."""
+    from rest_framework.exceptions import ValidationError
+
+    from contacts.models import Contact
+    from contacts.services import contact_create, contact_update
+
+    with pytest.raises(ValidationError) as created:
+        contact_create(account=alice, phone="+966501111111", **fields)
+    assert field in created.value.detail
+    contact = contact_create(account=alice, phone="+966501111112")
+    with pytest.raises(ValidationError) as updated:
+        contact_update(contact=contact, **fields)
+    assert field in updated.value.detail
+    assert Contact.objects.filter(account=alice).count() == 1
