@@ -21,7 +21,7 @@ from django.utils import timezone
 from campaigns.models import CampaignContact, Delivery
 from contacts.models import ChannelType, Contact
 from contacts.phones import InvalidPhone, normalize_phone
-from contacts.services import contact_set_opted_out, contacts_opt_out_by_phone
+from contacts.services import contacts_bulk_set_opted_out
 
 from .keywords import OPT_IN, OPT_OUT, keyword_action
 from .models import StatusReceipt
@@ -191,47 +191,45 @@ def inbound_message_record(*, channel, event: InboundEvent) -> tuple[str | None,
 
 
 def _phones_for(channel, address: str) -> set[str]:
-    """Phones of the account's contacts at this address (a phone or a provider id).
+    """Phones of the account's contacts at this address (a provider id or a phone).
 
-    Phone lookups name every type so the (account, type, phone) index answers them.
+    A provider id (e.g. a Telegram chat id) is matched first: read as a phone, a chat
+    id can look like someone else's valid number. Phone lookups name every type so the
+    (account, type, phone) index answers them.
     """
     address = (address or "").strip()
     if not address:
         return set()
     contacts = Contact.objects.filter(account_id=channel.account_id).order_by()
+    by_id = set(contacts.filter(external_id=address).values_list("phone", flat=True))
+    if by_id:
+        return by_id
     try:
         phone = normalize_phone(address)
     except InvalidPhone:
-        phone = None
-    if phone and contacts.filter(type__in=ChannelType.values, phone=phone).exists():
+        return set()
+    if contacts.filter(type__in=ChannelType.values, phone=phone).exists():
         return {phone}
-    return set(contacts.filter(external_id=address).values_list("phone", flat=True))
+    return set()
+
+
+def _contacts_at(channel, address: str):
+    return Contact.objects.filter(
+        account_id=channel.account_id,
+        type__in=ChannelType.values,
+        phone__in=_phones_for(channel, address),
+    )
 
 
 def address_opt_out(*, channel, address: str) -> int:
     """Opts out, account-wide and on every channel type, whoever is at this address."""
-    changed = 0
-    for phone in _phones_for(channel, address):
-        for channel_type in ChannelType.values:
-            changed += contacts_opt_out_by_phone(
-                account=channel.account, phone=phone, type=channel_type
-            )
+    changed = contacts_bulk_set_opted_out(contacts=_contacts_at(channel, address), opted_out=True)
     logger.info("opt-out channel=%s address=%s contacts=%s", channel.pk, address, changed)
     return changed
 
 
 def address_opt_in(*, channel, address: str) -> int:
     """Opts back in, account-wide, whoever is at this address (they asked: START)."""
-    phones = _phones_for(channel, address)
-    contacts = Contact.objects.filter(
-        account_id=channel.account_id,
-        type__in=ChannelType.values,
-        phone__in=phones,
-        opted_out=True,
-    )
-    changed = 0
-    for contact in contacts:
-        contact_set_opted_out(contact=contact, opted_out=False)
-        changed += 1
+    changed = contacts_bulk_set_opted_out(contacts=_contacts_at(channel, address), opted_out=False)
     logger.info("opt-in channel=%s address=%s contacts=%s", channel.pk, address, changed)
     return changed

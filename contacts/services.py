@@ -175,26 +175,6 @@ def contacts_bulk_set_opted_out(*, contacts, opted_out: bool) -> int:
     )
 
 
-def contacts_opt_out_by_phone(*, account, phone: str, type: str | None = None) -> int:
-    """Opts out every contact of `account` at `phone` (of `type` if given); returns how many.
-
-    Used by inbound webhooks (STOP); a phone that is not valid matches nobody. Contacts
-    already opted out keep their original `opted_out_at`.
-    """
-    try:
-        e164 = normalize_phone(phone)
-    except InvalidPhone:
-        return 0
-    contacts = Contact.objects.filter(account=account, phone=e164, opted_out=False)
-    if type is not None:
-        contacts = contacts.filter(type=type)
-    now = timezone.now()
-    return contacts.update(opted_out=True, opted_out_at=now, updated_at=now)
-
-
-# --- lists ----------------------------------------------------------------------
-
-
 def list_create(*, account, name: str, description: str = "") -> ContactList:
     """Creates an empty contact list."""
     return ContactList.objects.create(account=account, name=name, description=description)

@@ -72,3 +72,18 @@ def test_a_bot_without_a_webhook_secret_accepts_nothing(client, alice, contact, 
     config = {"bot_token": fake_telegram.channel_config()["bot_token"]}
     channel = make_channel(alice, type="telegram", provider="telegram_bot", config=config)
     assert post(client, channel, update_blocked(CHAT), "").status_code == 403
+
+
+def test_a_chat_id_that_reads_as_a_phone_opts_out_the_chat_not_that_number(client, alice, channel):
+    """Chat id 4930123456 is also a valid Berlin number (+4930123456): the chat wins."""
+    chat_contact = make_contact(
+        alice, type="telegram", phone="+966507654321", external_id="4930123456"
+    )
+    berlin = make_contact(alice, type="whatsapp", phone="+4930123456")
+
+    post(client, channel, update_message(4930123456, "STOP"))
+
+    chat_contact.refresh_from_db()
+    berlin.refresh_from_db()
+    assert chat_contact.opted_out
+    assert not berlin.opted_out

@@ -8,51 +8,12 @@ from contacts.services import (
     contact_create,
     contact_set_opted_out,
     contact_update,
-    contacts_opt_out_by_phone,
     list_add_contacts,
     list_remove_contacts,
     segment_create,
 )
 from tests.conftest import make_contact
 from tests.contacts.conftest import make_list
-
-
-def test_opting_out_by_phone_opts_out_every_type_of_that_account(alice, bob):
-    whatsapp = make_contact(alice, phone="+966501111111", type="whatsapp")
-    sms = make_contact(alice, phone="+966501111111", type="sms")
-    other_phone = make_contact(alice, phone="+966502222222")
-    bobs = make_contact(bob, phone="+966501111111")
-    assert contacts_opt_out_by_phone(account=alice, phone="966501111111") == 2
-    for contact in (whatsapp, sms, other_phone, bobs):
-        contact.refresh_from_db()
-    assert whatsapp.opted_out and sms.opted_out
-    assert whatsapp.opted_out_at is not None
-    assert not other_phone.opted_out and not bobs.opted_out
-
-
-def test_opting_out_by_phone_can_be_limited_to_a_type(alice):
-    whatsapp = make_contact(alice, phone="+966501111111", type="whatsapp")
-    sms = make_contact(alice, phone="+966501111111", type="sms")
-    assert contacts_opt_out_by_phone(account=alice, phone="+966501111111", type="sms") == 1
-    whatsapp.refresh_from_db()
-    sms.refresh_from_db()
-    assert sms.opted_out and not whatsapp.opted_out
-
-
-def test_opting_out_twice_keeps_the_first_time(alice):
-    contact = make_contact(alice, phone="+966501111111")
-    contacts_opt_out_by_phone(account=alice, phone="+966501111111")
-    contact.refresh_from_db()
-    first = contact.opted_out_at
-    assert contacts_opt_out_by_phone(account=alice, phone="+966501111111") == 0
-    contact.refresh_from_db()
-    assert contact.opted_out_at == first
-
-
-def test_an_invalid_phone_opts_out_nobody(alice):
-    make_contact(alice, phone="+966501111111")
-    assert contacts_opt_out_by_phone(account=alice, phone="STOP") == 0
-    assert not Contact.objects.filter(opted_out=True).exists()
 
 
 def test_set_opted_out_stamps_and_clears(alice):
