@@ -170,11 +170,15 @@ def _look_again_soon(campaign_id: int, now: datetime) -> None:
 
 
 def _already_sent(claim: Claim) -> frozenset[int]:
-    """Positions accepted on an earlier attempt: a retry resumes after them."""
+    """Positions accepted on an earlier attempt: a retry resumes after them.
+
+    Acceptance is `sent_at`, which only the engine sets and nothing clears: a provider's
+    later "failed" for an accepted message must not make it leave a second time.
+    """
     if claim.attempts <= 1:
         return frozenset()
     return frozenset(
-        Delivery.objects.filter(
-            campaign_contact_id=claim.id, status__in=["sent", "delivered", "read"]
-        ).values_list("position", flat=True)
+        Delivery.objects.filter(campaign_contact_id=claim.id, sent_at__isnull=False).values_list(
+            "position", flat=True
+        )
     )

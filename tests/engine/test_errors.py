@@ -140,6 +140,31 @@ def test_a_retry_resumes_the_sequence_after_the_accepted_messages(gateway_campai
     assert row(campaign).status == "sent"
 
 
+def test_a_message_reported_failed_after_acceptance_is_not_sent_again_on_retry(
+    gateway_campaign, fake_gateway
+):
+    """Never twice: acceptance, not the provider's later status, decides what a retry skips."""
+    from channels.inbound import StatusEvent, delivery_status_record
+
+    campaign = gateway_campaign(
+        messages=[{"type": "text", "content": "one"}, {"type": "text", "content": "two"}]
+    )
+    fake_gateway.then("ok").then("server_error")
+    now = START + timedelta(minutes=5)
+    cycle(now)
+    accepted = Delivery.objects.filter(campaign_contact__campaign=campaign).earliest("position")
+    delivery_status_record(
+        channel=campaign.channel,
+        event=StatusEvent(accepted.provider_message_id, "failed", now, "undeliverable"),
+    )
+    assert Delivery.objects.get(pk=accepted.pk).status == "failed"
+
+    cycle(now + timedelta(minutes=2))
+
+    bodies = [request.json()["message"]["content"] for request in fake_gateway.requests]
+    assert bodies == ["one", "two", "two"]
+
+
 def test_a_claim_abandoned_by_a_dead_worker_fails_as_unknown(gateway_campaign, fake_gateway):
     campaign = gateway_campaign(contacts=3)
     now = START + timedelta(minutes=5)
