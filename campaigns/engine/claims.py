@@ -20,6 +20,8 @@ from django.db.models import F, Q
 from campaigns.models import Campaign, CampaignContact, CampaignStatus, ChannelDay, ContactStatus
 from contacts.models import Contact
 
+from .days import complete_if_done
+
 logger = logging.getLogger("skylight.engine")
 
 
@@ -144,6 +146,8 @@ def claim_contacts(slot: Slot, now: datetime, wanted: int = 1) -> list[Claim]:
         ChannelDay.objects.filter(pk=slot.channel_day_id).update(
             attempted=F("attempted") + taken, last_send_at=now
         )
+        if skipped:  # the last pending contacts may have been skipped
+            complete_if_done(slot.campaign_id, now)
     return claims
 
 

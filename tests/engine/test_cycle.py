@@ -156,6 +156,20 @@ def test_contacts_opted_out_after_enrolment_are_skipped_without_using_a_slot(ali
     assert_counters_match(campaign)
 
 
+def test_a_campaign_whose_last_pending_contact_is_skipped_completes_at_once(alice):
+    first = utc(2027, 3, 1, 0)
+    campaign = start_campaign(alice, contacts=1, at=first)
+    Contact.objects.filter(campaign_rows__campaign=campaign).update(opted_out=True)
+    now = first + timedelta(minutes=5)
+
+    cycle(now)
+
+    campaign.refresh_from_db()
+    assert campaign.skipped_count == 1 and campaign.pending_count == 0
+    assert campaign.status == "completed"
+    assert campaign.completed_at == now
+
+
 def test_each_contact_gets_the_sequence_in_order_rendered_for_them(alice):
     messages = [
         {"type": "text", "content": "{Hi|Hello} {{first_name|there}}"},
