@@ -89,14 +89,18 @@ def _channel_delivery_ids(channel, message_ids) -> dict[str, list[tuple[int, int
     return found
 
 
+MESSAGE_ID_LENGTH = StatusReceipt._meta.get_field("provider_message_id").max_length
+
+
 def delivery_status_record(*, channel, event: StatusEvent, keep_early: bool = True) -> int:
     """Moves the channel's deliveries with this provider id forward; returns rows changed.
 
     With `keep_early`, a status for an id not recorded yet is kept as a receipt.
     """
     allowed = ADVANCES_FROM.get(event.status)
-    if not allowed or not event.provider_message_id:
-        return 0
+    message_id = event.provider_message_id
+    if not allowed or not message_id or len(message_id) > MESSAGE_ID_LENGTH:
+        return 0  # an id longer than we store was never one of ours
     at = event.at or timezone.now()
     rows = _channel_delivery_ids(channel, [event.provider_message_id]).get(
         event.provider_message_id, []
