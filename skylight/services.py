@@ -68,6 +68,10 @@ def _current_subscription(account: Account) -> Subscription:
 
 
 def subscription_get(*, account: Account) -> Subscription:
+    """The account's subscription; read without a lock unless its period has ended."""
+    subscription = Subscription.objects.select_related("plan").get(account=account)
+    if timezone.localdate() <= subscription.period_end:
+        return subscription
     with transaction.atomic():
         return _current_subscription(account)
 
