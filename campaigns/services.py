@@ -13,6 +13,7 @@ from django.utils import timezone as dj_timezone
 from campaigns import enrolment
 from campaigns.models import Campaign, CampaignContact, CampaignMessage, CampaignStatus, Delivery
 from campaigns.progress import local_today
+from campaigns.selectors import STATUS_COUNTERS
 from skylight.api.exceptions import Conflict, validation_failed
 from skylight.services import outreach_quota_refund, outreach_quota_use, subscription_get
 
@@ -236,14 +237,6 @@ def campaign_delete(*, campaign: Campaign) -> None:
         locked.delete()
 
 
-COUNTER_OF_STATUS = {
-    "pending": "pending_count",
-    "sent": "sent_count",
-    "failed": "failed_count",
-    "skipped": "skipped_count",
-}
-
-
 def campaign_contacts_forget(*, contact_ids: Iterable[int]) -> None:
     """Removes contacts from every campaign they are enrolled in, keeping counters exact.
 
@@ -264,7 +257,7 @@ def campaign_contacts_forget(*, contact_ids: Iterable[int]) -> None:
     for campaign_id, status, n in counts:
         change = changes.setdefault(campaign_id, {"total_contacts": 0})
         change["total_contacts"] += n
-        change[COUNTER_OF_STATUS[status]] = change.get(COUNTER_OF_STATUS[status], 0) + n
+        change[STATUS_COUNTERS[status]] = change.get(STATUS_COUNTERS[status], 0) + n
     for campaign_id, change in changes.items():
         Campaign.objects.filter(pk=campaign_id).update(
             **{field: F(field) - n for field, n in change.items()}

@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignStatus, ContactStatus, Delivery
+from campaigns.progress import current_daily_limit
 from channels.transports import transport_for
 
 from . import config
 from .claims import Claim, Slot, claim_contacts
-from .days import campaign_limit, campaign_tz, channel_cap, channel_day
+from .days import campaign_tz, channel_cap, channel_day
 from .recording import Recorder
 from .sending import Sender
 from .windows import day_window, pace_cap
@@ -48,7 +49,7 @@ def batch_slot(campaign: Campaign, now: datetime) -> Slot | None:
     )
     if not window.is_open(now):
         return None
-    limit = campaign_limit(campaign)
+    limit = current_daily_limit(campaign)
     day = channel_day(campaign.channel_id, campaign.account.timezone, now)
     return Slot(
         campaign_id=campaign.pk,

@@ -12,16 +12,13 @@ from django.db.models import F
 
 from campaigns.limits import daily_limit
 from campaigns.models import Campaign, CampaignDay, CampaignStatus, ChannelDay
+from campaigns.progress import current_daily_limit
 
 logger = logging.getLogger("skylight.engine")
 
 
 def campaign_tz(campaign: Campaign) -> ZoneInfo:
     return ZoneInfo(campaign.timezone or "UTC")
-
-
-def campaign_limit(campaign: Campaign) -> int:
-    return daily_limit(campaign.campaign_day, campaign.is_new_number, campaign.total_contacts)
 
 
 def roll_day(campaign: Campaign, today: date) -> None:
@@ -48,14 +45,17 @@ def roll_day(campaign: Campaign, today: date) -> None:
     CampaignDay.objects.get_or_create(
         campaign=campaign,
         date=today,
-        defaults={"day_number": campaign.campaign_day, "daily_limit": campaign_limit(campaign)},
+        defaults={
+            "day_number": campaign.campaign_day,
+            "daily_limit": current_daily_limit(campaign),
+        },
     )
     logger.info(
         "campaign=%s day=%s date=%s daily_limit=%s new local day",
         campaign.pk,
         campaign.campaign_day,
         today,
-        campaign_limit(campaign),
+        current_daily_limit(campaign),
     )
 
 

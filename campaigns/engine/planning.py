@@ -17,10 +17,10 @@ from django.db import transaction
 from django.db.models import Q
 
 from campaigns.models import Campaign, CampaignStatus
+from campaigns.progress import current_daily_limit
 
 from . import config
 from .days import (
-    campaign_limit,
     campaign_tz,
     channel_cap,
     channel_day,
@@ -162,7 +162,7 @@ def _plan_campaign(campaign: Campaign, now: datetime, channels: _Channels) -> _P
         # Look again when the window opens, or at local midnight to start the new day.
         midnight = day_window(today, tz, None, None).closes_at
         return _Plan(min(next_opening(now, tz, start, end), midnight))
-    limit = campaign_limit(campaign)
+    limit = current_daily_limit(campaign)
     attempted = campaign.today_attempted
     tomorrow = next_opening(now, tz, start, end, after_today=True)
     if attempted >= limit:
