@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from skylight.models import Account, ApiKey, Subscription
+from skylight.models import Account, Subscription
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -29,9 +29,3 @@ class SubscriptionSerializer(serializers.ModelSerializer):
             "used": subscription.outreach_campaigns_used,
             "remaining": subscription.outreach_campaigns_remaining,
         }
-
-
-class ApiKeySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ApiKey
-        fields = ["id", "name", "prefix", "created_at", "last_used", "revoked_at"]

@@ -30,7 +30,7 @@ class Recorder:
     """Buffers one batch's outcomes and writes them in small transactions."""
 
     def __init__(
-        self, *, campaign_id: int, day: date, channel_day_id: int, channel=None, max_delay=0.25
+        self, *, campaign_id: int, day: date, channel_day_id: int, channel, max_delay=0.25
     ):
         self.campaign_id = campaign_id
         self.channel = channel
@@ -75,8 +75,6 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
 
 def _apply_early_statuses(target: Recorder, applied: list[Outcome]) -> None:
     """Provider statuses that arrived before these deliveries were written apply now."""
-    if target.channel is None:
-        return
     from channels.inbound import status_receipts_apply
 
     message_ids = {

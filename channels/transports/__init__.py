@@ -23,10 +23,6 @@ def provider_choices() -> list[tuple[str, str]]:
     return [(name, transport.label) for name, transport in TRANSPORTS.items()]
 
 
-def transport_class(provider: str) -> type[Transport]:
-    return TRANSPORTS[provider]
-
-
 def transport_for(channel) -> Transport:
     """An instance of the channel's provider transport, configured from the channel."""
     return TRANSPORTS[channel.provider](
@@ -42,6 +38,5 @@ __all__ = [
     "Transport",
     "TransportError",
     "provider_choices",
-    "transport_class",
     "transport_for",
 ]
