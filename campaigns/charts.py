@@ -27,8 +27,9 @@ class Bar:
 
 
 def _slots(campaign, schedule_rows) -> list[dict]:
-    """One slot per day: the recorded CampaignDay rows, then the projected days after them."""
-    days = list(CampaignDay.objects.filter(campaign=campaign).order_by("date"))
+    """One slot per day: the latest recorded CampaignDay rows, then the projected days."""
+    latest = CampaignDay.objects.filter(campaign=campaign).order_by("-date")[:MAX_SCHEDULE_ROWS]
+    days = list(reversed(latest))
     slots = [
         {
             "number": d.day_number,

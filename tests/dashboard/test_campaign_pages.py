@@ -333,3 +333,23 @@ def test_the_contacts_table_pages_by_id(web, alice):
     assert "First page" in second and "Next" not in second
     first = htmx(web, "get", url + "?after=0").content.decode()
     assert "First page" not in first and f"after={ids[24]}" in first
+
+
+@pytest.mark.django_db
+def test_after_sixty_days_the_chart_shows_the_latest_days(web, alice):
+    campaign = make_campaign(alice, size=90)
+    start = dt.date(2026, 1, 1)
+    CampaignDay.objects.bulk_create(
+        CampaignDay(
+            campaign=campaign,
+            date=start + dt.timedelta(days=offset),
+            day_number=offset + 1,
+            daily_limit=30,
+            attempted=1,
+            sent=1,
+        )
+        for offset in range(70)
+    )
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "Day 70 (" in page
+    assert "Day 1 (" not in page
