@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 
 from campaigns import progress, services
 from campaigns.models import Campaign, CampaignContact, CampaignMessage
-from skylight.api.exceptions import Conflict
+from skylight.domain import DomainError
 
 COUNTERS = ["total_contacts", "pending_count", "sent_count", "failed_count", "skipped_count"]
 
@@ -28,8 +28,8 @@ def _lifecycle_action(service, verb: str, description: str):
             try:
                 service(campaign=campaign)
                 done += 1
-            except Conflict as refusal:
-                modeladmin.message_user(request, f"{campaign}: {refusal.detail}", messages.WARNING)
+            except DomainError as refusal:
+                modeladmin.message_user(request, f"{campaign}: {refusal.message}", messages.WARNING)
         if done:
             modeladmin.message_user(request, f"{done} campaign(s) {verb}.", messages.SUCCESS)
 
@@ -121,8 +121,8 @@ class CampaignAdmin(admin.ModelAdmin):
         for campaign in queryset:
             try:
                 services.campaign_delete(campaign=campaign)
-            except Conflict as refusal:
-                self.message_user(request, f"{campaign}: {refusal.detail}", messages.WARNING)
+            except DomainError as refusal:
+                self.message_user(request, f"{campaign}: {refusal.message}", messages.WARNING)
 
 
 @admin.register(CampaignContact)

@@ -5,4 +5,5 @@ class CampaignsConfig(AppConfig):
     name = "campaigns"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (installs the send-cycle schedule after migrate)
+        # Installs the send-cycle schedule after migrate; answers contacts' and channels' news.
+        from . import receivers, signals  # noqa: F401

@@ -234,3 +234,28 @@ class ChannelDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_id} on {self.date}"
+
+
+class StatusReceipt(models.Model):
+    """A provider status that arrived before its delivery was recorded.
+
+    Providers can report "sent" or "delivered" while the send engine still holds the
+    outcome in its write buffer; the receipt waits here and is applied (then deleted)
+    once the delivery row exists (see `campaigns.deliveries.status_receipts_apply`).
+    """
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    provider_message_id = models.CharField(max_length=128)
+    status = models.CharField(max_length=16)
+    at = models.DateTimeField()
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["channel", "provider_message_id"], name="receipt_channel_message"),
+            models.Index(fields=["channel", "created_at"], name="receipt_channel_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_message_id}: {self.status}"

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
-from rest_framework.exceptions import APIException, ValidationError
 
 from campaigns import progress, selectors, services
 from campaigns.charts import MAX_SCHEDULE_ROWS, day_bars, projected_schedule
@@ -21,6 +20,7 @@ from campaigns.forms import (
     validate_messages,
 )
 from campaigns.models import Campaign, CampaignStatus
+from skylight.domain import DomainError, Invalid
 from skylight.page_utils import (
     PER_PAGE,
     account_page,
@@ -137,7 +137,7 @@ def campaign_new(request):
                 timezone=data["timezone"],
                 **form.sources(),
             )
-        except APIException as exc:
+        except DomainError as exc:
             add_service_errors(form, exc, {"enrollment": None, "channel_id": "channel"})
         else:
             messages.success(request, f"Created {campaign.name} as a draft. Start it when ready.")
@@ -175,7 +175,7 @@ def campaign_edit(request, pk):
                 send_window=form.send_window(),
                 timezone=form.cleaned_data["timezone"],
             )
-        except APIException as exc:
+        except DomainError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, "Campaign saved.")
@@ -192,7 +192,7 @@ def _preview_of(request, form) -> dict | None:
         return None
     try:
         summary = services.enrolment_preview(account=request.account, channel=channel, **sources)
-    except ValidationError as exc:
+    except Invalid as exc:
         return {"errors": service_error_messages(exc)}
     return {"summary": summary, "channel": channel}
 
@@ -259,7 +259,7 @@ def campaign_action(request, pk, action):
     service, done = ACTIONS[action]
     try:
         service(campaign=campaign)
-    except APIException as exc:
+    except DomainError as exc:
         messages.error(request, " ".join(service_error_messages(exc)))
     else:
         messages.success(request, f"{done} {campaign.name}.")

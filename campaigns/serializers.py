@@ -1,4 +1,4 @@
-"""Campaign API shapes: the reference's campaign object and contact row, and the inputs."""
+"""Campaign API shapes: the campaign object and contact row of docs/api.md, and the inputs."""
 
 from functools import cache
 from zoneinfo import available_timezones
@@ -83,7 +83,7 @@ def _timezone_name(value: str) -> str:
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    """The reference's campaign object, plus messages, send_window, enrollment and estimate."""
+    """The published campaign object, plus messages, send_window, enrollment and estimate."""
 
     success_count = serializers.IntegerField(source="sent_count")
     messages_sent_today = serializers.SerializerMethodField()

@@ -14,7 +14,7 @@ from campaigns import enrolment
 from campaigns.models import Campaign, CampaignContact, CampaignMessage, CampaignStatus, Delivery
 from campaigns.progress import local_today
 from campaigns.selectors import STATUS_COUNTERS
-from skylight.api.exceptions import Conflict, validation_failed
+from skylight.domain import Conflict, Invalid
 from skylight.services import outreach_quota_refund, outreach_quota_use, subscription_get
 
 DRAFT, RUNNING, PAUSED = CampaignStatus.DRAFT, CampaignStatus.RUNNING, CampaignStatus.PAUSED
@@ -44,7 +44,7 @@ def _message_rows(campaign: Campaign, messages: Iterable[dict]) -> list[Campaign
 
 
 def _nobody_enrolled(summary: dict):
-    return validation_failed(
+    return Invalid(
         {
             "enrollment": [
                 "No contact can be enrolled: {requested} requested, {duplicates} duplicates, "

@@ -12,7 +12,7 @@ from campaigns.engine import Batch, run_cycle, send_batch
 
 def send_cycle_task() -> int:
     """The every-minute schedule: plan on the real clock, fan batches out to workers."""
-    return run_cycle(timezone.now()).planned
+    return run_cycle(timezone.now(), enqueue=enqueue_batch).planned
 
 
 def send_batch_task(campaign_id: int, size: int, clock: str | None = None) -> int:

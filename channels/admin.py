@@ -1,12 +1,20 @@
 import json
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html
-from rest_framework.exceptions import ValidationError
+
+from skylight.domain import DomainError, Invalid
 
 from .models import Channel
-from .services import channel_config_clean, masked_config
+from .services import (
+    channel_change_refusal,
+    channel_config_clean,
+    channel_create,
+    channel_delete,
+    channel_update,
+    masked_config,
+)
 from .transports import TRANSPORTS
 
 
@@ -14,7 +22,8 @@ class ChannelAdminForm(forms.ModelForm):
     """Edits the provider config without ever rendering a secret.
 
     The config box shows only the non-secret settings; a secret typed into it replaces
-    the stored one, a secret left out keeps it. The result is validated like the API.
+    the stored one, a secret left out keeps it. The result is validated like the API,
+    and `ChannelAdmin` saves through the same services (so their rules hold here too).
     """
 
     config = forms.JSONField(
@@ -38,6 +47,10 @@ class ChannelAdminForm(forms.ModelForm):
         if provider not in TRANSPORTS or not channel_type:
             return cleaned
         same = self.instance.pk and self.instance.provider == provider
+        if self.instance.pk and channel_type != self.instance.type:
+            refusal = channel_change_refusal(channel=self.instance, change="change_type")
+            if refusal:
+                self.add_error("type", refusal)
         try:
             cleaned["config"] = channel_config_clean(
                 provider=provider,
@@ -45,16 +58,12 @@ class ChannelAdminForm(forms.ModelForm):
                 incoming=cleaned.get("config") or {},
                 stored=self.instance.config if same else {},
             )
-        except ValidationError as exc:
-            for field, messages in exc.detail.items():
+        except Invalid as exc:
+            for field, texts in exc.errors.items():
                 target = field if field in ("type",) else None
-                for message in messages:
-                    self.add_error(target, f"{field}: {message}")
+                for text in texts:
+                    self.add_error(target, f"{field}: {text}")
         return cleaned
-
-    def save(self, commit=True):
-        self.instance.config = self.cleaned_data["config"]
-        return super().save(commit)
 
 
 @admin.register(Channel)
@@ -75,3 +84,28 @@ class ChannelAdmin(admin.ModelAdmin):
         if not channel.pk:
             return "-"
         return format_html("<pre>{}</pre>", json.dumps(masked_config(channel), indent=2))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A channel never moves to another account: its campaigns and contacts stay.
+        return [*self.readonly_fields, "account"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        """Creates or updates through the channel services; a refusal becomes a form error."""
+        data = form.cleaned_data
+        fields = {name: data[name] for name in ("name", "type", "provider", "phone", "is_active")}
+        if change:
+            stored = Channel.objects.get(pk=obj.pk)
+            saved = channel_update(channel=stored, config=data["config"], **fields)
+        else:
+            saved = channel_create(account=data["account"], config=data["config"], **fields)
+        obj.pk, obj.config, obj.webhook_token = saved.pk, saved.config, saved.webhook_token
+
+    def delete_model(self, request, obj):
+        try:
+            channel_delete(channel=obj)
+        except DomainError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        for channel in queryset:
+            self.delete_model(request, channel)

@@ -5,12 +5,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from rest_framework.exceptions import APIException
 
 from channels import services
 from channels.forms import CONFIG_PREFIX, ChannelForm, TestMessageForm
 from channels.models import Channel
 from channels.transports import TRANSPORTS, TransportError
+from skylight.domain import DomainError
 from skylight.page_utils import (
     account_page,
     add_service_errors,
@@ -53,7 +53,7 @@ def channel_new(request):
                 config=form.config(),
                 **{key: form.cleaned_data[key] for key in ("name", "type", "phone", "is_active")},
             )
-        except APIException as exc:
+        except DomainError as exc:
             add_service_errors(form, exc, _config_error_map(form))
         else:
             messages.success(
@@ -82,7 +82,7 @@ def channel_detail(request, pk):
                 config=form.config(),
                 **{key: form.cleaned_data[key] for key in ("name", "type", "phone", "is_active")},
             )
-        except APIException as exc:
+        except DomainError as exc:
             add_service_errors(form, exc, _config_error_map(form))
         else:
             messages.success(request, "Channel saved.")
@@ -112,7 +112,7 @@ def channel_test(request, pk):
             )
         except TransportError as exc:
             context["test_error"] = f"{exc.message} ({exc.kind})"
-        except APIException as exc:
+        except DomainError as exc:
             context["test_error"] = " ".join(service_error_messages(exc))
         else:
             context["test_ok"] = result.provider_message_id

@@ -2,10 +2,10 @@
 
 from django.db import transaction
 
-from campaigns.models import Campaign, CampaignStatus
-from skylight.api.exceptions import Conflict, validation_failed
+from skylight.domain import Conflict, Invalid
 
 from .models import Channel
+from .signals import channel_change_requested
 from .transports import (
     TRANSPORTS,
     ConfigError,
@@ -15,7 +15,6 @@ from .transports import (
     transport_for,
 )
 
-ACTIVE_CAMPAIGN_STATUSES = (CampaignStatus.RUNNING, CampaignStatus.PAUSED)
 DEFAULT_TEST_TEXT = "This is a test message from SkyLight ({name})."
 
 
@@ -30,7 +29,7 @@ def _checked(transport_cls: type[Transport], channel_type: str, config: dict) ->
     except ConfigError as exc:
         errors.update({f"config.{field}": messages for field, messages in exc.errors.items()})
     if errors:
-        raise validation_failed(errors)
+        raise Invalid(errors)
     return cleaned
 
 
@@ -83,11 +82,8 @@ def channel_update(*, channel: Channel, partial: bool = False, **changes) -> Cha
     Changing the provider starts its config afresh: nothing carries over. The type
     cannot change under existing campaigns (409): their contacts were enrolled by type.
     """
-    if changes.get("type", channel.type) != channel.type and channel.campaigns.exists():
-        raise Conflict(
-            "The channel type cannot change while campaigns use the channel: their contacts "
-            f"were enrolled as {channel.type} contacts."
-        )
+    if changes.get("type", channel.type) != channel.type:
+        _refuse_if_used(channel, "change_type")
     provider = changes.get("provider", channel.provider)
     transport_cls = TRANSPORTS[provider]
     same_provider = provider == channel.provider
@@ -115,22 +111,22 @@ def channel_delete(*, channel: Channel) -> None:
     """
     with transaction.atomic():
         locked = Channel.objects.select_for_update().get(pk=channel.pk)
-        campaigns = Campaign.objects.filter(channel=locked)
-        active = list(
-            campaigns.filter(status__in=ACTIVE_CAMPAIGN_STATUSES).values_list("name", flat=True)[:5]
-        )
-        if active:
-            raise Conflict(
-                f"The channel is used by running or paused campaigns ({', '.join(active)}); "
-                "cancel them before deleting the channel."
-            )
-        others = campaigns.count()
-        if others:
-            raise Conflict(
-                f"The channel is referenced by {others} draft, completed or cancelled "
-                "campaign(s); delete them first, or set is_active to false instead."
-            )
+        _refuse_if_used(locked, "delete")
         locked.delete()
+
+
+def channel_change_refusal(*, channel: Channel, change: str) -> str | None:
+    """The first reason an app above gives for keeping the channel as it is, or None.
+
+    `change` is "delete" or "change_type" (see channels/signals.py).
+    """
+    responses = channel_change_requested.send(sender=Channel, channel=channel, change=change)
+    return next((refusal for _, refusal in responses if refusal), None)
+
+
+def _refuse_if_used(channel: Channel, change: str) -> None:
+    if refusal := channel_change_refusal(channel=channel, change=change):
+        raise Conflict(refusal)
 
 
 def channel_send_test(*, channel: Channel, recipient: str, text: str = "") -> SendResult:

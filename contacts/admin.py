@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
-from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from contacts.models import Contact, ContactList, Segment, Tag
 from contacts.phones import InvalidPhone, normalize_phone
@@ -14,7 +13,7 @@ from contacts.services import (
     contacts_bulk_set_opted_out,
     contacts_delete,
 )
-from skylight.api.exceptions import Conflict
+from skylight.domain import DomainError, Invalid, error_messages
 
 
 class ContactAdminForm(forms.ModelForm):
@@ -61,14 +60,14 @@ class ContactAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         try:
             contact_delete(contact=obj)
-        except Conflict as exc:
-            self.message_user(request, str(exc.detail), messages.ERROR)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
 
     def delete_queryset(self, request, queryset):
         try:
             contacts_delete(contacts=queryset)
-        except Conflict as exc:
-            self.message_user(request, str(exc.detail), messages.ERROR)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
 
     @admin.action(description="Opt out the selected contacts")
     def opt_out(self, request, queryset):
@@ -108,8 +107,8 @@ class SegmentAdminForm(forms.ModelForm):
         if account is not None and "rules" in cleaned:
             try:
                 cleaned["rules"] = validate_rules(cleaned["rules"], account=account)
-            except ApiValidationError as exc:
-                self.add_error("rules", str(exc.detail))
+            except Invalid as exc:
+                self.add_error("rules", " ".join(error_messages(exc.errors)))
         return cleaned
 
 

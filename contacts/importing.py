@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
-from rest_framework.exceptions import ValidationError
 
 from contacts.import_writers import ImportRow, write_rows
 from contacts.limits import (
@@ -26,6 +25,7 @@ from contacts.limits import (
 )
 from contacts.models import ChannelType
 from contacts.phones import InvalidPhone, normalize_phone
+from skylight.domain import Invalid
 
 MAX_ROWS = 500_000
 MAX_COLUMNS = 100
@@ -62,10 +62,10 @@ def import_contacts_csv(
     """Creates or updates the account's contacts from a CSV file (bytes or text stream).
 
     The whole file is one transaction; a file that cannot be read at all (encoding,
-    no `phone` column, too many rows) raises `ValidationError` on `file`.
+    no `phone` column, too many rows) raises `Invalid` on `file`.
     """
     if type not in ChannelType.values:
-        raise ValidationError({"type": [f"Use one of: {', '.join(ChannelType.values)}."]})
+        raise Invalid({"type": [f"Use one of: {', '.join(ChannelType.values)}."]})
     records = _records(_read_text(file))
     header = _header(next(records, None))
     result = ImportResult()
@@ -86,7 +86,7 @@ def _read_text(file) -> str:
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ValidationError({"file": ["The file is not UTF-8 encoded text."]}) from None
+            raise Invalid({"file": ["The file is not UTF-8 encoded text."]}) from None
     return data.replace("\x00", "")
 
 
@@ -98,26 +98,24 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
     try:
         for number, record in enumerate(reader, start=1):  # noqa: B007
             if number > MAX_ROWS + 1:
-                raise ValidationError({"file": [f"At most {MAX_ROWS} rows per import."]})
+                raise Invalid({"file": [f"At most {MAX_ROWS} rows per import."]})
             yield number, record
     except csv.Error as exc:
-        raise ValidationError({"file": [f"Row {number + 1} cannot be read: {exc}."]}) from None
+        raise Invalid({"file": [f"Row {number + 1} cannot be read: {exc}."]}) from None
 
 
 def _header(first) -> list[str]:
     if first is None:
-        raise ValidationError({"file": ["The file is empty; it needs a header row."]})
+        raise Invalid({"file": ["The file is empty; it needs a header row."]})
     names = ["".join(c for c in cell if c not in FORBIDDEN_KEY_CHARS).strip() for cell in first[1]]
     if len(names) > MAX_COLUMNS:
-        raise ValidationError({"file": [f"At most {MAX_COLUMNS} columns are allowed."]})
+        raise Invalid({"file": [f"At most {MAX_COLUMNS} columns are allowed."]})
     header = [name.lower() if name.lower() in _KNOWN_COLUMNS else name for name in names]
     if "phone" not in header:
-        raise ValidationError({"file": ["The header row needs a 'phone' column."]})
+        raise Invalid({"file": ["The header row needs a 'phone' column."]})
     too_long = [name for name in header if len(name) > MAX_ATTRIBUTE_KEY]
     if too_long:
-        raise ValidationError(
-            {"file": [f"Column names have at most {MAX_ATTRIBUTE_KEY} characters."]}
-        )
+        raise Invalid({"file": [f"Column names have at most {MAX_ATTRIBUTE_KEY} characters."]})
     return header
 
 

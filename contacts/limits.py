@@ -1,6 +1,6 @@
 """What one contact may carry: shared by the API, the CSV import, the services and segments."""
 
-from rest_framework.exceptions import ValidationError
+from skylight.domain import Invalid
 
 MAX_NAME = 255
 MAX_TAG = 64
@@ -48,7 +48,7 @@ def tags_problem(tags) -> str | None:
 
 
 def check_contact_fields(*, name=None, tags=None, attributes=None) -> None:
-    """Raises a 422-style ValidationError naming each field that breaks a limit."""
+    """Raises `Invalid` naming each field that breaks a limit."""
     errors = {}
     if name is not None and len(name) > MAX_NAME:
         errors["name"] = [f"At most {MAX_NAME} characters."]
@@ -57,4 +57,4 @@ def check_contact_fields(*, name=None, tags=None, attributes=None) -> None:
     if attributes is not None and (problem := attributes_problem(attributes)):
         errors["attributes"] = [problem]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from rest_framework.exceptions import ValidationError
 
 from contacts import services
 from contacts.filters import ContactFilter
@@ -26,6 +25,7 @@ from contacts.importing import import_contacts_csv
 from contacts.models import ChannelType, Contact, ContactList, Segment, Tag
 from contacts.segments import contacts_matching, segment_queryset
 from contacts.selectors import contacts_for_listing, lists_with_counts
+from skylight.domain import Invalid
 from skylight.page_utils import (
     account_page,
     add_service_errors,
@@ -79,7 +79,7 @@ def contact_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             contact = services.contact_create(account=request.account, **form.cleaned_data)
-        except ValidationError as exc:
+        except Invalid as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Added {contact.name or contact.phone}.")
@@ -94,7 +94,7 @@ def contact_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_update(contact=contact, **form.cleaned_data)
-        except ValidationError as exc:
+        except Invalid as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Saved {contact.name or contact.phone}.")
@@ -134,7 +134,7 @@ def contact_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             context.update(_run_import(request.account, form.cleaned_data))
-        except ValidationError as exc:
+        except Invalid as exc:
             add_service_errors(form, exc)
         else:
             context["form"] = ImportForm(account=request.account)
@@ -270,7 +270,7 @@ def segment_count(request, pk):
     segment = get_object_or_404(Segment, pk=pk, account=request.account)
     try:
         count = segment_queryset(segment).count()
-    except ValidationError:
+    except Invalid:
         count = None
     return render(request, "contacts/segments.html#count", {"count": count})
 
@@ -298,7 +298,7 @@ def _preview(account, rules) -> dict:
     try:
         members = contacts_matching(account, rules)
         return {"count": members.count(), "sample": list(members.order_by("-id")[:5])}
-    except ValidationError as exc:
+    except Invalid as exc:
         return {"errors": service_error_messages(exc)}
 
 
@@ -315,7 +315,7 @@ def _save_segment(request, segment=None):
                 services.segment_update(
                     segment=segment, name=form.cleaned_data["name"], rules=rules
                 )
-        except ValidationError as exc:
+        except Invalid as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Saved segment {segment.name}.")

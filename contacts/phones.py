@@ -3,7 +3,8 @@
 import re
 
 import phonenumbers
-from rest_framework.exceptions import ValidationError
+
+from skylight.domain import Invalid
 
 MAX_RAW_LENGTH = 32
 _INTERNATIONAL_DIGITS = re.compile(r"^(?:00)?([1-9]\d{6,14})$")
@@ -11,7 +12,7 @@ _SEPARATORS = re.compile(r"[\s().\-/]")
 _E164_SHAPE = re.compile(r"\+([1-9]\d{6,14})")
 
 
-class InvalidPhone(ValidationError):
+class InvalidPhone(Invalid):
     """A phone number that cannot be read as a valid international number."""
 
     def __init__(self, message: str):

@@ -32,11 +32,11 @@ from operator import and_, or_
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.utils.dateparse import parse_date, parse_datetime
-from rest_framework.exceptions import ValidationError
 
 from contacts.limits import FORBIDDEN_KEY_CHARS, MAX_ATTRIBUTE_KEY, MAX_TAG
 from contacts.models import ChannelType, Contact, ContactList, ListMembership
 from contacts.phones import InvalidPhone, normalize_phone
+from skylight.domain import Invalid
 
 MAX_CONDITIONS = 50
 MAX_IN_VALUES = 1000
@@ -67,13 +67,13 @@ class _BadValue(Exception):
 
 
 def validate_rules(rules, *, account=None) -> dict:
-    """Checks a rule object and returns its cleaned form, or raises `ValidationError`.
+    """Checks a rule object and returns its cleaned form, or raises `Invalid`.
 
     Errors name the part at fault (`match`, `conditions.2.op`, ...). With `account`,
     list ids are also checked to be that account's lists.
     """
     if not isinstance(rules, dict):
-        raise ValidationError(['Rules must be an object: {"match": "all", "conditions": [...]}.'])
+        raise Invalid(['Rules must be an object: {"match": "all", "conditions": [...]}.'])
     errors: dict[str, list[str]] = {}
     unknown = sorted(set(rules) - {"match", "conditions"})
     if unknown:
@@ -93,7 +93,7 @@ def validate_rules(rules, *, account=None) -> dict:
     if account is not None and not errors:
         _check_lists_exist(account, cleaned, errors)
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     return {"match": match, "conditions": cleaned}
 
 

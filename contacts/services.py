@@ -4,12 +4,13 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from contacts.limits import check_contact_fields
 from contacts.models import ChannelType, Contact, ContactList, ListMembership, Segment, Tag
 from contacts.phones import InvalidPhone, normalize_phone
 from contacts.segments import validate_rules
+from contacts.signals import contacts_deleting
+from skylight.domain import Invalid
 
 ID_BATCH = 5000
 CONTACT_FIELDS = ("name", "phone", "type", "tags", "attributes", "opted_out", "external_id")
@@ -41,11 +42,11 @@ def _phone_e164(raw: str) -> str:
     try:
         return normalize_phone(raw)
     except InvalidPhone as exc:
-        raise ValidationError({"phone": [exc.message]}) from None
+        raise Invalid({"phone": [exc.message]}) from None
 
 
-def _phone_taken(contact_type: str, phone: str) -> ValidationError:
-    return ValidationError(
+def _phone_taken(contact_type: str, phone: str) -> Invalid:
+    return Invalid(
         {"phone": [f"A {contact_type} contact with phone {phone} already exists in this account."]}
     )
 
@@ -129,22 +130,19 @@ def contact_update(*, contact: Contact, **changes) -> Contact:
 def contact_delete(*, contact: Contact) -> None:
     """Deletes the contact with its list memberships, tag links and campaign rows.
 
-    Campaign counters are adjusted in the same transaction (see campaign_contacts_forget).
+    Apps that keep contacts (campaigns) hear `contacts_deleting` in the same transaction
+    and may refuse it.
     """
-    from campaigns.services import campaign_contacts_forget
-
     with transaction.atomic():
-        campaign_contacts_forget(contact_ids=[contact.pk])
+        contacts_deleting.send(sender=Contact, contact_ids=[contact.pk])
         contact.delete()
 
 
 def contacts_delete(*, contacts) -> int:
     """Deletes a queryset of contacts the same way as contact_delete; returns how many."""
-    from campaigns.services import campaign_contacts_forget
-
     with transaction.atomic():
         ids = list(contacts.values_list("pk", flat=True))
-        campaign_contacts_forget(contact_ids=ids)
+        contacts_deleting.send(sender=Contact, contact_ids=ids)
         Contact.objects.filter(pk__in=ids).delete()
     return len(ids)
 
@@ -240,8 +238,8 @@ def list_remove_contacts(*, contact_list: ContactList, contact_ids: Iterable[int
 def _clean_rules(rules, account) -> dict:
     try:
         return validate_rules(rules, account=account)
-    except ValidationError as exc:
-        raise ValidationError({"rules": exc.detail}) from None
+    except Invalid as exc:
+        raise Invalid({"rules": exc.errors}) from None
 
 
 def segment_create(*, account, name: str, rules) -> Segment:

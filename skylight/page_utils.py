@@ -8,7 +8,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from rest_framework.exceptions import APIException, ValidationError
+
+from skylight.domain import DomainError, Invalid, error_messages
 
 PER_PAGE = 25
 
@@ -46,47 +47,39 @@ def paginate(request, queryset, per_page=PER_PAGE):
     return paginator.get_page(request.GET.get("page"))
 
 
-def _flatten(detail) -> list[str]:
-    if isinstance(detail, dict):
-        return [f"{key}: {msg}" for key, value in detail.items() for msg in _flatten(value)]
-    if isinstance(detail, list | tuple):
-        return [msg for item in detail for msg in _flatten(item)]
-    return [str(detail)]
+def service_error_messages(exc: DomainError) -> list[str]:
+    """Readable messages of a service refusal (Invalid, Conflict, QuotaExceeded...)."""
+    if isinstance(exc, Invalid):
+        return error_messages(exc.errors)
+    return [exc.message]
 
 
-def service_error_messages(exc: APIException) -> list[str]:
-    """Readable messages of a service error (ValidationError, Conflict, QuotaExceeded...)."""
-    return _flatten(exc.detail)
+def add_service_errors(form, exc: DomainError, field_map=None) -> None:
+    """Shows a service refusal on the form: by field where the form has it.
 
-
-def add_service_errors(form, exc: APIException, field_map=None) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it."""
-    field_map = field_map or {}
-    detail = exc.detail
-    if isinstance(exc, ValidationError) and isinstance(detail, dict):
-        for key, value in detail.items():
-            field = field_map.get(key, key)
-            messages = _flatten(value)
-            if field is None:
-                for message in messages:
-                    form.add_error(None, message)
-            elif field in form.fields:
-                for message in messages:
-                    form.add_error(field, message)
-            else:
-                label = "" if key in ("non_field_errors", "detail") else f"{key}: "
-                for message in messages:
-                    form.add_error(None, f"{label}{message}")
+    `field_map` renames a service field to the form's (None: show it above the form).
+    """
+    if not isinstance(exc, Invalid):
+        form.add_error(None, exc.message)
         return
-    for message in _flatten(detail):
-        form.add_error(None, message)
+    field_map = field_map or {}
+    for key, texts in exc.errors.items():
+        top, _, rest = key.partition(".")
+        field = field_map.get(key, field_map.get(top, top))
+        for text in texts:
+            if field is None or key in ("non_field_errors", "detail"):
+                form.add_error(None, text)
+            elif field in form.fields:
+                form.add_error(field, f"{rest}: {text}" if rest else text)
+            else:
+                form.add_error(None, f"{key}: {text}")
 
 
 def delete_through_service(request, delete, *, label: str, success_url, error_url):
     """Runs a delete service; a refusal (e.g. 409) becomes a flash message, not an error page."""
     try:
         delete()
-    except APIException as exc:
+    except DomainError as exc:
         messages.error(request, " ".join(service_error_messages(exc)))
         return redirect(error_url)
     messages.success(request, f"Deleted {label}.")

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from skylight.api.exceptions import QuotaExceeded
+from skylight.domain import QuotaExceeded
 from skylight.models import (
     Account,
     ApiKey,

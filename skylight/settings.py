@@ -1,4 +1,4 @@
-"""SkyLight settings, read from the environment (SPEC §7) with development defaults."""
+"""SkyLight settings, read from the environment with development defaults (docs/deploy.md)."""
 
 import os
 import sys

@@ -1,5 +1,6 @@
 """The send engine: plan due campaigns (`run_cycle`), then claim, send and record contacts
-in small batches (`send_batch`). See SPEC §5 for the rules it enforces."""
+in small batches (`send_batch`). docs/architecture.md tells the life of a send and the
+rules it keeps."""
 
 from .batches import BatchResult, send_batch
 from .planning import Batch, CycleReport, run_cycle

@@ -71,10 +71,12 @@ class _Plan:
     contacts: int = 0
 
 
-def run_cycle(now: datetime, *, enqueue: Callable[[Batch], object] | None = None) -> CycleReport:
-    """Plans every due running campaign and hands its batches to `enqueue` after commit."""
-    if enqueue is None:
-        from campaigns.tasks import enqueue_batch as enqueue
+def run_cycle(now: datetime, *, enqueue: Callable[[Batch], object]) -> CycleReport:
+    """Plans every due running campaign and hands its batches to `enqueue` after commit.
+
+    `enqueue` is `campaigns.tasks.enqueue_batch` for the workers, or a function that
+    sends inline (the `send_cycle` command, tests).
+    """
     report = CycleReport(now=now)
     report.reaped = reap_stale_claims(now)
     channels = _Channels()

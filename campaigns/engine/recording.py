@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.db.models import F
 
+from campaigns.deliveries import status_receipts_apply
 from campaigns.models import Campaign, CampaignContact, ChannelDay, ContactStatus, Delivery
 from contacts.models import Contact
 
@@ -75,8 +76,6 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
 
 def _apply_early_statuses(target: Recorder, applied: list[Outcome]) -> None:
     """Provider statuses that arrived before these deliveries were written apply now."""
-    from channels.inbound import status_receipts_apply
-
     message_ids = {
         delivery.provider_message_id
         for outcome in applied

@@ -3,6 +3,10 @@
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from .config import ConfigError, dump, parse
+
+__all__ = ["ConfigError", "OutboundMessage", "SendResult", "Transport", "TransportError"]
+
 
 @dataclass(frozen=True)
 class OutboundMessage:
@@ -53,14 +57,6 @@ class TransportError(Exception):
         return f"{self.kind}: {self.message}"
 
 
-class ConfigError(Exception):
-    """Invalid provider configuration; `errors` maps field names to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(str(errors))
-        self.errors = errors
-
-
 class Transport:
     """Base class: one subclass per provider, registered in TRANSPORTS.
 
@@ -88,15 +84,11 @@ class Transport:
             if data:
                 raise ConfigError({"config": ["This provider takes no settings."]})
             return data
-        from .config import parse
-
         return parse(cls.config_class, data)
 
     @classmethod
     def clean_config(cls, data: dict[str, Any]) -> dict[str, Any]:
         """The validated config as plain JSON to store (unknown keys dropped)."""
-        from .config import dump
-
         parsed = cls.parse_config(data)
         return dump(parsed) if cls.config_class is not None else {}
 

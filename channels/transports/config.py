@@ -10,9 +10,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .base import ConfigError
-
 MAX_LENGTH = 1024
+
+
+class ConfigError(Exception):
+    """Invalid provider configuration; `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(str(errors))
+        self.errors = errors
+
 
 Check = Callable[[str], str | None]
 

@@ -7,9 +7,9 @@ from django.http import JsonResponse
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 
-from ..inbound import events_apply
 from ..models import Channel
 from ..transports import TRANSPORTS, ConfigError
+from .apply import events_apply
 from .base import MalformedWebhook, WebhookRejected
 
 logger = logging.getLogger("skylight.webhooks")

@@ -1,77 +1,26 @@
-"""One exception hierarchy and one handler that renders every API error in the envelope."""
+"""One handler that renders every API error in the envelope.
+
+Services raise domain errors (`skylight/domain.py`); this is where the API translates
+them, once, into status codes. DRF's own errors (authentication, parsing, throttling,
+serializer validation) go through the same envelope.
+"""
 
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+
+from skylight.domain import Conflict, DomainError, Invalid, NotFound, QuotaExceeded, flatten_errors
 
 logger = logging.getLogger("skylight.api")
 
 
-class ApiError(exceptions.APIException):
-    """Base of SkyLight's own API errors; `code` is machine-readable."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "The request could not be processed."
-    default_code = "error"
-
-
-class Conflict(ApiError):
-    """The action is not allowed in the object's current state."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This action is not allowed in the object's current state."
-    default_code = "conflict"
-
-
-class QuotaExceeded(ApiError):
-    status_code = status.HTTP_403_FORBIDDEN
-    default_detail = "Your plan's quota is used up for this period."
-    default_code = "quota_exceeded"
-
-
-class Unprocessable(exceptions.ValidationError):
-    """A validation error raised by a service; rendered as 422 with field errors."""
-
-
-def validation_failed(errors: dict[str, list[str]] | str) -> Unprocessable:
-    return Unprocessable(errors)
-
-
-def _flatten(detail) -> dict[str, list[str]]:
-    """DRF's nested error detail as {field: [messages]}; nested fields use dotted paths."""
-    if isinstance(detail, list):
-        return {"non_field_errors": [str(item) for item in _leaves(detail)]}
-    flat: dict[str, list[str]] = {}
-    for field, value in detail.items():
-        if isinstance(value, dict):
-            for sub, messages in _flatten(value).items():
-                flat[f"{field}.{sub}"] = messages
-        elif isinstance(value, list) and value and any(isinstance(v, dict) for v in value):
-            for index, item in enumerate(value):
-                if isinstance(item, dict) and item:
-                    for sub, messages in _flatten(item).items():
-                        flat[f"{field}.{index}.{sub}"] = messages
-                elif item and not isinstance(item, dict):
-                    flat.setdefault(field, []).append(str(item))
-        else:
-            flat[field] = [str(item) for item in _leaves(value)]
-    return flat
-
-
-def _leaves(value):
-    if isinstance(value, list | tuple):
-        for item in value:
-            yield from _leaves(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _leaves(item)
-    else:
-        yield value
+# Each domain error's status code; the envelope carries its message.
+DOMAIN_STATUS = {Conflict: 409, QuotaExceeded: 403, NotFound: 404}
 
 
 def error_response(status_code: int, message: str, errors=None, headers=None) -> Response:
@@ -84,6 +33,10 @@ def error_response(status_code: int, message: str, errors=None, headers=None) ->
 
 
 def envelope_exception_handler(exc, context):
+    if isinstance(exc, Invalid):
+        return error_response(422, "The given data was invalid.", exc.errors)
+    if isinstance(exc, DomainError):
+        return error_response(_domain_status(exc), exc.message)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -92,7 +45,7 @@ def envelope_exception_handler(exc, context):
         exc = exceptions.ValidationError(as_serializer_error(exc))
 
     if isinstance(exc, exceptions.ValidationError):
-        errors = _flatten(exc.detail)
+        errors = flatten_errors(exc.detail)
         return error_response(422, "The given data was invalid.", errors)
     if isinstance(exc, exceptions.ParseError):
         return error_response(
@@ -118,7 +71,16 @@ def envelope_exception_handler(exc, context):
     return error_response(500, "Something went wrong on our side. It has been logged.")
 
 
+def _domain_status(exc: DomainError) -> int:
+    for error_type, status_code in DOMAIN_STATUS.items():
+        if isinstance(exc, error_type):
+            return status_code
+    return 400
+
+
 def _message(detail) -> str:
     if isinstance(detail, list | dict):
-        return " ".join(str(item) for item in _leaves(detail))
+        return " ".join(
+            message for messages in flatten_errors(detail).values() for message in messages
+        )
     return str(detail)

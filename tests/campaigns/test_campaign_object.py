@@ -31,7 +31,7 @@ REFERENCE_FIELDS = {
     "pending_contacts_count": int,
     "created_at": str,
 }
-SPEC_FIELDS = {
+SKYLIGHT_FIELDS = {
     "skipped_contacts_count": int,
     "messages": list,
     "send_window": (dict, type(None)),
@@ -97,7 +97,7 @@ def test_it_has_exactly_the_reference_fields_plus_the_specs(api, create_campaign
     campaign = create_campaign()
     data = api.get(f"/api/v1/campaigns/{campaign['id']}").json()["data"]
 
-    expected = REFERENCE_FIELDS | SPEC_FIELDS
+    expected = REFERENCE_FIELDS | SKYLIGHT_FIELDS
     assert list(data)[: len(REFERENCE_FIELDS)] == list(REFERENCE_FIELDS)
     assert set(data) == set(expected)
     for field, kind in expected.items():

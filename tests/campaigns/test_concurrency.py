@@ -15,7 +15,7 @@ from django.db import connection
 
 from campaigns import services
 from campaigns.models import Campaign
-from skylight.api.exceptions import Conflict
+from skylight.domain import Conflict
 from skylight.services import account_create
 from tests.campaigns.conftest import TEXT
 from tests.conftest import make_channel, make_contact

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import Campaign
-from skylight.api.exceptions import Conflict
+from skylight.domain import Conflict
 
 ACTIONS = ["start", "pause", "resume", "cancel"]
 ALLOWED = {

@@ -2,7 +2,7 @@
 
 import pytest
 
-from channels.inbound import delivery_status_record
+from campaigns.deliveries import delivery_status_record
 from channels.webhooks.events import StatusEvent
 from tests.conftest import make_channel, make_contact
 
@@ -71,8 +71,8 @@ def test_unknown_message_ids_and_statuses_change_nothing(channel, alice):
 
 
 def test_a_status_arriving_before_the_delivery_is_kept_and_applied_later(channel, alice):
-    from channels.inbound import status_receipts_apply
-    from channels.models import StatusReceipt
+    from campaigns.deliveries import status_receipts_apply
+    from campaigns.models import StatusReceipt
 
     assert apply(channel, "early", "delivered") == [0]
     assert StatusReceipt.objects.filter(provider_message_id="early").exists()
@@ -86,7 +86,7 @@ def test_a_status_arriving_before_the_delivery_is_kept_and_applied_later(channel
 
 
 def test_the_next_webhook_applies_waiting_receipts(channel, alice):
-    from channels.inbound import events_apply
+    from channels.webhooks.apply import events_apply
 
     apply(channel, "early", "read")
     delivery = make_delivery(channel, make_contact(alice), "early")
@@ -99,7 +99,7 @@ def test_the_next_webhook_applies_waiting_receipts(channel, alice):
 
 
 def test_receipts_for_other_channels_wait_for_their_own(channel, alice):
-    from channels.inbound import status_receipts_apply
+    from campaigns.deliveries import status_receipts_apply
 
     other = make_channel(alice, name="Other")
     apply(other, "m9", "delivered")
@@ -115,8 +115,8 @@ def test_old_orphan_receipts_expire(channel):
 
     from django.utils import timezone
 
-    from channels.inbound import status_receipts_apply
-    from channels.models import StatusReceipt
+    from campaigns.deliveries import status_receipts_apply
+    from campaigns.models import StatusReceipt
 
     apply(channel, "never-ours", "delivered")
     StatusReceipt.objects.update(created_at=timezone.now() - timedelta(days=2))

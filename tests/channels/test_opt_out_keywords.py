@@ -2,8 +2,8 @@
 
 import pytest
 
-from channels.inbound import inbound_message_record
 from channels.keywords import OPT_IN, OPT_OUT, keyword_action
+from channels.webhooks.apply import inbound_message_record
 from channels.webhooks.events import InboundEvent
 from tests.conftest import make_channel, make_contact
 

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from channels.inbound import CONTACT_RANK, delivery_status_record
+from campaigns.deliveries import CONTACT_RANK, delivery_status_record
 from channels.webhooks.events import StatusEvent
 from tests.conftest import make_channel, make_contact
 

@@ -97,7 +97,7 @@ def test_console_channels_take_no_webhooks(client, alice):
 def test_a_status_for_an_over_long_message_id_changes_nothing_and_is_not_a_500(
     client, channel, alice
 ):
-    from channels.models import StatusReceipt
+    from campaigns.models import StatusReceipt
 
     payload = {"event": "status", "message_id": "x" * 300, "status": "delivered"}
     response = post(client, channel, payload)

@@ -1,10 +1,10 @@
 """`import_contacts_csv`: good and bad rows, updates of existing contacts, tags, lists."""
 
 import pytest
-from rest_framework.exceptions import ValidationError
 
 from contacts.importing import MAX_ERRORS_LISTED, import_contacts_csv
 from contacts.models import Contact, Tag
+from skylight.domain import Invalid
 from tests.conftest import make_contact
 from tests.contacts.conftest import csv_upload, make_list, tagged_contact
 
@@ -135,40 +135,40 @@ def test_it_works_across_batches(alice):
     ],
 )
 def test_a_file_that_cannot_be_imported_raises_on_file(alice, text, says):
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Invalid) as caught:
         run(alice, text)
-    assert says in str(caught.value.detail["file"][0])
+    assert says in str(caught.value.errors["file"][0])
 
 
 def test_a_file_that_is_not_utf8_raises_on_file(alice):
     upload = csv_upload("")
     upload.write("phone,name\n+966501111111,Zoë\n".encode("latin-1"))
     upload.seek(0)
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Invalid) as caught:
         import_contacts_csv(account=alice, file=upload)
-    assert "UTF-8" in str(caught.value.detail["file"][0])
+    assert "UTF-8" in str(caught.value.errors["file"][0])
     assert not Contact.objects.exists()
 
 
 def test_an_unknown_type_raises_on_type(alice):
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Invalid) as caught:
         run(alice, "phone\n+966501111111\n", type="fax")
-    assert "type" in caught.value.detail
+    assert "type" in caught.value.errors
 
 
 def test_an_unreadable_row_stops_the_import_and_writes_nothing(alice):
     text = "phone,note\n+966501111111,ok\n+966502222222," + "x" * 200_000 + "\n"
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Invalid) as caught:
         run(alice, text)
-    assert "Row 3 cannot be read" in str(caught.value.detail["file"][0])
+    assert "Row 3 cannot be read" in str(caught.value.errors["file"][0])
     assert not Contact.objects.exists()
 
 
 def test_too_many_rows_is_refused_and_writes_nothing(alice, monkeypatch):
     monkeypatch.setattr("contacts.importing.MAX_ROWS", 2)
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Invalid) as caught:
         run(alice, "phone\n+966501111111\n+966502222222\n+966503333333\n")
-    assert "At most 2 rows" in str(caught.value.detail["file"][0])
+    assert "At most 2 rows" in str(caught.value.errors["file"][0])
     assert not Contact.objects.exists()
 
 

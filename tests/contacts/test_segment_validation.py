@@ -1,17 +1,17 @@
 """`validate_rules`: every way a rule can be wrong is a 422-style error naming the part."""
 
 import pytest
-from rest_framework.exceptions import ValidationError
 
 from contacts.segments import validate_rules
+from skylight.domain import Invalid
 from tests.conftest import make_contact
 from tests.contacts.conftest import make_list
 
 
 def errors_for(rules, **kwargs) -> dict:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(Invalid) as caught:
         validate_rules(rules, **kwargs)
-    return caught.value.detail
+    return caught.value.errors
 
 
 def one(field, op, value):

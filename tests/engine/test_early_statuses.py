@@ -2,8 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from campaigns.models import CampaignContact, Delivery
-from channels.models import StatusReceipt
+from campaigns.models import CampaignContact, Delivery, StatusReceipt
 from tests.conftest import make_channel
 
 from .conftest import cycle, start_campaign

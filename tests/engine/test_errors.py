@@ -144,7 +144,8 @@ def test_a_message_reported_failed_after_acceptance_is_not_sent_again_on_retry(
     gateway_campaign, fake_gateway
 ):
     """Never twice: acceptance, not the provider's later status, decides what a retry skips."""
-    from channels.inbound import StatusEvent, delivery_status_record
+    from campaigns.deliveries import delivery_status_record
+    from channels.webhooks.events import StatusEvent
 
     campaign = gateway_campaign(
         messages=[{"type": "text", "content": "one"}, {"type": "text", "content": "two"}]

@@ -1,4 +1,4 @@
-"""The API conventions of SPEC §3, tried through real endpoints."""
+"""The API conventions (docs/api.md), tried through real endpoints."""
 
 import re
 

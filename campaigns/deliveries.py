@@ -1,4 +1,9 @@
-"""State changes caused by provider webhooks: delivery statuses and opt-out/opt-in.
+"""Delivery statuses reported by providers, applied to the deliveries campaigns own.
+
+`channels` verifies and parses a provider's webhook into events and announces them
+(`channels.signals.provider_events_received`); `campaigns.receivers` hands the status
+events to `deliveries_apply_statuses` here. See docs/architecture.md, "The life of a
+webhook".
 
 Delivery statuses only move forward (queued < sent < delivered < read); failed is
 terminal and cannot replace delivered or read. Each change is a conditional UPDATE,
@@ -10,7 +15,6 @@ batches, after the provider may already have answered) is kept as a StatusReceip
 and applied by `status_receipts_apply` once the delivery exists.
 """
 
-import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -18,16 +22,8 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from campaigns.models import CampaignContact, Delivery
-from contacts.models import ChannelType, Contact
-from contacts.phones import InvalidPhone, normalize_phone
-from contacts.services import contacts_bulk_set_opted_out
-
-from .keywords import OPT_IN, OPT_OUT, keyword_action
-from .models import StatusReceipt
-from .webhooks.events import BlockedEvent, Event, InboundEvent, StatusEvent
-
-logger = logging.getLogger("skylight.webhooks")
+from campaigns.models import CampaignContact, Delivery, StatusReceipt
+from channels.webhooks.events import StatusEvent
 
 S = Delivery.Status
 # Statuses a delivery may be in for a new status to apply.
@@ -39,22 +35,6 @@ ADVANCES_FROM = {
 }
 # Best first: what the contact's delivery_status shows when its messages differ.
 CONTACT_RANK = {S.READ: 4, S.DELIVERED: 3, S.SENT: 2, S.FAILED: 1, S.QUEUED: 0}
-
-
-def events_apply(*, channel, events: list[Event]) -> dict[str, int]:
-    """Applies each event for the channel; returns counts of what changed."""
-    counts = {"statuses": 0, "opted_out": 0, "opted_in": 0}
-    for event in events:
-        if isinstance(event, StatusEvent):
-            counts["statuses"] += delivery_status_record(channel=channel, event=event)
-        elif isinstance(event, InboundEvent):
-            action, changed = inbound_message_record(channel=channel, event=event)
-            if action:
-                counts["opted_out" if action == OPT_OUT else "opted_in"] += changed
-        elif isinstance(event, BlockedEvent):
-            counts["opted_out"] += address_opt_out(channel=channel, address=event.sender)
-    counts["statuses"] += status_receipts_apply(channel=channel)
-    return counts
 
 
 RECEIPT_BATCH = 500
@@ -184,56 +164,11 @@ def _mirror_on_contacts(contact_ids: list[int]) -> None:
         )
 
 
-def inbound_message_record(*, channel, event: InboundEvent) -> tuple[str | None, int]:
-    """Acts on STOP/START-style keywords; returns (action, contacts changed)."""
-    action = keyword_action(event.text)
-    if action == OPT_OUT:
-        return action, address_opt_out(channel=channel, address=event.sender)
-    if action == OPT_IN:
-        return action, address_opt_in(channel=channel, address=event.sender)
-    return None, 0
-
-
-def _phones_for(channel, address: str) -> set[str]:
-    """Phones of the account's contacts at this address (a provider id or a phone).
-
-    A provider id (e.g. a Telegram chat id) is matched first: read as a phone, a chat
-    id can look like someone else's valid number. Phone lookups name every type so the
-    (account, type, phone) index answers them.
-    """
-    address = (address or "").strip()
-    if not address:
-        return set()
-    contacts = Contact.objects.filter(account_id=channel.account_id).order_by()
-    by_id = set(contacts.filter(external_id=address).values_list("phone", flat=True))
-    if by_id:
-        return by_id
-    try:
-        phone = normalize_phone(address)
-    except InvalidPhone:
-        return set()
-    if contacts.filter(type__in=ChannelType.values, phone=phone).exists():
-        return {phone}
-    return set()
-
-
-def _contacts_at(channel, address: str):
-    return Contact.objects.filter(
-        account_id=channel.account_id,
-        type__in=ChannelType.values,
-        phone__in=_phones_for(channel, address),
+def deliveries_apply_statuses(*, channel, events) -> int:
+    """Applies the status events of one webhook, then receipts now ready; rows changed."""
+    changed = sum(
+        delivery_status_record(channel=channel, event=event)
+        for event in events
+        if isinstance(event, StatusEvent)
     )
-
-
-def address_opt_out(*, channel, address: str) -> int:
-    """Opts out, account-wide and on every channel type, whoever is at this address."""
-    changed = contacts_bulk_set_opted_out(contacts=_contacts_at(channel, address), opted_out=True)
-    logger.info("opt-out channel=%s address=%s contacts=%s", channel.pk, address, changed)
-    return changed
-
-
-def address_opt_in(*, channel, address: str) -> int:
-    """Opts back in, account-wide, whoever is at this address (they asked: START)."""
-    changed = contacts_bulk_set_opted_out(contacts=_contacts_at(channel, address), opted_out=False)
-    logger.info("opt-in channel=%s address=%s contacts=%s", channel.pk, address, changed)
-    return changed
+    return changed + status_receipts_apply(channel=channel)

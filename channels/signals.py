@@ -1,0 +1,16 @@
+"""News that channels announces to the apps above it (they connect receivers).
+
+channels never imports those apps: campaigns listens here (`campaigns/receivers.py`).
+"""
+
+from django.dispatch import Signal
+
+# Sent with `channel` and `events` (see channels/webhooks/events.py) once a provider webhook is
+# verified and parsed. A receiver applies what its app owns and returns a dict of
+# counts (e.g. {"statuses": 3}) that the webhook's answer adds up.
+provider_events_received = Signal()
+
+# Sent with `channel` and `change` ("delete" or "change_type") inside the transaction
+# that is about to make it. A receiver returns a sentence saying why it must not
+# happen, or None; any sentence refuses the change (409).
+channel_change_requested = Signal()

@@ -1,0 +1,92 @@
+"""What channels itself does with a verified webhook's events, and who else is told.
+
+Opt-out and opt-in keywords (STOP, START, إلغاء...) and "blocked" events change the
+contacts at that address (the contacts app's service does the writing). Every event
+is then announced with `provider_events_received`, so the apps above channels apply
+what they own: campaigns applies delivery statuses to its deliveries. channels never
+imports campaigns (docs/architecture.md).
+"""
+
+import logging
+
+from contacts.models import ChannelType, Contact
+from contacts.phones import InvalidPhone, normalize_phone
+from contacts.services import contacts_bulk_set_opted_out
+
+from ..keywords import OPT_IN, OPT_OUT, keyword_action
+from ..signals import provider_events_received
+from .events import BlockedEvent, Event, InboundEvent
+
+logger = logging.getLogger("skylight.webhooks")
+
+
+def events_apply(*, channel, events: list[Event]) -> dict[str, int]:
+    """Applies each event for the channel; returns counts of what changed."""
+    counts = {"statuses": 0, "opted_out": 0, "opted_in": 0}
+    for event in events:
+        if isinstance(event, InboundEvent):
+            action, changed = inbound_message_record(channel=channel, event=event)
+            if action:
+                counts["opted_out" if action == OPT_OUT else "opted_in"] += changed
+        elif isinstance(event, BlockedEvent):
+            counts["opted_out"] += address_opt_out(channel=channel, address=event.sender)
+    responses = provider_events_received.send(sender=type(channel), channel=channel, events=events)
+    for _, extra in responses:
+        for key, value in (extra or {}).items():
+            counts[key] = counts.get(key, 0) + value
+    return counts
+
+
+def inbound_message_record(*, channel, event: InboundEvent) -> tuple[str | None, int]:
+    """Acts on STOP/START-style keywords; returns (action, contacts changed)."""
+    action = keyword_action(event.text)
+    if action == OPT_OUT:
+        return action, address_opt_out(channel=channel, address=event.sender)
+    if action == OPT_IN:
+        return action, address_opt_in(channel=channel, address=event.sender)
+    return None, 0
+
+
+def _phones_for(channel, address: str) -> set[str]:
+    """Phones of the account's contacts at this address (a provider id or a phone).
+
+    A provider id (e.g. a Telegram chat id) is matched first: read as a phone, a chat
+    id can look like someone else's valid number. Phone lookups name every type so the
+    (account, type, phone) index answers them.
+    """
+    address = (address or "").strip()
+    if not address:
+        return set()
+    contacts = Contact.objects.filter(account_id=channel.account_id).order_by()
+    by_id = set(contacts.filter(external_id=address).values_list("phone", flat=True))
+    if by_id:
+        return by_id
+    try:
+        phone = normalize_phone(address)
+    except InvalidPhone:
+        return set()
+    if contacts.filter(type__in=ChannelType.values, phone=phone).exists():
+        return {phone}
+    return set()
+
+
+def _contacts_at(channel, address: str):
+    return Contact.objects.filter(
+        account_id=channel.account_id,
+        type__in=ChannelType.values,
+        phone__in=_phones_for(channel, address),
+    )
+
+
+def address_opt_out(*, channel, address: str) -> int:
+    """Opts out, account-wide and on every channel type, whoever is at this address."""
+    changed = contacts_bulk_set_opted_out(contacts=_contacts_at(channel, address), opted_out=True)
+    logger.info("opt-out channel=%s address=%s contacts=%s", channel.pk, address, changed)
+    return changed
+
+
+def address_opt_in(*, channel, address: str) -> int:
+    """Opts back in, account-wide, whoever is at this address (they asked: START)."""
+    changed = contacts_bulk_set_opted_out(contacts=_contacts_at(channel, address), opted_out=False)
+    logger.info("opt-in channel=%s address=%s contacts=%s", channel.pk, address, changed)
+    return changed
