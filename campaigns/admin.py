@@ -106,7 +106,7 @@ class CampaignAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, campaign=None) -> bool:
-        editable = campaign is None or campaign.status == "draft"
+        editable = campaign is None or campaign.can_edit
         return editable and super().has_change_permission(request, campaign)
 
     def get_deleted_objects(self, objs, request):

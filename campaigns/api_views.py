@@ -51,7 +51,7 @@ class CampaignViewSet(
         return self._campaign_response(campaign, status.HTTP_201_CREATED)
 
     @extend_schema(request=CampaignUpdateSerializer, responses=CampaignSerializer)
-    def update(self, request, pk=None, partial=True):
+    def update(self, request, pk=None):
         campaign = self.get_object()
         serializer = CampaignUpdateSerializer(
             data=request.data, partial=True, context=self.get_serializer_context()

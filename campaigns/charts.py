@@ -1,10 +1,10 @@
-"""Server-rendered figures for the campaign page: the per-day bars and the projected schedule."""
+"""Server-rendered figures for the campaign page: the per-day bars, recorded and planned.
+
+Planned days come from `progress.projection`, the same projection as the API's estimate.
+"""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from campaigns import progress
-from campaigns.limits import schedule
 from campaigns.models import CampaignDay
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 180, 28
@@ -98,29 +98,3 @@ def day_bars(campaign, schedule_rows=()) -> dict:
         )
     chart.update(top=top, top_y=CHART_PAD, base_y=base, left=CHART_PAD, label_y=base + 18)
     return chart
-
-
-def projected_schedule(campaign, now=None) -> list[dict]:
-    """Remaining days to completion under the daily-limit policy (empty when finished).
-
-    Follows progress.estimated_completion_date: drafts start today; a paused campaign
-    is shown as if resumed today.
-    """
-    if (
-        campaign.status in ("completed", "cancelled")
-        or not campaign.pending_count
-        and campaign.status != "draft"
-    ):
-        return []
-    today = progress.local_today(campaign, now)
-    first_day, done_before_today = 1, 0
-    if campaign.status in ("running", "paused"):
-        counted_today = campaign.last_active_date == today
-        first_day = max(campaign.campaign_day, 1) + (0 if counted_today else 1)
-        done = campaign.sent_count + campaign.failed_count + campaign.skipped_count
-        done_before_today = done - progress.messages_sent_today(campaign, now)
-    rows = []
-    plan = schedule(campaign.is_new_number, campaign.total_contacts, first_day, done_before_today)
-    for offset, (day, contacts) in enumerate(plan):
-        rows.append({"day": day, "date": today + timedelta(days=offset), "contacts": contacts})
-    return rows

@@ -81,6 +81,49 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # What a person may do with the campaign in its status (the services enforce it;
+    # these only decide which buttons to show). See the lifecycle in docs/api.md.
+    @property
+    def can_edit(self) -> bool:
+        return self.status == CampaignStatus.DRAFT
+
+    @property
+    def can_start(self) -> bool:
+        return self.status == CampaignStatus.DRAFT
+
+    @property
+    def can_pause(self) -> bool:
+        return self.status == CampaignStatus.RUNNING
+
+    @property
+    def can_resume(self) -> bool:
+        return self.status == CampaignStatus.PAUSED
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status in (CampaignStatus.DRAFT, CampaignStatus.RUNNING, CampaignStatus.PAUSED)
+
+    @property
+    def can_delete(self) -> bool:
+        return self.status in (CampaignStatus.DRAFT, CampaignStatus.CANCELLED)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == CampaignStatus.RUNNING
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == CampaignStatus.PAUSED
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == CampaignStatus.COMPLETED
+
+    @property
+    def is_finished(self) -> bool:
+        """Completed or cancelled: nothing more will ever be sent."""
+        return self.status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELLED)
+
 
 class CampaignMessage(models.Model):
     """One message of a campaign's sequence, sent in `position` order."""
@@ -156,6 +199,14 @@ class CampaignContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} in campaign {self.campaign_id} ({self.status})"
+
+    @property
+    def public_status(self) -> str:
+        """The status people see: a claim in flight is still `pending` until its outcome."""
+        return ContactStatus.PENDING if self.status == ContactStatus.SENDING else self.status
+
+    def get_public_status_display(self) -> str:
+        return ContactStatus(self.public_status).label
 
 
 class Delivery(models.Model):

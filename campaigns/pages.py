@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from campaigns import progress, selectors, services
-from campaigns.charts import MAX_SCHEDULE_ROWS, day_bars, projected_schedule
+from campaigns.charts import MAX_SCHEDULE_ROWS, day_bars
 from campaigns.filters import VISIBLE_CONTACT_STATUSES
 from campaigns.forms import (
     MESSAGE_TYPES,
@@ -29,19 +29,13 @@ from skylight.page_utils import (
     render_page,
     service_error_messages,
 )
+from skylight.paging import keyset_page
 
 ACTIONS = {
     "start": (services.campaign_start, "Started"),
     "pause": (services.campaign_pause, "Paused"),
     "resume": (services.campaign_resume, "Resumed"),
     "cancel": (services.campaign_cancel, "Cancelled"),
-}
-ALLOWED_ACTIONS = {
-    CampaignStatus.DRAFT: ("start", "edit", "cancel", "delete"),
-    CampaignStatus.RUNNING: ("pause", "cancel"),
-    CampaignStatus.PAUSED: ("resume", "cancel"),
-    CampaignStatus.COMPLETED: (),
-    CampaignStatus.CANCELLED: ("delete",),
 }
 
 
@@ -51,7 +45,6 @@ def _with_figures(campaign, now=None):
     campaign.sent_today = progress.messages_sent_today(campaign, now)
     campaign.limit_today = progress.current_daily_limit(campaign)
     campaign.remaining = progress.remaining_today(campaign, now)
-    campaign.allowed = ALLOWED_ACTIONS.get(campaign.status, ())
     return campaign
 
 
@@ -212,12 +205,8 @@ def _keyset_page(request, rows) -> dict:
     """One page of contact rows after the id in `?after=` (constant cost at any depth)."""
     after = request.GET.get("after", "")
     after = int(after) if after.isdigit() else 0
-    if after:
-        rows = rows.filter(id__gt=after)
-    found = list(rows[: PER_PAGE + 1])
-    page = found[:PER_PAGE]
-    more = len(found) > PER_PAGE
-    return {"rows": page, "next_after": page[-1].id if more else None, "is_first": not after}
+    page = keyset_page(rows, size=PER_PAGE, after=after)
+    return {"rows": page.rows, "next_after": page.next_after, "is_first": not after}
 
 
 @account_page
@@ -228,21 +217,23 @@ def campaign_detail(request, pk):
         status = ""
     rows = selectors.campaign_contact_rows(campaign=campaign, params={"status": status})
     total = selectors.campaign_contact_total(campaign=campaign, status=status or None)
-    schedule_rows = projected_schedule(campaign)
+    planned = progress.projection(campaign)
+    schedule_rows = planned.days(MAX_SCHEDULE_ROWS) if planned else []
     context = {
         "campaign": campaign,
         "estimate": progress.estimated_completion_date(campaign),
+        # The projection's days past the shown ones (counted without walking them).
+        "schedule_more": max(0, planned.day_count - MAX_SCHEDULE_ROWS) if planned else 0,
         # Each region reads only what it shows: a poll of the live region never reads the
         # contacts page, and paging the contacts never reads the per-day rows.
         "chart": SimpleLazyObject(lambda: day_bars(campaign, schedule_rows)),
-        "schedule": schedule_rows[:MAX_SCHEDULE_ROWS],
-        "schedule_more": max(0, len(schedule_rows) - MAX_SCHEDULE_ROWS),
+        "schedule": schedule_rows,
         "contact_status": status,
         "contact_statuses": VISIBLE_CONTACT_STATUSES,
         "contacts_page": SimpleLazyObject(lambda: _keyset_page(request, rows)),
         "contacts_total": total,
         "query": f"status={status}&" if status else "",
-        "is_live": campaign.status == CampaignStatus.RUNNING,
+        "is_live": campaign.is_running,
     }
     partial = (
         "contacts" if request.GET.get("status") is not None or "after" in request.GET else "live"

@@ -9,9 +9,9 @@ import binascii
 import math
 
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
 
 from skylight.api.pagination import EnvelopePagination
+from skylight.paging import keyset_page
 
 
 def encode_cursor(last_id: int) -> str:
@@ -41,14 +41,15 @@ class CampaignContactPagination(EnvelopePagination):
         cursor = request.query_params.get(self.cursor_query_param)
         if cursor:
             self.current_page = None
-            page = list(rows.filter(pk__gt=decode_cursor(cursor))[: self.per_page + 1])
+            page = keyset_page(rows, size=self.per_page, after=decode_cursor(cursor))
+            found, next_after = page.rows, page.next_after
         else:
             self.current_page = self.get_page_number(request, None)
-            page = self._page_by_number(rows)
-        more = len(page) > self.per_page
-        page = page[: self.per_page]
-        self.next_cursor = encode_cursor(page[-1].pk) if more else None
-        return page
+            found = self._page_by_number(rows)
+            next_after = found[self.per_page - 1].pk if len(found) > self.per_page else None
+            found = found[: self.per_page]
+        self.next_cursor = encode_cursor(next_after) if next_after else None
+        return found
 
     def _page_by_number(self, rows) -> list:
         offset = (self.current_page - 1) * self.per_page
@@ -59,8 +60,3 @@ class CampaignContactPagination(EnvelopePagination):
 
     def meta(self) -> dict:
         return {**super().meta(), "next_cursor": self.next_cursor}
-
-    def get_paginated_response(self, data):
-        response = Response({"success": True, "data": data, "meta": self.meta()})
-        response.enveloped = True
-        return response

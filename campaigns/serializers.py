@@ -7,7 +7,7 @@ from django.utils import timezone as dj_timezone
 from rest_framework import serializers
 
 from campaigns import progress
-from campaigns.models import Campaign, CampaignContact, CampaignMessage, ContactStatus, MessageType
+from campaigns.models import Campaign, CampaignContact, CampaignMessage, MessageType
 from channels.models import Channel
 from contacts.models import Contact, ContactList, Segment
 from skylight.api.fields import AccountIdListField, AccountObjectIdField
@@ -186,7 +186,7 @@ class CampaignContactSerializer(serializers.ModelSerializer):
         fields = ["id", "status", "phone", "sent_at", "error", "contact"]
 
     def get_status(self, row) -> str:
-        return ContactStatus.PENDING if row.status == ContactStatus.SENDING else row.status
+        return row.public_status
 
 
 class CampaignWriteSerializer(serializers.Serializer):

@@ -11,7 +11,14 @@ from django.db.models import Count, F
 from django.utils import timezone as dj_timezone
 
 from campaigns import enrolment
-from campaigns.models import Campaign, CampaignContact, CampaignMessage, CampaignStatus, Delivery
+from campaigns.models import (
+    Campaign,
+    CampaignContact,
+    CampaignMessage,
+    CampaignStatus,
+    ContactStatus,
+    Delivery,
+)
 from campaigns.progress import local_today
 from campaigns.selectors import STATUS_COUNTERS
 from skylight.domain import Conflict, Invalid
@@ -250,7 +257,7 @@ def campaign_contacts_forget(*, contact_ids: Iterable[int]) -> None:
     if not campaign_ids:
         return
     list(Campaign.objects.select_for_update().filter(pk__in=campaign_ids).order_by("pk"))
-    if rows.filter(status="sending").exists():
+    if rows.filter(status=ContactStatus.SENDING).exists():
         raise Conflict("A message to this contact is being sent right now; try again in a minute.")
     counts = rows.values_list("campaign_id", "status").annotate(n=Count("id")).order_by()
     changes: dict[int, dict[str, int]] = {}

@@ -5,10 +5,11 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
 from skylight.api.exceptions import error_response
-from skylight.api.views import AccountScopedModelViewSet
+from skylight.api.views import AccountScopedMixin, AccountScopedModelViewSet
 
 from . import services
 from .models import Channel
@@ -72,3 +73,10 @@ class ChannelViewSet(AccountScopedModelViewSet):
             )
         data = {"provider_message_id": result.provider_message_id, "recipient": recipient}
         return Response(data, status=status.HTTP_200_OK)
+
+
+class AccountChannelsView(AccountScopedMixin, ListAPIView):
+    """`GET /account/channels`: the key's account's channels, oldest first."""
+
+    queryset = Channel.objects.order_by("id")
+    serializer_class = ChannelSerializer

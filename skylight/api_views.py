@@ -1,12 +1,12 @@
-"""`/account` endpoints: the key's account, its subscription and its channels."""
+"""`/account` endpoints: the key's account and its subscription.
+
+`/account/channels` is the channels app's (`channels.api_views.AccountChannelsView`).
+"""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from channels.models import Channel
-from channels.serializers import ChannelSerializer
-from skylight.api.views import AccountScopedMixin
 from skylight.serializers import AccountSerializer, SubscriptionSerializer
 from skylight.services import subscription_get
 
@@ -25,8 +25,3 @@ class SubscriptionView(GenericAPIView):
     def get(self, request):
         subscription = subscription_get(account=request.user.account)
         return Response(self.get_serializer(subscription).data)
-
-
-class AccountChannelsView(AccountScopedMixin, ListAPIView):
-    queryset = Channel.objects.order_by("id")
-    serializer_class = ChannelSerializer

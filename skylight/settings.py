@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_q",
     "skylight",
+    "skylight.site",
     "contacts",
     "channels",
     "campaigns",
@@ -69,7 +70,7 @@ MIDDLEWARE = [
     "skylight.middleware.CurrentAccountMiddleware",
 ]
 
-ROOT_URLCONF = "skylight.urls"
+ROOT_URLCONF = "skylight.site.urls"
 WSGI_APPLICATION = "skylight.wsgi.application"
 
 TEMPLATES = [

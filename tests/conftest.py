@@ -1,16 +1,14 @@
-"""Shared fixtures: two accounts (alice, bob) with API clients, and small factories."""
+"""Shared fixtures: two accounts (alice, bob) with API clients.
 
-import itertools
+Objects are made by tests/factories.py; fake provider servers by tests/fakes/.
+"""
 
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from channels.models import Channel
-from contacts.models import Contact
-from skylight.services import account_create, api_key_create
-
-_phones = itertools.count(1)
+from skylight.services import account_create
+from tests.factories import api_client_for
 
 # Fake provider servers (fake_whatsapp, fake_telegram, fake_twilio, fake_gateway).
 pytest_plugins = ["tests.fakes.fixtures"]
@@ -47,14 +45,6 @@ def bob(db):
     return account_create(name="Bob Ltd", timezone_name="Asia/Riyadh")
 
 
-def api_client_for(account) -> APIClient:
-    _, raw_key = api_key_create(account=account)
-    client = APIClient(HTTP_X_API_KEY=raw_key)
-    client.account = account
-    client.raw_key = raw_key
-    return client
-
-
 @pytest.fixture
 def api(alice) -> APIClient:
     """An API client acting as alice's account."""
@@ -64,21 +54,6 @@ def api(alice) -> APIClient:
 @pytest.fixture
 def bob_api(bob) -> APIClient:
     return api_client_for(bob)
-
-
-def make_contact(account, **fields) -> Contact:
-    fields.setdefault("phone", f"+9665{next(_phones):08d}")
-    fields.setdefault("name", "Test Contact")
-    fields.setdefault("type", "whatsapp")
-    return Contact.objects.create(account=account, **fields)
-
-
-def make_channel(account, **fields) -> Channel:
-    fields.setdefault("name", "Business WhatsApp")
-    fields.setdefault("type", "whatsapp")
-    fields.setdefault("provider", "console")
-    fields.setdefault("config", {})
-    return Channel.objects.create(account=account, **fields)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import math
 
-from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -66,6 +65,3 @@ class EnvelopePagination(PageNumberPagination):
                 },
             },
         }
-
-
-__all__ = ["EnvelopePagination", "NotFound"]

@@ -27,9 +27,5 @@ class AccountScopedMixin:
         return context
 
 
-class AccountScopedViewSet(AccountScopedMixin, viewsets.GenericViewSet):
-    pass
-
-
 class AccountScopedModelViewSet(AccountScopedMixin, viewsets.ModelViewSet):
     pass

@@ -2,10 +2,8 @@
 
 import pytest
 
-from contacts.models import ContactList, ListMembership
-from tests.conftest import make_channel, make_contact
-
-TEXT = [{"type": "text", "content": "Hi {{name|there}}!"}]
+from tests.campaigns.helpers import campaign_body
+from tests.factories import make_channel, make_contact
 
 
 @pytest.fixture
@@ -17,20 +15,6 @@ def channel(alice):
 def contacts(alice):
     """Five WhatsApp contacts of alice's."""
     return [make_contact(alice, name=f"Contact {i}") for i in range(5)]
-
-
-def make_list(account, contacts, name="List") -> ContactList:
-    contact_list = ContactList.objects.create(account=account, name=name)
-    ListMembership.objects.bulk_create(
-        ListMembership(contact_list=contact_list, contact=contact) for contact in contacts
-    )
-    return contact_list
-
-
-def campaign_body(channel, **fields) -> dict:
-    body = {"name": "Spring Promo 2026", "channel_id": channel.pk, "messages": TEXT}
-    body.update(fields)
-    return body
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from campaigns import services
 from campaigns.models import Campaign, CampaignContact
 from skylight.models import Subscription
-from tests.campaigns.conftest import TEXT
+from tests.campaigns.helpers import TEXT
 
 CHANGELIST = "/admin/campaigns/campaign/"
 

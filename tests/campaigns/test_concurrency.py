@@ -17,8 +17,8 @@ from campaigns import services
 from campaigns.models import Campaign
 from skylight.domain import Conflict
 from skylight.services import account_create
-from tests.campaigns.conftest import TEXT
-from tests.conftest import make_channel, make_contact
+from tests.campaigns.helpers import TEXT
+from tests.factories import make_channel, make_contact
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 HOLD_SECONDS = 0.3

@@ -5,7 +5,7 @@ from django.test import RequestFactory
 
 from campaigns.models import Campaign, CampaignContact
 from contacts.models import Contact
-from tests.engine.conftest import assert_counters_match
+from tests.engine.helpers import assert_counters_match
 
 
 def _set_status(campaign_id, contact, status):

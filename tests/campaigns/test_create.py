@@ -4,8 +4,8 @@ import pytest
 
 from campaigns.models import Campaign, CampaignContact, CampaignMessage
 from skylight.models import Subscription
-from tests.campaigns.conftest import campaign_body
-from tests.conftest import api_client_for, make_channel
+from tests.campaigns.helpers import campaign_body
+from tests.factories import api_client_for, make_channel
 
 
 def quota_used(api) -> int:
@@ -48,7 +48,7 @@ def test_with_the_quota_used_up_it_answers_403_and_creates_nothing(api, create_c
 
 
 def test_the_timezone_defaults_to_the_accounts(bob):
-    from tests.conftest import make_contact
+    from tests.factories import make_contact
 
     bob_api = api_client_for(bob)
     channel = make_channel(bob)
@@ -136,7 +136,7 @@ def test_a_malformed_json_body_is_422(api, channel):
 
 
 def test_a_selection_that_enrols_nobody_is_422_and_uses_no_quota(api, channel, alice):
-    from tests.conftest import make_contact
+    from tests.factories import make_contact
 
     opted_out = make_contact(alice, opted_out=True)
     telegram = make_contact(alice, type="telegram")

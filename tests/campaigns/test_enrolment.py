@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from campaigns import services
 from campaigns.models import Campaign, CampaignContact
 from contacts.models import Segment
-from tests.campaigns.conftest import TEXT, make_list
-from tests.conftest import make_channel, make_contact
+from tests.campaigns.helpers import TEXT
+from tests.factories import make_channel, make_contact, make_list
 
 VIP = {"match": "all", "conditions": [{"field": "name", "op": "contains", "value": "VIP"}]}
 

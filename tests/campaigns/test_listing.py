@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from campaigns import services
 from campaigns.models import Campaign, CampaignContact
-from tests.campaigns.conftest import TEXT
-from tests.conftest import make_channel, make_contact
+from tests.campaigns.helpers import TEXT
+from tests.factories import make_channel, make_contact
 
 
 def queries_for(api, path) -> int:

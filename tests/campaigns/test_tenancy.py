@@ -5,8 +5,8 @@ import pytest
 from campaigns import services
 from campaigns.models import Campaign
 from contacts.models import Segment
-from tests.campaigns.conftest import TEXT, campaign_body, make_list
-from tests.conftest import make_channel, make_contact
+from tests.campaigns.helpers import TEXT, campaign_body
+from tests.factories import make_channel, make_contact, make_list
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from channels.models import Channel
-from tests.conftest import make_channel
+from tests.factories import make_channel
 from tests.fakes.whatsapp import ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN
 
 CONFIG = {

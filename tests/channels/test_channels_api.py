@@ -4,7 +4,7 @@ import pytest
 
 from campaigns.models import Campaign
 from channels.models import Channel
-from tests.conftest import make_channel
+from tests.factories import make_channel
 from tests.fakes.telegram import BOT_TOKEN
 from tests.fakes.whatsapp import ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN
 

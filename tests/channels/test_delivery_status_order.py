@@ -4,9 +4,7 @@ import pytest
 
 from campaigns.deliveries import delivery_status_record
 from channels.webhooks.events import StatusEvent
-from tests.conftest import make_channel, make_contact
-
-from .conftest import make_delivery
+from tests.factories import make_channel, make_contact, make_delivery
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from channels.keywords import OPT_IN, OPT_OUT, keyword_action
 from channels.webhooks.apply import inbound_message_record
 from channels.webhooks.events import InboundEvent
-from tests.conftest import make_channel, make_contact
+from tests.factories import make_channel, make_contact
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,7 @@ import pytest
 
 from channels.transports import TransportError
 from channels.transports.http import check_target, is_public_address
-
-from .conftest import send_error, text, transport
+from tests.channels.helpers import send_error, text, transport
 
 
 @pytest.fixture

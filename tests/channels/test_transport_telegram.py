@@ -2,9 +2,8 @@
 
 import pytest
 
+from tests.channels.helpers import media, send_error, text, transport
 from tests.fakes.telegram import BOT_TOKEN
-
-from .conftest import media, send_error, text, transport
 
 CHAT = "424242"
 

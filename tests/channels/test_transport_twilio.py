@@ -4,9 +4,8 @@ import base64
 
 import pytest
 
+from tests.channels.helpers import media, send_error, text, transport
 from tests.fakes.twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
-
-from .conftest import media, send_error, text, transport
 
 TO = "+966501234567"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import media, send_error, text, transport
+from tests.channels.helpers import media, send_error, text, transport
 
 
 @pytest.fixture

@@ -2,9 +2,8 @@
 
 import pytest
 
+from tests.channels.helpers import media, send_error, text, transport
 from tests.fakes.whatsapp import ACCESS_TOKEN, PHONE_NUMBER_ID
-
-from .conftest import media, send_error, text, transport
 
 
 @pytest.fixture

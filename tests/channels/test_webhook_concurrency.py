@@ -7,9 +7,7 @@ from django.db import connection
 
 from campaigns.deliveries import CONTACT_RANK, delivery_status_record
 from channels.webhooks.events import StatusEvent
-from tests.conftest import make_channel, make_contact
-
-from .conftest import make_delivery
+from tests.factories import make_channel, make_contact, make_delivery
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -4,10 +4,8 @@ import json
 
 import pytest
 
-from tests.conftest import make_channel, make_contact
+from tests.factories import make_channel, make_contact, make_delivery
 from tests.fakes.gateway import skylight_signature
-
-from .conftest import make_delivery
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@
 import pytest
 
 from channels.models import Channel
-from tests.conftest import make_channel, make_contact
+from tests.factories import make_channel, make_contact, make_delivery
 from tests.fakes.whatsapp import VERIFY_TOKEN, inbound_text, meta_signature, status_update
-
-from .conftest import make_delivery
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import make_channel, make_contact
+from tests.factories import make_channel, make_contact
 from tests.fakes.gateway import skylight_signature
 from tests.fakes.telegram import WEBHOOK_SECRET
 from tests.fakes.whatsapp import meta_signature

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import make_channel, make_contact
+from tests.factories import make_channel, make_contact
 from tests.fakes.telegram import WEBHOOK_SECRET, update_blocked, update_message
 
 CHAT = 5551234

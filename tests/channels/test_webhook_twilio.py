@@ -2,10 +2,8 @@
 
 import pytest
 
-from tests.conftest import make_channel, make_contact
+from tests.factories import make_channel, make_contact, make_delivery
 from tests.fakes.twilio import twilio_signature
-
-from .conftest import make_delivery
 
 
 @pytest.fixture

@@ -4,8 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from contacts.models import Contact, Segment
-from tests.conftest import make_contact
-from tests.contacts.conftest import make_list, tagged_contact
+from tests.factories import make_contact, make_list, tagged_contact
 
 
 @pytest.fixture
@@ -18,7 +17,7 @@ def staff_client(client, db):
 @pytest.mark.parametrize("model", ["contact", "contactlist", "segment", "tag"])
 def test_changelists_and_add_pages_render(staff_client, alice, model):
     contact = tagged_contact(alice, "vip")
-    make_list(alice, contact)
+    make_list(alice, [contact])
     Segment.objects.create(account=alice, name="All", rules={"match": "all", "conditions": []})
     assert staff_client.get(f"/admin/contacts/{model}/").status_code == 200
     assert staff_client.get(f"/admin/contacts/{model}/?q=vip").status_code == 200
@@ -26,7 +25,7 @@ def test_changelists_and_add_pages_render(staff_client, alice, model):
 
 
 def test_the_list_changelist_shows_member_counts(staff_client, alice):
-    make_list(alice, make_contact(alice), make_contact(alice), name="Pair")
+    make_list(alice, [make_contact(alice), make_contact(alice)], name="Pair")
     page = staff_client.get("/admin/contacts/contactlist/").content.decode()
     assert "Pair" in page and '<td class="field-members">2</td>' in page
 

@@ -3,8 +3,8 @@
 import pytest
 
 from contacts.models import Segment
-from tests.conftest import make_contact
-from tests.contacts.conftest import csv_upload, make_list
+from tests.contacts.helpers import csv_upload
+from tests.factories import make_contact, make_list
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from contacts.importing import import_contacts_csv
 from contacts.models import Contact
 from contacts.services import contact_create
 from skylight.domain import Invalid
-from tests.contacts.conftest import csv_upload
+from tests.contacts.helpers import csv_upload
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

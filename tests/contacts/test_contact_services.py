@@ -12,8 +12,7 @@ from contacts.services import (
     segment_create,
 )
 from skylight.domain import Invalid
-from tests.conftest import make_contact
-from tests.contacts.conftest import make_list
+from tests.factories import make_contact, make_list
 
 
 def test_set_opted_out_stamps_and_clears(alice):
@@ -64,7 +63,7 @@ def test_adding_to_a_list_ignores_other_accounts_contacts(alice, bob):
 def test_adding_and_removing_many_contacts_works_in_batches(alice, monkeypatch):
     monkeypatch.setattr("contacts.services.ID_BATCH", 7)
     contacts = [make_contact(alice) for _ in range(20)]
-    contact_list = make_list(alice, contacts[0])
+    contact_list = make_list(alice, [contacts[0]])
     ids = [contact.id for contact in contacts]
     assert list_add_contacts(contact_list=contact_list, contact_ids=ids) == 19
     assert list_remove_contacts(contact_list=contact_list, contact_ids=ids[:15]) == 15

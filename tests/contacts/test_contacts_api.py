@@ -3,8 +3,7 @@
 import pytest
 
 from contacts.models import Contact
-from tests.conftest import make_contact
-from tests.contacts.conftest import tagged_contact
+from tests.factories import make_contact, tagged_contact
 
 URL = "/api/v1/contacts"
 

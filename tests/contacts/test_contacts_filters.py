@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.conftest import make_contact
-from tests.contacts.conftest import make_list, tagged_contact
+from tests.factories import make_contact, make_list, tagged_contact
 
 URL = "/api/v1/contacts"
 
@@ -47,12 +46,12 @@ def test_an_unknown_type_is_422(api):
 def test_list_id_keeps_members_of_that_list(api, alice, bob):
     member = make_contact(alice)
     make_contact(alice)
-    contact_list = make_list(alice, member)
+    contact_list = make_list(alice, [member])
     assert ids(api.get(URL, {"list_id": contact_list.id})) == {member.id}
 
 
 def test_another_accounts_list_id_finds_nothing(api, alice, bob):
-    foreign = make_list(bob, make_contact(bob))
+    foreign = make_list(bob, [make_contact(bob)])
     make_contact(alice)
     assert ids(api.get(URL, {"list_id": foreign.id})) == set()
 

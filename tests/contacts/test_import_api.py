@@ -1,8 +1,8 @@
 """`POST /contacts/import`."""
 
 from contacts.models import Contact
-from tests.conftest import make_contact
-from tests.contacts.conftest import csv_upload, make_list
+from tests.contacts.helpers import csv_upload
+from tests.factories import make_contact, make_list
 
 URL = "/api/v1/contacts/import"
 

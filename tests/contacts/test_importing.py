@@ -5,8 +5,8 @@ import pytest
 from contacts.importing import MAX_ERRORS_LISTED, import_contacts_csv
 from contacts.models import Contact, Tag
 from skylight.domain import Invalid
-from tests.conftest import make_contact
-from tests.contacts.conftest import csv_upload, make_list, tagged_contact
+from tests.contacts.helpers import csv_upload
+from tests.factories import make_contact, make_list, tagged_contact
 
 
 def run(account, text, **kwargs):

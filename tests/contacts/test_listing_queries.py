@@ -3,15 +3,14 @@
 import pytest
 
 from contacts.models import Segment
-from tests.conftest import make_contact
-from tests.contacts.conftest import make_list, tagged_contact
+from tests.factories import make_contact, make_list, tagged_contact
 
 
 @pytest.fixture
 def many(alice):
     contacts = [tagged_contact(alice, "vip", f"t{n % 3}") for n in range(60)]
     for n in range(60):
-        make_list(alice, *contacts[: n % 5], name=f"list {n}")
+        make_list(alice, contacts[: n % 5], name=f"list {n}")
     Segment.objects.create(
         account=alice,
         name="VIP",
@@ -50,7 +49,7 @@ def test_segment_members_query_count_is_the_same_at_5_and_50(
 
 def test_lists_count_members_in_the_listing_query(api, alice):
     first, second = make_contact(alice), make_contact(alice)
-    make_list(alice, first, second, name="two")
+    make_list(alice, [first, second], name="two")
     make_list(alice, name="none")
     rows = api.get("/api/v1/lists").json()["data"]
     assert {row["name"]: row["contacts_count"] for row in rows} == {"two": 2, "none": 0}

@@ -3,8 +3,7 @@
 import pytest
 
 from contacts.models import Contact, ContactList, ListMembership
-from tests.conftest import make_contact
-from tests.contacts.conftest import make_list
+from tests.factories import make_contact, make_list
 
 URL = "/api/v1/lists"
 
@@ -37,8 +36,8 @@ def test_it_refuses_invalid_lists(api, payload, field):
 
 
 def test_the_listing_counts_members_and_hides_other_accounts(api, alice, bob):
-    mine = make_list(alice, make_contact(alice), make_contact(alice))
-    make_list(bob, make_contact(bob))
+    mine = make_list(alice, [make_contact(alice), make_contact(alice)])
+    make_list(bob, [make_contact(bob)])
     response = api.get(URL)
     assert response.json()["data"] == [
         {
@@ -59,7 +58,7 @@ def test_search_filters_lists_by_name(api, alice):
 
 
 def test_it_renames_a_list_and_keeps_the_count(api, alice):
-    contact_list = make_list(alice, make_contact(alice))
+    contact_list = make_list(alice, [make_contact(alice)])
     response = api.patch(f"{URL}/{contact_list.id}", {"name": "Renamed"}, format="json")
     assert response.status_code == 200
     assert response.json()["data"]["name"] == "Renamed"
@@ -68,14 +67,14 @@ def test_it_renames_a_list_and_keeps_the_count(api, alice):
 
 def test_deleting_a_list_keeps_its_contacts(api, alice):
     contact = make_contact(alice)
-    contact_list = make_list(alice, contact)
+    contact_list = make_list(alice, [contact])
     assert api.delete(f"{URL}/{contact_list.id}").status_code == 204
     assert not ContactList.objects.exists()
     contact.refresh_from_db()
 
 
 def test_another_accounts_list_is_404_everywhere(api, bob):
-    foreign = make_list(bob, make_contact(bob))
+    foreign = make_list(bob, [make_contact(bob)])
     for method in ("get", "put", "patch", "delete"):
         response = getattr(api, method)(f"{URL}/{foreign.id}", {"name": "x"}, format="json")
         assert response.status_code == 404, method
@@ -89,7 +88,7 @@ def test_another_accounts_list_is_404_everywhere(api, bob):
 
 def test_it_adds_contacts_once_and_reports_how_many_were_new(api, alice):
     first, second = make_contact(alice), make_contact(alice)
-    contact_list = make_list(alice, first)
+    contact_list = make_list(alice, [first])
     response = api.post(
         f"{URL}/{contact_list.id}/contacts",
         {"contact_ids": [first.id, second.id, second.id]},
@@ -102,7 +101,7 @@ def test_it_adds_contacts_once_and_reports_how_many_were_new(api, alice):
 
 def test_it_removes_contacts(api, alice):
     first, second = make_contact(alice), make_contact(alice)
-    contact_list = make_list(alice, first, second)
+    contact_list = make_list(alice, [first, second])
     response = api.delete(
         f"{URL}/{contact_list.id}/contacts", {"contact_ids": [first.id]}, format="json"
     )

@@ -7,8 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contacts.segments import contacts_matching
-from tests.conftest import make_contact
-from tests.contacts.conftest import make_list, tagged_contact
+from tests.factories import make_contact, make_list, tagged_contact
 
 
 def matching(account, *conditions, match="all") -> set[int]:
@@ -109,8 +108,8 @@ def test_opted_out_operators(alice, people):
 
 def test_list_operators(alice, people):
     sara, omar, nameless = people["sara"].id, people["omar"].id, people["nameless"].id
-    first = make_list(alice, people["sara"], name="first")
-    second = make_list(alice, people["omar"], people["sara"], name="second")
+    first = make_list(alice, [people["sara"]], name="first")
+    second = make_list(alice, [people["omar"], people["sara"]], name="second")
     assert matching(alice, cond("list", "eq", first.id)) == {sara}
     assert matching(alice, cond("list", "neq", first.id)) == {omar, nameless}
     assert matching(alice, cond("list", "in", [first.id, second.id])) == {sara, omar}
@@ -160,12 +159,12 @@ def test_other_accounts_contacts_never_match(alice, bob, people):
 
 
 def test_another_accounts_list_matches_nobody(alice, bob, people):
-    foreign = make_list(bob, make_contact(bob))
+    foreign = make_list(bob, [make_contact(bob)])
     assert matching(alice, cond("list", "eq", foreign.id)) == set()
 
 
 def test_a_segment_with_many_conditions_is_one_query(alice, people):
-    make_list(alice, people["sara"])
+    make_list(alice, [people["sara"]])
     rules = {
         "match": "any",
         "conditions": [

@@ -4,8 +4,7 @@ import pytest
 
 from contacts.segments import validate_rules
 from skylight.domain import Invalid
-from tests.conftest import make_contact
-from tests.contacts.conftest import make_list
+from tests.factories import make_contact, make_list
 
 
 def errors_for(rules, **kwargs) -> dict:
@@ -120,7 +119,7 @@ def test_every_bad_condition_is_reported_at_once():
 
 
 def test_another_accounts_list_is_refused_when_the_account_is_given(alice, bob):
-    foreign = make_list(bob, make_contact(bob))
+    foreign = make_list(bob, [make_contact(bob)])
     mine = make_list(alice)
     detail = errors_for(one("list", "in", [mine.id, foreign.id]), account=alice)
     assert f"No contact list with id {foreign.id}" in str(detail["conditions.0.value"][0])

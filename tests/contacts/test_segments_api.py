@@ -1,8 +1,7 @@
 """`/segments`, `/segments/{id}` and `/segments/{id}/contacts`."""
 
 from contacts.models import Segment
-from tests.conftest import make_contact
-from tests.contacts.conftest import make_list, tagged_contact
+from tests.factories import make_contact, make_list, tagged_contact
 
 URL = "/api/v1/segments"
 VIP = {"match": "all", "conditions": [{"field": "tags", "op": "contains", "value": "vip"}]}

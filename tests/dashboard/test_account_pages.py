@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from skylight.models import ApiKey
 from skylight.services import api_key_create
-from tests.dashboard.conftest import htmx
+from tests.dashboard.helpers import htmx
 
 
 @pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from campaigns.models import Campaign, CampaignContact, CampaignDay
 from campaigns.services import campaign_pause, campaign_start
-from tests.conftest import make_channel, make_contact
-from tests.dashboard.conftest import htmx, make_campaign, make_list
+from tests.dashboard.helpers import htmx
+from tests.factories import make_campaign, make_channel, make_contact, make_list
 
 
 @pytest.fixture

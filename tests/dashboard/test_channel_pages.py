@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from campaigns.services import campaign_start
 from channels.models import Channel
-from tests.conftest import make_channel
-from tests.dashboard.conftest import htmx, make_campaign
+from tests.dashboard.helpers import htmx
+from tests.factories import make_campaign, make_channel
 
 SID = "AC" + "0" * 32
 TOKEN = "a" * 32

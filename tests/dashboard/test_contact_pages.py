@@ -3,8 +3,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from contacts.models import Contact, ContactList, ListMembership, Segment
-from tests.conftest import make_contact
-from tests.dashboard.conftest import htmx, make_list, make_segment
+from tests.dashboard.helpers import htmx
+from tests.factories import make_contact, make_list, make_segment
 
 # --- contacts ---------------------------------------------------------------------
 
@@ -299,7 +299,7 @@ def test_deleting_a_segment(web, alice):
 @pytest.mark.django_db
 def test_deleting_a_contact_mid_send_is_refused_with_a_message(web, alice):
     from campaigns.models import CampaignContact
-    from tests.dashboard.conftest import make_campaign
+    from tests.factories import make_campaign
 
     campaign = make_campaign(alice, size=1)
     row = CampaignContact.objects.get(campaign=campaign)

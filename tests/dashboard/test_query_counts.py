@@ -6,8 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campaigns.services import campaign_start
-from tests.conftest import make_channel, make_contact
-from tests.dashboard.conftest import make_campaign, make_list
+from tests.factories import make_campaign, make_channel, make_contact, make_list
 
 
 def _queries(client, url) -> int:
@@ -71,7 +70,7 @@ def test_the_campaign_contacts_table(web, alice):
 
 @pytest.mark.django_db
 def test_the_segments_page(web, alice):
-    from tests.dashboard.conftest import make_segment
+    from tests.factories import make_segment
 
     make_segment(alice, name="First")
 

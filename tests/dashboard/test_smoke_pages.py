@@ -1,7 +1,6 @@
 import pytest
 
-from tests.conftest import make_contact
-from tests.dashboard.conftest import make_campaign, make_list, make_segment
+from tests.factories import make_campaign, make_contact, make_list, make_segment
 
 
 @pytest.mark.django_db

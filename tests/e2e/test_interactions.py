@@ -4,8 +4,8 @@ from playwright.sync_api import expect
 
 from contacts.models import Segment
 from skylight.models import ApiKey
-from tests.conftest import make_contact
 from tests.e2e.conftest import sign_in
+from tests.factories import make_contact
 
 
 def _alice_contacts(user):

@@ -15,9 +15,9 @@ import redis
 from django.db.models import Count
 
 from campaigns.models import Campaign, CampaignContact, CampaignDay, ChannelDay, Delivery
-from tests.conftest import make_channel
+from tests.engine.helpers import assert_counters_match, cycle, start_campaign
+from tests.factories import make_channel
 
-from .conftest import assert_counters_match, cycle, start_campaign
 from .processes import finish, manage
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

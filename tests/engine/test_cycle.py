@@ -9,9 +9,8 @@ from campaigns.models import Campaign, CampaignContact, CampaignDay, ChannelDay,
 from campaigns.progress import messages_sent_today, remaining_today
 from campaigns.services import campaign_pause, campaign_resume
 from contacts.models import Contact
-from tests.conftest import make_channel
-
-from .conftest import assert_counters_match, cycle, inline, run_days, start_campaign
+from tests.engine.helpers import assert_counters_match, cycle, inline, run_days, start_campaign
+from tests.factories import make_channel
 
 RIYADH = ZoneInfo("Asia/Riyadh")
 NINE_TO_FIVE = {"start": time(9), "end": time(17)}

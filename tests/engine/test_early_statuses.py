@@ -3,9 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 from campaigns.models import CampaignContact, Delivery, StatusReceipt
-from tests.conftest import make_channel
-
-from .conftest import cycle, start_campaign
+from tests.engine.helpers import cycle, start_campaign
+from tests.factories import make_channel
 
 START = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
 

@@ -8,9 +8,8 @@ from campaigns.engine.batches import batch_slot
 from campaigns.engine.claims import claim_contacts
 from campaigns.models import Campaign, CampaignContact, CampaignDay, ChannelDay, Delivery
 from contacts.models import Contact
-from tests.conftest import make_channel
-
-from .conftest import assert_counters_match, cycle, start_campaign
+from tests.engine.helpers import assert_counters_match, cycle, start_campaign
+from tests.factories import make_channel
 
 START = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
 

@@ -10,8 +10,7 @@ from django_q.models import Schedule
 
 from campaigns.models import CampaignContact
 from campaigns.signals import SEND_CYCLE_SCHEDULE, install_send_cycle_schedule
-
-from .conftest import start_campaign
+from tests.engine.helpers import start_campaign
 
 
 def test_migrate_installed_the_every_minute_send_cycle_once(db):

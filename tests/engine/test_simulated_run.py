@@ -8,8 +8,7 @@ import pytest
 
 from campaigns.limits import schedule
 from campaigns.models import Campaign, CampaignContact, CampaignDay
-
-from .conftest import run_days, start_campaign
+from tests.engine.helpers import run_days, start_campaign
 
 RIYADH = ZoneInfo("Asia/Riyadh")
 

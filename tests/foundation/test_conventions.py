@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import make_channel
+from tests.factories import make_channel
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 

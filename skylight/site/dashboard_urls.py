@@ -6,11 +6,12 @@ from campaigns import pages as campaign_pages
 from channels import pages as channel_pages
 from contacts import pages as contact_pages
 from skylight import pages
+from skylight.site import pages as site_pages
 
 app_name = "dashboard"
 
 urlpatterns = [
-    path("", pages.home, name="home"),
+    path("", site_pages.home, name="home"),
     path("account/", pages.account, name="account"),
     path("account/keys/", pages.api_key_new, name="account_key_new"),
     path("account/keys/<int:pk>/revoke/", pages.api_key_revoke_view, name="account_key_revoke"),

@@ -1,3 +1,5 @@
+"""Root URLs: the admin, the API, provider webhooks, sign-in and the dashboard."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -6,11 +8,11 @@ from skylight import errors
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include(("skylight.api_urls", "api"), namespace="api")),
+    path("api/v1/", include(("skylight.site.api_urls", "api"), namespace="api")),
     path("webhooks/", include("channels.webhook_urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("skylight.dashboard_urls")),
+    path("", include("skylight.site.dashboard_urls")),
 ]
 
 handler400 = errors.bad_request
