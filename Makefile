@@ -38,7 +38,8 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports --no-cache
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: setup
 	$(VENV)/bin/ruff format .

@@ -1,6 +1,6 @@
 """`make bench`: runs every benchmarks/bench_*.py module's `main()` and prints its figures.
 
-`python -m benchmarks import enrol` runs only the modules whose names contain those words.
+`python -m benchmarks import enroll` runs only the modules whose names contain those words.
 """
 
 import importlib

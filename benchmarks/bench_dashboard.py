@@ -71,7 +71,7 @@ def main() -> None:
     preview = {"channel": data.channel.pk, "lists": data.list_ids}
     _measure(
         client,
-        "enrolment preview, 3 lists (region)",
+        "enrollment preview, 3 lists (region)",
         "/campaigns/preview/",
         data=preview,
         htmx=True,

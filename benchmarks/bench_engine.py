@@ -153,7 +153,7 @@ def _idle_campaigns(count: int, now: datetime, **fields) -> list:
     )
 
 
-def _enrol(campaigns: list, contacts_each: int) -> None:
+def _enroll(campaigns: list, contacts_each: int) -> None:
     from campaigns.models import CampaignContact
 
     contact_ids = _contacts(campaigns[0].account, contacts_each)
@@ -185,7 +185,7 @@ def bench_idle_cycle() -> None:
         report(
             f"cycle, {IDLE_CAMPAIGNS:,} running campaigns none due, 0 enrolled (ms)", f"{empty:.1f}"
         )
-        _enrol(campaigns[:100], 5_000)
+        _enroll(campaigns[:100], 5_000)
         _analyze()
         enrolled = CampaignContact.objects.filter(campaign__in=campaigns[:100]).count()
         full = median_ms(lambda: run_cycle(now, enqueue=_refuse), repeat=15)

@@ -2,7 +2,7 @@
 
 `million_contacts()`: an account with 1,000,000 WhatsApp contacts in three overlapping
 lists, plus 10,000 opted-out and 10,000 Telegram contacts (in the third list) that
-enrolment must leave out. `read_campaign()`: a draft enrolled from those lists.
+enrollment must leave out. `read_campaign()`: a draft enrolled from those lists.
 """
 
 from dataclasses import dataclass

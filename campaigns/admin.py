@@ -1,7 +1,7 @@
 """Campaigns in the Django admin: counters and progress at a glance, lifecycle actions.
 
 Every change of state goes through campaigns.services, exactly as the API's do;
-campaigns are created through the API or the dashboard, which enrol their contacts.
+campaigns are created through the API or the dashboard, which enroll their contacts.
 """
 
 from django.contrib import admin, messages

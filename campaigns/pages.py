@@ -177,14 +177,14 @@ def campaign_edit(request, pk):
 
 
 def _preview_of(request, form) -> dict | None:
-    """Enrolment preview of the form's channel and sources (None until both are given)."""
+    """Enrollment preview of the form's channel and sources (None until both are given)."""
     form.is_valid()
     channel = form.cleaned_data.get("channel")
     sources = form.sources()
     if channel is None or not any(sources.values()):
         return None
     try:
-        summary = services.enrolment_preview(account=request.account, channel=channel, **sources)
+        summary = services.enrollment_preview(account=request.account, channel=channel, **sources)
     except Invalid as exc:
         return {"errors": service_error_messages(exc)}
     return {"summary": summary, "channel": channel}

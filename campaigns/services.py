@@ -1,4 +1,4 @@
-"""Campaign write services: creation with enrolment and quota, edits, lifecycle, deletion.
+"""Campaign write services: creation with enrollment and quota, edits, lifecycle, deletion.
 
 Every transition locks the campaign row and re-checks its status inside the
 transaction, so two concurrent requests can never both win.
@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone as dj_timezone
 
-from campaigns import enrolment
+from campaigns import enrollment
 from campaigns.models import (
     Campaign,
     CampaignContact,
@@ -78,7 +78,7 @@ def campaign_create(
     """A draft campaign with its messages and enrolled contacts, using one quota unit.
 
     Raises QuotaExceeded (403) when the quota is used up and a 422 validation error when
-    the selection enrols nobody; either way nothing is created and no quota is used.
+    the selection enrolls nobody; either way nothing is created and no quota is used.
     """
     outreach_quota_use(account=account)
     campaign = Campaign.objects.create(
@@ -90,7 +90,7 @@ def campaign_create(
         **_window_fields(send_window),
     )
     CampaignMessage.objects.bulk_create(_message_rows(campaign, messages))
-    summary = enrolment.enrol(
+    summary = enrollment.enroll(
         campaign=campaign, contact_ids=contact_ids, list_ids=list_ids, segment_ids=segment_ids
     )
     if summary["enrolled"] == 0:
@@ -101,9 +101,9 @@ def campaign_create(
     return campaign
 
 
-def enrolment_preview(*, account, channel, contact_ids=(), list_ids=(), segment_ids=()) -> dict:
+def enrollment_preview(*, account, channel, contact_ids=(), list_ids=(), segment_ids=()) -> dict:
     """The `enrollment` summary creating would produce now, without writing anything."""
-    return enrolment.summarise(
+    return enrollment.summarise(
         account=account,
         channel_type=channel.type,
         contact_ids=contact_ids,

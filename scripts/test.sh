@@ -16,6 +16,8 @@ fi
 
 echo "== lint =="
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/lint-imports --no-cache
 DJANGO_DEBUG=1 $PY manage.py makemigrations --check --dry-run >/dev/null
 
 echo "== suite on SQLite =="

@@ -169,7 +169,7 @@ def _claim_from_row(row, now: datetime) -> Claim:
 
 
 def _skip_opted_out(slot: Slot, claims: list[Claim]) -> None:
-    """Opted out since enrolment: skipped, nothing attempted."""
+    """Opted out since enrollment: skipped, nothing attempted."""
     CampaignContact.objects.filter(pk__in=[claim.id for claim in claims]).update(
         status=ContactStatus.SKIPPED, error="Contact opted out before sending.", claimed_at=None
     )

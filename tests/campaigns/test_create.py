@@ -135,7 +135,7 @@ def test_a_malformed_json_body_is_422(api, channel):
     assert not Campaign.objects.exists()
 
 
-def test_a_selection_that_enrols_nobody_is_422_and_uses_no_quota(api, channel, alice):
+def test_a_selection_that_enrolls_nobody_is_422_and_uses_no_quota(api, channel, alice):
     from tests.factories import make_contact
 
     opted_out = make_contact(alice, opted_out=True)

@@ -1,4 +1,4 @@
-"""An account never sees or touches another's campaigns, nor enrols another's objects."""
+"""An account never sees or touches another's campaigns, nor enrolls another's objects."""
 
 import pytest
 

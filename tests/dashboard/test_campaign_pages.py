@@ -163,7 +163,7 @@ def test_individual_contacts_are_picked_by_phone(web, alice):
 
 
 @pytest.mark.django_db
-def test_the_enrolment_preview_counts_and_explains_exclusions(web, alice):
+def test_the_enrollment_preview_counts_and_explains_exclusions(web, alice):
     channel = make_channel(alice)
     members = [
         make_contact(alice),
@@ -174,8 +174,8 @@ def test_the_enrolment_preview_counts_and_explains_exclusions(web, alice):
     data = {"channel": channel.pk, "lists": [first.pk, second.pk]}
     response = htmx(web, "post", reverse("dashboard:campaign_preview"), data)
     page = response.content.decode()
-    assert "<html" not in page and 'id="enrolment-preview"' in page
-    assert "data-enrol-count>1<" in page
+    assert "<html" not in page and 'id="enrollment-preview"' in page
+    assert "data-enroll-count>1<" in page
     assert "1 duplicates" in page and "1 opted out" in page and "1 not on WhatsApp" in page
     assert not Campaign.objects.exists()
 

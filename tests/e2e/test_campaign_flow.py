@@ -63,7 +63,7 @@ def test_from_csv_import_to_a_cancelled_campaign(live_server, demo_user, new_pag
     expect(page.get_by_label("Coffee lovers")).to_be_checked()
     page.fill("#id_name", "Ramadan offer")
     page.select_option("#id_channel", label="Shop WhatsApp (console)")
-    expect(page.locator("[data-enrol-count]")).to_have_text("6")
+    expect(page.locator("[data-enroll-count]")).to_have_text("6")
     page.fill("#msg-content-0", "Reply STOP to unsubscribe.")
     page.get_by_role("button", name="Add message").click()
     page.locator("[name=message_type]").nth(1).select_option("image")

@@ -133,7 +133,7 @@ def test_paused_days_do_not_count_and_pause_stops_the_next_claim(alice):
     assert_counters_match(campaign)
 
 
-def test_contacts_opted_out_after_enrolment_are_skipped_without_using_a_slot(alice):
+def test_contacts_opted_out_after_enrollment_are_skipped_without_using_a_slot(alice):
     first = utc(2027, 3, 1, 0)
     campaign = start_campaign(alice, contacts=6, at=first)
     enrolled = list(CampaignContact.objects.filter(campaign=campaign).order_by("id"))

@@ -2,7 +2,7 @@
 
 The baseline is the bare `INSERT ... SELECT DISTINCT` of the same rows (same exclusions)
 into a scratch campaign, run in the same process and database, in alternation with the
-service (`campaign_create`: quota, messages, the enrolment statement and its summary).
+service (`campaign_create`: quota, messages, the enrollment statement and its summary).
 The table is vacuumed before each run so neither inherits the other's dead rows.
 """
 
@@ -17,7 +17,7 @@ from benchmarks.harness import report
 ROUNDS = 2
 
 
-def _raw_enrolment(data) -> int:
+def _raw_enrollment(data) -> int:
     """The baseline: one INSERT ... SELECT DISTINCT into a fresh campaign; returns rows."""
     from campaigns.models import Campaign
 
@@ -38,12 +38,12 @@ def _raw_enrolment(data) -> int:
         return cursor.rowcount
 
 
-def _service_enrolment(data) -> int:
+def _service_enrollment(data) -> int:
     from campaigns.services import campaign_create
 
     campaign = campaign_create(
         account=data.account,
-        name="Benchmark: enrolment",
+        name="Benchmark: enrollment",
         channel=data.channel,
         messages=[{"type": "text", "content": "Hi {{name|there}}"}],
         list_ids=data.list_ids,
@@ -74,12 +74,12 @@ def _timed_in_transaction(func, data) -> tuple[float, int]:
 
 def main() -> None:
     if connection.vendor != "postgresql":
-        print("  skipped: the enrolment benchmark needs PostgreSQL (DATABASE_URL)")
+        print("  skipped: the enrollment benchmark needs PostgreSQL (DATABASE_URL)")
         return
     data = fixtures.million_contacts()
     raw, service = [], []
     for _ in range(ROUNDS):
-        for samples, func in ((raw, _raw_enrolment), (service, _service_enrolment)):
+        for samples, func in ((raw, _raw_enrollment), (service, _service_enrollment)):
             _cleanup(data)
             seconds, rows = _timed_in_transaction(func, data)
             assert rows == fixtures.CONTACTS, rows
@@ -87,6 +87,6 @@ def main() -> None:
             print(f"    {func.__name__}: {rows:,} rows in {seconds:.2f} s", flush=True)
     _cleanup(data)
     raw_s, service_s = statistics.median(raw), statistics.median(service)
-    report("enrolment: raw INSERT ... SELECT DISTINCT of 1M rows (median)", f"{raw_s:.2f} s")
-    report("enrolment: campaign_create enrolling 1M from 3 lists (median)", f"{service_s:.2f} s")
-    report("enrolment: service / raw (target <= 1.3)", f"{service_s / raw_s:.2f}x")
+    report("enrollment: raw INSERT ... SELECT DISTINCT of 1M rows (median)", f"{raw_s:.2f} s")
+    report("enrollment: campaign_create enrolling 1M from 3 lists (median)", f"{service_s:.2f} s")
+    report("enrollment: service / raw (target <= 1.3)", f"{service_s / raw_s:.2f}x")

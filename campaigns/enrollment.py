@@ -1,4 +1,4 @@
-"""Enrolment: choosing a campaign's contacts with one set-based INSERT ... SELECT.
+"""Enrollment: choosing a campaign's contacts with one set-based INSERT ... SELECT.
 
 The selection is the union of explicit contact ids, list members and segment members.
 It is expressed as one `Contact` queryset (`IN` sub-selects joined by `OR`, which the
@@ -91,7 +91,7 @@ def _exclusions(selection: QuerySet[Contact], channel_type: str) -> dict[str, in
 
 
 def summarise(*, account, channel_type, contact_ids=(), list_ids=(), segment_ids=()) -> dict:
-    """The enrolment summary without writing: what creating would enrol now."""
+    """The enrollment summary without writing: what creating would enroll now."""
     selection = Selection.of(
         account=account, contact_ids=contact_ids, list_ids=list_ids, segment_ids=segment_ids
     )
@@ -120,14 +120,14 @@ def _insert_rows(campaign, contacts: QuerySet[Contact]) -> int:
     defaults = {field: value for field, value in defaults.items() if value is not None}
     defaults[CampaignContact._meta.get_field("status")] = ContactStatus.PENDING.value
     annotations = {
-        f"enrol_{field.column}": Value(value, output_field=field)
+        f"enroll_{field.column}": Value(value, output_field=field)
         for field, value in defaults.items()
     }
     select = contacts.order_by().annotate(
-        enrol_campaign=Value(campaign.pk, output_field=IntegerField()), **annotations
+        enroll_campaign=Value(campaign.pk, output_field=IntegerField()), **annotations
     )
     select_sql, params = select.values_list(
-        "enrol_campaign", "pk", *annotations
+        "enroll_campaign", "pk", *annotations
     ).query.sql_with_params()
     columns = ["campaign_id", "contact_id", *(field.column for field in defaults)]
     quote = connection.ops.quote_name
@@ -140,8 +140,8 @@ def _insert_rows(campaign, contacts: QuerySet[Contact]) -> int:
         return cursor.rowcount
 
 
-def enrol(*, campaign, contact_ids=(), list_ids=(), segment_ids=()) -> dict:
-    """Enrols the selection into `campaign` in one statement; returns the summary.
+def enroll(*, campaign, contact_ids=(), list_ids=(), segment_ids=()) -> dict:
+    """Enrolls the selection into `campaign` in one statement; returns the summary.
 
     Run inside the caller's transaction (campaign creation), so a failure leaves nothing.
     """

@@ -1,4 +1,4 @@
-"""Enrolment: the union of ids, lists and segments, de-duplicated, minus exclusions."""
+"""Enrollment: the union of ids, lists and segments, de-duplicated, minus exclusions."""
 
 import pytest
 from django.db import connection
@@ -90,7 +90,7 @@ def test_segment_members_are_enrolled(alice, create_campaign, crowd):
     assert data["enrollment"]["opted_out"] == 1
 
 
-def test_a_telegram_campaign_enrols_telegram_contacts_only(api, alice, crowd):
+def test_a_telegram_campaign_enrolls_telegram_contacts_only(api, alice, crowd):
     telegram = make_channel(alice, name="Bot", type="telegram", provider="console")
     campaign = services.campaign_create(
         account=alice,
@@ -104,7 +104,7 @@ def test_a_telegram_campaign_enrols_telegram_contacts_only(api, alice, crowd):
     assert campaign.enrollment["opted_out"] == 3
 
 
-def test_enrolment_never_reaches_another_accounts_contacts(alice, bob, channel, crowd):
+def test_enrollment_never_reaches_another_accounts_contacts(alice, bob, channel, crowd):
     bobs = make_contact(bob, name="Bob's friend")
     bobs_list = make_list(bob, [bobs], "Bob's")
     campaign = services.campaign_create(
@@ -124,7 +124,7 @@ def test_the_preview_gives_the_same_counts_and_writes_nothing(alice, channel, cr
         contact_ids=[crowd["a"].pk, crowd["tg"].pk], list_ids=[first.pk], segment_ids=[]
     )
 
-    preview = services.enrolment_preview(account=alice, channel=channel, **selection)
+    preview = services.enrollment_preview(account=alice, channel=channel, **selection)
 
     assert not Campaign.objects.exists()
     campaign = services.campaign_create(
@@ -143,7 +143,7 @@ def test_the_preview_gives_the_same_counts_and_writes_nothing(alice, channel, cr
     )
 
 
-def _enrolment_queries(alice, channel, size) -> list[str]:
+def _enrollment_queries(alice, channel, size) -> list[str]:
     contacts = [make_contact(alice, name=f"N{size}-{i}") for i in range(size)]
     contact_list = make_list(alice, contacts, f"Size {size}")
     with CaptureQueriesContext(connection) as queries:
@@ -153,9 +153,9 @@ def _enrolment_queries(alice, channel, size) -> list[str]:
     return [query["sql"] for query in queries]
 
 
-def test_enrolment_is_one_insert_select_whatever_the_number_of_contacts(alice, channel):
-    small = _enrolment_queries(alice, channel, 3)
-    large = _enrolment_queries(alice, channel, 300)
+def test_enrollment_is_one_insert_select_whatever_the_number_of_contacts(alice, channel):
+    small = _enrollment_queries(alice, channel, 3)
+    large = _enrollment_queries(alice, channel, 300)
 
     assert len(small) == len(large)
     inserts = [sql for sql in large if sql.startswith('INSERT INTO "campaigns_campaigncontact"')]
