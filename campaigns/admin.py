@@ -1,9 +1,13 @@
 """Campaigns in the Django admin: counters and progress at a glance, lifecycle actions.
 
-Every change of state goes through campaigns.services, exactly as the API's do;
+Every change goes through campaigns.services, exactly as the API's do (a draft's
+settings through `campaign_update`, lifecycle actions through their verbs);
 campaigns are created through the API or the dashboard, which enroll their contacts.
 """
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django import forms
 from django.contrib import admin, messages
 
 from campaigns import progress, services
@@ -14,9 +18,39 @@ COUNTERS = ["total_contacts", "pending_count", "sent_count", "failed_count", "sk
 
 
 class CampaignMessageInline(admin.TabularInline):
+    """The sequence, read-only here: the API and the dashboard edit it with its rules."""
+
     model = CampaignMessage
     extra = 0
     fields = ["position", "type", "content", "caption", "filename"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CampaignAdminForm(forms.ModelForm):
+    """A draft's settings; saved through `campaign_update`, like the API's PATCH."""
+
+    class Meta:
+        model = Campaign
+        fields = ["name", "is_new_number", "timezone", "send_window_start", "send_window_end"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("send_window_start"), cleaned.get("send_window_end")
+        if (start is None) != (end is None):
+            self.add_error("send_window_end", "Give both ends of the send window, or neither.")
+        elif start is not None and start == end:
+            self.add_error("send_window_end", "The window must not start and end together.")
+        try:
+            ZoneInfo(cleaned.get("timezone") or "")
+        except (ZoneInfoNotFoundError, ValueError):
+            self.add_error("timezone", "Not a known IANA time zone, e.g. Asia/Riyadh.")
+        return cleaned
 
 
 def _lifecycle_action(service, verb: str, description: str):
@@ -55,6 +89,7 @@ class CampaignAdmin(admin.ModelAdmin):
     list_select_related = ["account", "channel"]
     search_fields = ["name", "account__name"]
     date_hierarchy = "created_at"
+    form = CampaignAdminForm
     inlines = [CampaignMessageInline]
     readonly_fields = [
         "account",
@@ -114,8 +149,30 @@ class CampaignAdmin(admin.ModelAdmin):
         names = [str(campaign) for campaign in objs]
         return names, {Campaign._meta.verbose_name_plural: len(names)}, set(), []
 
+    def save_model(self, request, campaign, form, change) -> None:
+        data = form.cleaned_data
+        start, end = data.get("send_window_start"), data.get("send_window_end")
+        try:
+            services.campaign_update(
+                campaign=campaign,
+                name=data["name"],
+                is_new_number=data["is_new_number"],
+                timezone=data["timezone"],
+                send_window={"start": start, "end": end} if start else None,
+            )
+        except DomainError as refusal:
+            self.message_user(request, f"{campaign}: {refusal.message}", messages.ERROR)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """The messages are read-only here: nothing of theirs is saved (or logged)."""
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
     def delete_model(self, request, campaign) -> None:
-        services.campaign_delete(campaign=campaign)
+        try:
+            services.campaign_delete(campaign=campaign)
+        except DomainError as refusal:
+            self.message_user(request, f"{campaign}: {refusal.message}", messages.ERROR)
 
     def delete_queryset(self, request, queryset) -> None:
         for campaign in queryset:

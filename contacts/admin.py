@@ -5,11 +5,12 @@ from django.contrib import admin, messages
 from django.db.models import Count
 
 from contacts.models import Contact, ContactList, Segment, Tag
-from contacts.phones import InvalidPhone, normalize_phone
 from contacts.segments import segment_queryset, validate_rules
 from contacts.services import (
+    contact_check,
+    contact_create,
     contact_delete,
-    contact_set_opted_out,
+    contact_update,
     contacts_bulk_set_opted_out,
     contacts_delete,
 )
@@ -30,11 +31,27 @@ class ContactAdminForm(forms.ModelForm):
             "opted_out",
         ]
 
-    def clean_phone(self):
+    def clean(self):
+        """The contact services' own checks (limits, E.164 phone, unique per type)."""
+        cleaned = super().clean()
+        account = cleaned.get("account") or getattr(self.instance, "account", None)
+        if account is None or not cleaned.get("phone") or not cleaned.get("type"):
+            return cleaned
         try:
-            return normalize_phone(self.cleaned_data["phone"])
-        except InvalidPhone as exc:
-            raise forms.ValidationError(exc.message) from None
+            cleaned["phone"] = contact_check(
+                account=account,
+                phone=cleaned["phone"],
+                type=cleaned["type"],
+                name=cleaned.get("name"),
+                tags=[tag.name for tag in cleaned.get("tags") or ()],
+                attributes=cleaned.get("attributes"),
+                exclude_pk=self.instance.pk,
+            )
+        except Invalid as exc:
+            for field, texts in exc.errors.items():
+                for text in texts:
+                    self.add_error(field if field in self.fields else None, text)
+        return cleaned
 
 
 @admin.register(Contact)
@@ -50,12 +67,32 @@ class ContactAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["opt_out", "opt_in"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A contact never moves to another account (its lists and campaigns stay).
+        return [*self.readonly_fields, "account"] if obj else self.readonly_fields
+
     def save_model(self, request, obj, form, change):
-        wanted = obj.opted_out
-        obj.opted_out = bool(form.initial.get("opted_out")) if change else False
-        super().save_model(request, obj, form, change)
-        if wanted != obj.opted_out:
-            contact_set_opted_out(contact=obj, opted_out=wanted)
+        """Saves through contact_create / contact_update (tags included)."""
+        data = form.cleaned_data
+        fields = {
+            "name": data.get("name") or "",
+            "phone": data["phone"],
+            "type": data["type"],
+            "external_id": data.get("external_id") or "",
+            "tags": [tag.name for tag in data.get("tags") or ()],
+            "attributes": data.get("attributes") or {},
+            "opted_out": data.get("opted_out", False),
+        }
+        if change:
+            saved = contact_update(contact=Contact.objects.get(pk=obj.pk), **fields)
+        else:
+            saved = contact_create(account=data["account"], **fields)
+        obj.pk, obj.opted_out_at = saved.pk, saved.opted_out_at
+
+    def save_related(self, request, form, formsets, change):
+        """Tags were saved by the service; only inlines (none) would be left."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request, obj):
         try:

@@ -59,6 +59,19 @@ def _ensure_phone_free(*, account, contact_type: str, phone: str, exclude_pk=Non
         raise _phone_taken(contact_type, phone)
 
 
+def contact_check(
+    *, account, phone: str, type: str, name=None, tags=None, attributes=None, exclude_pk=None
+) -> str:
+    """The checks contact_create and contact_update apply, for forms that validate first.
+
+    Returns the phone as E.164; raises `Invalid` naming each field at fault.
+    """
+    check_contact_fields(name=name, tags=tags, attributes=attributes)
+    phone = _phone_e164(phone)
+    _ensure_phone_free(account=account, contact_type=type, phone=phone, exclude_pk=exclude_pk)
+    return phone
+
+
 def contact_create(
     *,
     account,
