@@ -51,9 +51,7 @@ def test_a_paused_campaign_has_no_projection_anywhere(web, api_alice, alice):
     assert "nothing is planned until you resume it" in page
 
 
-def test_a_long_campaign_counts_the_days_past_the_table_without_listing_them(
-    web, api_alice, alice
-):
+def test_a_long_campaign_counts_the_days_past_the_table_without_listing_them(web, api_alice, alice):
     campaign = make_campaign(alice, size=3)
     Campaign.objects.filter(pk=campaign.pk).update(total_contacts=30_000, pending_count=30_000)
     seen = the_three_views(web, api_alice, Campaign.objects.get(pk=campaign.pk))

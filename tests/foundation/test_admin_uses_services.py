@@ -59,9 +59,7 @@ def test_the_admin_bulk_delete_reports_the_services_refusal(admin_client, alice)
     assert "delete" in response.content.decode().lower()
 
 
-def test_a_channel_created_in_the_admin_is_validated_and_saved_by_the_service(
-    admin_client, alice
-):
+def test_a_channel_created_in_the_admin_is_validated_and_saved_by_the_service(admin_client, alice):
     response = admin_client.post(
         "/admin/messaging_channels/channel/add/",
         {
