@@ -15,6 +15,7 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Value
 
 from campaigns.models import CampaignContact, ContactStatus
 from contacts.models import Contact, ListMembership, Segment
+from contacts.suppressions import not_suppressed, suppressed_expression
 
 
 @dataclass(frozen=True)
@@ -69,22 +70,27 @@ def _segment_members(account, segment_ids) -> list[QuerySet]:
 
 
 def eligible(selection: QuerySet[Contact], channel_type: str) -> QuerySet[Contact]:
-    """The selection minus opted-out contacts and contacts of another channel type."""
-    return selection.filter(opted_out=False, type=channel_type)
+    """The selection minus opted-out, suppressed and other-channel-type contacts."""
+    return not_suppressed(selection.filter(opted_out=False, type=channel_type))
 
 
 def _exclusions(selection: QuerySet[Contact], channel_type: str) -> dict[str, int]:
     """Distinct, opted-out and incompatible contacts of the selection, in one query.
 
-    A contact both opted out and of another type counts as opted out.
+    A contact both opted out and of another type counts as opted out; a suppressed
+    contact (of the channel's type) counts as suppressed, opted out or not.
     """
-    counts = selection.aggregate(
+    counts = selection.annotate(is_suppressed=suppressed_expression()).aggregate(
         selected=Count("pk"),
-        excluded_opted_out=Count("pk", filter=Q(opted_out=True)),
+        excluded_suppressed=Count("pk", filter=Q(is_suppressed=True, type=channel_type)),
+        excluded_opted_out=Count(
+            "pk", filter=Q(opted_out=True) & ~Q(is_suppressed=True, type=channel_type)
+        ),
         excluded_incompatible=Count("pk", filter=Q(opted_out=False) & ~Q(type=channel_type)),
     )
     return {
         "distinct": counts["selected"],
+        "suppressed": counts["excluded_suppressed"],
         "opted_out": counts["excluded_opted_out"],
         "incompatible": counts["excluded_incompatible"],
     }
@@ -96,7 +102,8 @@ def summarise(*, account, channel_type, contact_ids=(), list_ids=(), segment_ids
         account=account, contact_ids=contact_ids, list_ids=list_ids, segment_ids=segment_ids
     )
     counts = _exclusions(selection.contacts(), channel_type)
-    enrolled = counts["distinct"] - counts["opted_out"] - counts["incompatible"]
+    excluded = counts["opted_out"] + counts["incompatible"] + counts["suppressed"]
+    enrolled = counts["distinct"] - excluded
     return _summary(selection.requested(), counts, enrolled)
 
 
@@ -107,6 +114,7 @@ def _summary(requested: int, counts: dict, enrolled: int) -> dict:
         "duplicates": max(requested - counts["distinct"], 0),
         "opted_out": counts["opted_out"],
         "incompatible": counts["incompatible"],
+        "suppressed": counts["suppressed"],
     }
 
 

@@ -49,6 +49,10 @@ class Campaign(models.Model):
     sent_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
+    stop_on_reply = models.BooleanField(
+        default=True, help_text="A reply ends the contact's sequence: nothing more is sent."
+    )
+    replied_count = models.PositiveIntegerField(default=0)
 
     campaign_day = models.PositiveIntegerField(default=0)
     last_active_date = models.DateField(
@@ -153,6 +157,16 @@ class ContactStatus(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
+class SkipReason(models.TextChoices):
+    """Why a contact was skipped (never sent anything more)."""
+
+    OPTED_OUT = "opted_out", "Opted out"
+    SUPPRESSED = "suppressed", "Suppressed"
+    REPLIED = "replied", "Replied"
+    COOLDOWN = "cooldown", "Cooldown"
+    UNREACHABLE = "unreachable", "Unreachable"
+
+
 class CampaignContact(models.Model):
     """One enrolled contact of a campaign: at most one row per campaign and contact.
 
@@ -175,6 +189,10 @@ class CampaignContact(models.Model):
     error = models.TextField(null=True, blank=True)  # noqa: DJ001  (the API shows null)
     provider_message_id = models.CharField(max_length=128, blank=True, default="")
     delivery_status = models.CharField(max_length=16, blank=True, default="")
+    replied_at = models.DateTimeField(null=True, blank=True)
+    skip_reason = models.CharField(
+        max_length=16, choices=SkipReason.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["id"]

@@ -3,7 +3,8 @@
 contacts and channels never import campaigns; they announce through their signals
 and campaigns answers here (docs/architecture.md, "Layers"):
 
-- a provider webhook's status events move the deliveries campaigns owns forward;
+- a provider webhook's status events move the deliveries campaigns owns forward, and
+  its inbound messages are replies that may end a contact's sequence;
 - a channel about to be deleted or to change type is refused while campaigns use it;
 - contacts about to be deleted leave their campaigns, with counters kept exact.
 """
@@ -12,6 +13,7 @@ from django.dispatch import receiver
 
 from campaigns.deliveries import deliveries_apply_statuses
 from campaigns.models import Campaign, CampaignStatus
+from campaigns.replies import replies_record
 from campaigns.services import campaign_contacts_forget
 from channels.signals import channel_change_requested, provider_events_received
 from contacts.signals import contacts_deleting
@@ -21,7 +23,10 @@ ACTIVE_STATUSES = (CampaignStatus.RUNNING, CampaignStatus.PAUSED)
 
 @receiver(provider_events_received, dispatch_uid="campaigns.apply_statuses")
 def apply_statuses(sender, *, channel, events, **kwargs) -> dict[str, int]:
-    return {"statuses": deliveries_apply_statuses(channel=channel, events=events)}
+    return {
+        "statuses": deliveries_apply_statuses(channel=channel, events=events),
+        "replies": replies_record(channel=channel, events=events),
+    }
 
 
 @receiver(channel_change_requested, dispatch_uid="campaigns.refuse_channel_change")

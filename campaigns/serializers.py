@@ -69,6 +69,9 @@ class EnrollmentSerializer(serializers.Serializer):
     duplicates = serializers.IntegerField()
     opted_out = serializers.IntegerField()
     incompatible = serializers.IntegerField()
+    suppressed = serializers.IntegerField(
+        default=0, help_text="Selected contacts whose address is on the suppression list."
+    )
 
 
 @cache
@@ -130,6 +133,8 @@ class CampaignSerializer(serializers.ModelSerializer):
             "timezone",
             "enrollment",
             "estimated_completion_date",
+            "stop_on_reply",
+            "replied_count",
         ]
 
     @property
@@ -180,13 +185,22 @@ class CampaignContactSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField()
     phone = serializers.CharField(source="contact.phone")
     contact = ContactSummarySerializer()
+    skip_reason = serializers.SerializerMethodField(
+        help_text="Why a skipped contact was skipped: opted_out, suppressed, replied, "
+        "cooldown or unreachable; null otherwise."
+    )
 
     class Meta:
         model = CampaignContact
-        fields = ["id", "status", "phone", "sent_at", "error", "contact"]
+        fields = [
+            "id", "status", "phone", "sent_at", "error", "contact", "replied_at", "skip_reason",
+        ]  # fmt: skip
 
     def get_status(self, row) -> str:
         return row.public_status
+
+    def get_skip_reason(self, row) -> str | None:
+        return row.skip_reason or None
 
 
 class CampaignWriteSerializer(serializers.Serializer):
@@ -197,6 +211,10 @@ class CampaignWriteSerializer(serializers.Serializer):
     is_new_number = serializers.BooleanField(default=False)
     send_window = SendWindowSerializer(required=False, allow_null=True, default=None)
     timezone = serializers.CharField(max_length=64, required=False, validators=[_timezone_name])
+    stop_on_reply = serializers.BooleanField(
+        required=False,
+        help_text="Default true: a contact who replies gets nothing more from this campaign.",
+    )
 
 
 class CampaignUpdateSerializer(CampaignWriteSerializer):

@@ -26,7 +26,9 @@ from skylight.services import outreach_quota_refund, outreach_quota_use, subscri
 
 DRAFT, RUNNING, PAUSED = CampaignStatus.DRAFT, CampaignStatus.RUNNING, CampaignStatus.PAUSED
 CANCELLED = CampaignStatus.CANCELLED
-UPDATABLE_FIELDS = ("name", "messages", "is_new_number", "send_window", "timezone")
+UPDATABLE_FIELDS = (
+    "name", "messages", "is_new_number", "send_window", "timezone", "stop_on_reply",
+)  # fmt: skip
 
 
 def _window_fields(send_window) -> dict:
@@ -55,7 +57,8 @@ def _nobody_enrolled(summary: dict):
         {
             "enrollment": [
                 "No contact can be enrolled: {requested} requested, {duplicates} duplicates, "
-                "{opted_out} opted out, {incompatible} of another channel type.".format(**summary)
+                "{opted_out} opted out, {suppressed} suppressed, {incompatible} of another "
+                "channel type.".format(**summary)
             ]
         }
     )
@@ -74,6 +77,7 @@ def campaign_create(
     is_new_number: bool = False,
     send_window=None,
     timezone: str | None = None,
+    stop_on_reply: bool = True,
 ) -> Campaign:
     """A draft campaign with its messages and enrolled contacts, using one quota unit.
 
@@ -86,6 +90,7 @@ def campaign_create(
         channel=channel,
         name=name,
         is_new_number=is_new_number,
+        stop_on_reply=stop_on_reply,
         timezone=timezone or account.timezone,
         **_window_fields(send_window),
     )

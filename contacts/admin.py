@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 
-from contacts.models import Contact, ContactList, Segment, Tag
+from contacts.models import Contact, ContactList, Segment, Suppression, Tag
 from contacts.segments import segment_queryset, validate_rules
 from contacts.services import (
     contact_check,
@@ -14,6 +14,7 @@ from contacts.services import (
     contacts_bulk_set_opted_out,
     contacts_delete,
 )
+from contacts.suppressions import suppression_add
 from skylight.domain import DomainError, Invalid, error_messages
 
 
@@ -170,3 +171,34 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["account"]
     list_select_related = ["account"]
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    """The do-not-contact list; adding here opts out the contacts at the address too."""
+
+    list_display = ["address", "channel_type", "source", "reason", "account", "created_at"]
+    list_filter = ["channel_type", "source"]
+    search_fields = ["address", "reason", "account__name"]
+    list_select_related = ["account"]
+    autocomplete_fields = ["account"]
+    fields = ["account", "address", "channel_type", "reason", "source", "created_at"]
+    readonly_fields = ["source", "created_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # delete and add again: an entry is a fact, not a setting
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            entry, _ = suppression_add(
+                account=data["account"],
+                address=data["address"],
+                channel_type=data["channel_type"],
+                reason=data.get("reason") or "",
+                source=Suppression.Source.DASHBOARD,
+            )
+        except Invalid as exc:
+            self.message_user(request, " ".join(error_messages(exc.errors)), messages.ERROR)
+            return
+        obj.pk = entry.pk

@@ -25,6 +25,7 @@ from contacts.limits import (
 )
 from contacts.models import ChannelType
 from contacts.phones import InvalidPhone, normalize_phone
+from contacts.suppressions import contacts_apply_suppressions
 from skylight.domain import Invalid
 
 MAX_ROWS = 500_000
@@ -74,6 +75,8 @@ def import_contacts_csv(
         result.created, result.updated = write_rows(
             account=account, contact_type=type, contact_list=contact_list, rows=rows
         )
+        # Imported addresses on the suppression list end opted out, whatever the file says.
+        contacts_apply_suppressions(account=account, channel_type=type)
     return result
 
 

@@ -114,3 +114,35 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Suppression(models.Model):
+    """An address never to message on a channel type, whether or not it is a contact yet.
+
+    Added by a STOP (or a provider's opt-out signal) from any address, by the API, an
+    import or the dashboard. A START removes only the entries a STOP added.
+    """
+
+    class Source(models.TextChoices):
+        API = "api", "API"
+        STOP = "stop", "Opt-out message"
+        IMPORT = "import", "Import"
+        DASHBOARD = "dashboard", "Dashboard"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="suppressions")
+    address = models.CharField(max_length=64, help_text="E.164 phone or provider address.")
+    channel_type = models.CharField(max_length=16, choices=ChannelType.choices)
+    reason = models.CharField(max_length=255, blank=True, default="")
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.API)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "channel_type", "address"], name="unique_suppression"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.channel_type})"

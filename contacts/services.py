@@ -10,6 +10,7 @@ from contacts.models import ChannelType, Contact, ContactList, ListMembership, S
 from contacts.phones import InvalidPhone, normalize_phone
 from contacts.segments import validate_rules
 from contacts.signals import contacts_deleting
+from contacts.suppressions import is_address_suppressed, not_suppressed
 from skylight.domain import Invalid
 
 ID_BATCH = 5000
@@ -88,6 +89,10 @@ def contact_create(
     check_contact_fields(name=name, tags=tags, attributes=attributes)
     phone = _phone_e164(phone)
     _ensure_phone_free(account=account, contact_type=type, phone=phone)
+    # An address on the suppression list starts opted out (docs/api.md, "Suppressions").
+    opted_out = opted_out or is_address_suppressed(
+        account=account, channel_type=type, addresses=[phone, external_id]
+    )
     contact = Contact(
         account=account,
         phone=phone,
@@ -160,7 +165,24 @@ def contacts_delete(*, contacts) -> int:
     return len(ids)
 
 
+def _refuse_opt_in_if_suppressed(contact: Contact) -> None:
+    addresses = [contact.phone, contact.external_id]
+    if is_address_suppressed(
+        account=contact.account, channel_type=contact.type, addresses=addresses
+    ):
+        raise Invalid(
+            {
+                "opted_out": [
+                    "This address is on the suppression list; remove it there to opt the "
+                    "contact back in."
+                ]
+            }
+        )
+
+
 def _apply_opt_out(contact: Contact, opted_out: bool) -> None:
+    if not opted_out and contact.opted_out:
+        _refuse_opt_in_if_suppressed(contact)
     if opted_out and not contact.opted_out:
         contact.opted_out_at = timezone.now()
     elif not opted_out:
@@ -179,8 +201,11 @@ def contacts_bulk_set_opted_out(*, contacts, opted_out: bool) -> int:
     """Opts a queryset of contacts out or back in with one UPDATE; returns how many changed.
 
     Only contacts whose state changes are touched, so earlier opt-out times are kept.
+    Suppressed contacts are never opted back in.
     """
     now = timezone.now()
+    if not opted_out:
+        contacts = not_suppressed(contacts)
     return contacts.filter(opted_out=not opted_out).update(
         opted_out=opted_out, opted_out_at=now if opted_out else None, updated_at=now
     )

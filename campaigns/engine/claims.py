@@ -17,8 +17,16 @@ from datetime import date, datetime
 from django.db import connection, transaction
 from django.db.models import F, Q
 
-from campaigns.models import Campaign, CampaignContact, CampaignStatus, ChannelDay, ContactStatus
+from campaigns.models import (
+    Campaign,
+    CampaignContact,
+    CampaignStatus,
+    ChannelDay,
+    ContactStatus,
+    SkipReason,
+)
 from contacts.models import Contact
+from contacts.suppressions import suppressed_expression
 
 from .days import complete_if_done
 
@@ -169,9 +177,19 @@ def _claim_from_row(row, now: datetime) -> Claim:
 
 
 def _skip_opted_out(slot: Slot, claims: list[Claim]) -> None:
-    """Opted out since enrollment: skipped, nothing attempted."""
-    CampaignContact.objects.filter(pk__in=[claim.id for claim in claims]).update(
-        status=ContactStatus.SKIPPED, error="Contact opted out before sending.", claimed_at=None
+    """Opted out (or suppressed) since enrollment: skipped, nothing attempted."""
+    rows = CampaignContact.objects.filter(pk__in=[claim.id for claim in claims])
+    rows.update(
+        status=ContactStatus.SKIPPED,
+        skip_reason=SkipReason.OPTED_OUT,
+        error="Contact opted out before sending.",
+        claimed_at=None,
+    )
+    on_the_list = Contact.objects.filter(pk__in=[claim.contact_id for claim in claims]).filter(
+        suppressed_expression()
+    )
+    rows.filter(contact__in=on_the_list).update(
+        skip_reason=SkipReason.SUPPRESSED, error="The address is on the suppression list."
     )
     for claim in claims:
         logger.info("campaign=%s contact=%s skipped: opted out", slot.campaign_id, claim.contact_id)

@@ -9,9 +9,11 @@ imports campaigns (docs/architecture.md).
 
 import logging
 
-from contacts.models import ChannelType, Contact
+from contacts.models import ChannelType, Contact, Suppression
 from contacts.phones import InvalidPhone, normalize_phone
 from contacts.services import contacts_bulk_set_opted_out
+from contacts.suppressions import suppression_add, suppression_address, suppressions_lift_stop
+from skylight.domain import Invalid
 
 from ..keywords import OPT_IN, OPT_OUT, keyword_action
 from ..signals import provider_events_received
@@ -29,7 +31,9 @@ def events_apply(*, channel, events: list[Event]) -> dict[str, int]:
             if action:
                 counts["opted_out" if action == OPT_OUT else "opted_in"] += changed
         elif isinstance(event, BlockedEvent):
-            counts["opted_out"] += address_opt_out(channel=channel, address=event.sender)
+            counts["opted_out"] += address_opt_out(
+                channel=channel, address=event.sender, reason="Blocked the channel."
+            )
     responses = provider_events_received.send(sender=type(channel), channel=channel, events=events)
     for _, extra in responses:
         for key, value in (extra or {}).items():
@@ -70,6 +74,11 @@ def _phones_for(channel, address: str) -> set[str]:
     return set()
 
 
+def contacts_at_address(*, channel, address: str):
+    """The account's contacts at this address (a provider id or a phone), every type."""
+    return _contacts_at(channel, address)
+
+
 def _contacts_at(channel, address: str):
     return Contact.objects.filter(
         account_id=channel.account_id,
@@ -78,15 +87,37 @@ def _contacts_at(channel, address: str):
     )
 
 
-def address_opt_out(*, channel, address: str) -> int:
-    """Opts out, account-wide and on every channel type, whoever is at this address."""
-    changed = contacts_bulk_set_opted_out(contacts=_contacts_at(channel, address), opted_out=True)
+def _suppressible(channel, address: str) -> str | None:
+    try:
+        return suppression_address(address, channel.type)
+    except Invalid:
+        return None
+
+
+def address_opt_out(*, channel, address: str, reason: str = "Sent an opt-out message.") -> int:
+    """Opts out, account-wide and on every channel type, whoever is at this address, and
+    suppresses the address on the channel's type: a sender who is not a contact yet is
+    remembered, and a contact created there later starts opted out."""
+    contacts = _contacts_at(channel, address)
+    changed = contacts_bulk_set_opted_out(contacts=contacts, opted_out=True)
+    if stored := _suppressible(channel, address):
+        suppression_add(
+            account=channel.account,
+            address=stored,
+            channel_type=channel.type,
+            reason=reason,
+            source=Suppression.Source.STOP,
+        )
     logger.info("opt-out channel=%s address=%s contacts=%s", channel.pk, address, changed)
     return changed
 
 
 def address_opt_in(*, channel, address: str) -> int:
-    """Opts back in, account-wide, whoever is at this address (they asked: START)."""
+    """Opts back in, account-wide, whoever is at this address (they asked: START), and
+    lifts the suppressions an earlier STOP added (never those added by people)."""
+    phones = _phones_for(channel, address)
+    stored = _suppressible(channel, address)
+    suppressions_lift_stop(account=channel.account, addresses=[*phones, *filter(None, [stored])])
     changed = contacts_bulk_set_opted_out(contacts=_contacts_at(channel, address), opted_out=False)
     logger.info("opt-in channel=%s address=%s contacts=%s", channel.pk, address, changed)
     return changed

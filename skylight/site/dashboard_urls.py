@@ -5,6 +5,7 @@ from django.urls import path
 from campaigns import pages as campaign_pages
 from channels import pages as channel_pages
 from contacts import pages as contact_pages
+from contacts import suppression_pages
 from skylight import pages
 from skylight.site import pages as site_pages
 
@@ -46,6 +47,15 @@ urlpatterns = [
     path("segments/<int:pk>/", contact_pages.segment_edit, name="segment_edit"),
     path("segments/<int:pk>/delete/", contact_pages.segment_delete, name="segment_delete"),
     path("segments/<int:pk>/count/", contact_pages.segment_count, name="segment_count"),
+    path("suppressions/", suppression_pages.suppressions, name="suppressions"),
+    path(
+        "suppressions/import/",
+        suppression_pages.suppressions_import,
+        name="suppressions_import",
+    ),
+    path(
+        "suppressions/<int:pk>/lift/", suppression_pages.suppression_lift, name="suppression_lift"
+    ),
     # channels
     path("channels/", channel_pages.channels, name="channels"),
     path("channels/new/", channel_pages.channel_new, name="channel_new"),

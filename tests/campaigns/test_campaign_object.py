@@ -38,6 +38,8 @@ SKYLIGHT_FIELDS = {
     "timezone": str,
     "enrollment": dict,
     "estimated_completion_date": (str, type(None)),
+    "stop_on_reply": bool,
+    "replied_count": int,
 }
 
 
@@ -109,6 +111,7 @@ def test_it_has_exactly_the_reference_fields_plus_the_specs(api, create_campaign
         "duplicates",
         "opted_out",
         "incompatible",
+        "suppressed",
     }
 
 

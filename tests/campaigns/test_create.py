@@ -149,7 +149,7 @@ def test_a_selection_that_enrolls_nobody_is_422_and_uses_no_quota(api, channel, 
 
     assert response.status_code == 422
     assert response.json()["errors"]["enrollment"] == [
-        "No contact can be enrolled: 2 requested, 0 duplicates, 1 opted out, "
+        "No contact can be enrolled: 2 requested, 0 duplicates, 1 opted out, 0 suppressed, "
         "1 of another channel type."
     ]
     assert not Campaign.objects.exists()

@@ -55,6 +55,7 @@ def test_the_union_of_ids_lists_and_segments_is_enrolled_once_each(alice, channe
         "duplicates": 4,  # a, b, vip twice more, once each, and vip a third time
         "opted_out": 3,  # out, vip_out, tg_out (opted out counts before the type)
         "incompatible": 1,  # tg
+        "suppressed": 0,
     }
     assert (campaign.total_contacts, campaign.pending_count) == (3, 3)
 
