@@ -11,6 +11,8 @@ CONTACT_ROW_FIELDS = (
     "status",
     "sent_at",
     "error",
+    "replied_at",
+    "skip_reason",
     "contact__id",
     "contact__name",
     "contact__phone",

@@ -201,6 +201,8 @@ def test_the_contact_row_has_the_reference_shape(api, create_campaign, contacts)
         "sent_at": "2026-03-05T09:14:00.000000Z",
         "error": None,
         "contact": {"id": contacts[0].pk, "name": "Contact 0", "type": "whatsapp"},
+        "replied_at": None,
+        "skip_reason": None,
     }
     assert data[1]["status"] == "pending"
     assert data[1]["sent_at"] is None

@@ -81,6 +81,7 @@ def test_a_contact_in_several_lists_is_enrolled_once(alice, create_campaign, cro
         "duplicates": 4,
         "opted_out": 0,
         "incompatible": 0,
+        "suppressed": 0,
     }
 
 
@@ -140,6 +141,7 @@ def test_the_preview_gives_the_same_counts_and_writes_nothing(alice, channel, cr
             "duplicates": 1,
             "opted_out": 1,
             "incompatible": 1,
+            "suppressed": 0,
         }
     )
 

@@ -55,7 +55,13 @@ def test_a_batch_of_events(client, channel, alice):
 
     response = post(client, channel, {"events": events})
 
-    assert response.json() == {"ok": True, "statuses": 1, "opted_out": 1, "opted_in": 0}
+    assert response.json() == {
+        "ok": True,
+        "statuses": 1,
+        "opted_out": 1,
+        "opted_in": 0,
+        "replies": 0,
+    }
     delivery.refresh_from_db()
     contact.refresh_from_db()
     assert delivery.status == "delivered" and contact.opted_out
