@@ -81,7 +81,7 @@ def test_cancel_then_start_on_one_draft_leaves_exactly_one_winner(draft, monkeyp
 
     assert cancelled == "cancelled"
     assert isinstance(start, Conflict)
-    assert str(start.detail) == "Campaign is cancelled; only draft campaigns can be started."
+    assert str(start.message) == "Campaign is cancelled; only draft campaigns can be started."
     stored = Campaign.objects.get(pk=draft.pk)
     assert (stored.status, stored.started_at, stored.campaign_day) == ("cancelled", None, 0)
 
@@ -100,7 +100,7 @@ def test_start_and_start_leave_exactly_one_winner(draft, monkeypatch):
     outcomes = race(monkeypatch, draft, services.campaign_start, services.campaign_start)
 
     assert outcomes[0] == "running"
-    assert str(outcomes[1].detail) == "Campaign is running; only draft campaigns can be started."
+    assert str(outcomes[1].message) == "Campaign is running; only draft campaigns can be started."
 
 
 def test_two_pauses_of_one_running_campaign_leave_exactly_one_winner(draft, monkeypatch):
@@ -109,7 +109,7 @@ def test_two_pauses_of_one_running_campaign_leave_exactly_one_winner(draft, monk
     outcomes = race(monkeypatch, draft, services.campaign_pause, services.campaign_pause)
 
     assert outcomes[0] == "paused"
-    assert str(outcomes[1].detail) == "Campaign is paused; only running campaigns can be paused."
+    assert str(outcomes[1].message) == "Campaign is paused; only running campaigns can be paused."
 
 
 def test_control_without_the_row_lock_a_successful_cancel_is_lost(draft, monkeypatch):
