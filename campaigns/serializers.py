@@ -58,6 +58,12 @@ class SendWindowSerializer(serializers.Serializer):
     end = serializers.TimeField(format=WINDOW_FORMAT, input_formats=[WINDOW_FORMAT])
 
     def validate(self, attrs):
+        # A PATCH makes nested fields optional; a window is still both ends or nothing.
+        missing = {
+            name: ["This field is required."] for name in ("start", "end") if name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
         if attrs["start"] >= attrs["end"]:
             raise serializers.ValidationError({"end": ["The window must end after it starts."]})
         return attrs

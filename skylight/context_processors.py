@@ -1,9 +1,12 @@
+from django.contrib.auth.models import AbstractBaseUser
+
 from skylight.middleware import accounts_of
 
 
 def current_account(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    # API pages rendered as HTML (the docs) may carry an API key's principal, not a user.
+    if not isinstance(user, AbstractBaseUser) or not user.is_authenticated:
         return {}
     return {
         "current_account": getattr(request, "account", None),

@@ -2,7 +2,9 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -74,10 +76,25 @@ def _leaves(value):
         yield value
 
 
+def printable(value):
+    """`value` with lone surrogates escaped (`\\ud800`): they cannot be encoded as UTF-8.
+
+    Validation messages may quote what the client sent, so the error itself must not
+    break on it.
+    """
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {printable(key): printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable(item) for item in value]
+    return value
+
+
 def error_response(status_code: int, message: str, errors=None, headers=None) -> Response:
-    body = {"success": False, "message": message}
+    body = {"success": False, "message": printable(message)}
     if errors is not None:
-        body["errors"] = errors
+        body["errors"] = printable(errors)
     response = Response(body, status=status_code, headers=headers)
     response.enveloped = True
     return response
@@ -91,6 +108,11 @@ def envelope_exception_handler(exc, context):
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
 
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response(413, f"The request body is larger than {limit} bytes.")
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return error_response(413, "The request has too many fields or files.")
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
         return error_response(422, "The given data was invalid.", errors)
