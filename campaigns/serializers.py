@@ -7,6 +7,7 @@ from django.utils import timezone as dj_timezone
 from rest_framework import serializers
 
 from campaigns import progress
+from campaigns.messages import template_errors
 from campaigns.models import Campaign, CampaignContact, CampaignMessage, ContactStatus, MessageType
 from channels.models import Channel
 from contacts.models import Contact, ContactList, Segment
@@ -46,6 +47,7 @@ class MessageSerializer(serializers.ModelSerializer):
             errors["caption"] = ["Only media messages take a caption."]
         if attrs.get("filename") and attrs["type"] != MessageType.DOCUMENT:
             errors["filename"] = ["Only document messages take a filename."]
+        errors.update(template_errors(attrs["type"], attrs["content"], attrs.get("caption", "")))
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
