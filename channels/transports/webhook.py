@@ -93,7 +93,9 @@ class WebhookTransport(Transport):
         }
         response = http.post(self.config.url, content=body, headers=headers)
         if not response.is_success:
-            raise http.error_for_status(response, response.text[:200] or response.reason_phrase)
+            # The URL is the tenant's choice: never echo what it answered (it could be
+            # an internal service's page), only the status.
+            raise http.error_for_status(response, response.reason_phrase or "error")
         return SendResult(provider_message_id=_answer_id(response) or request_id)
 
 
