@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 
 from skylight.middleware import accounts_of
+from skylight.roles import request_is_owner
 
 
 def current_account(request):
@@ -11,4 +12,6 @@ def current_account(request):
     return {
         "current_account": getattr(request, "account", None),
         "user_accounts": accounts_of(user),
+        # Called by the template engine only where a page asks (one query then).
+        "is_account_owner": lambda: request_is_owner(request),
     }
