@@ -46,15 +46,17 @@ def key(alice):
 def owner_only_requests(channel, key):
     """(method, url, data) of every page and action only owners may use."""
     detail = reverse("dashboard:channel_detail", args=[channel.pk])
+    new = reverse("dashboard:channel_new")
+    test = reverse("dashboard:channel_test", args=[channel.pk])
     return [
         ("post", reverse("dashboard:account_key_new"), {"name": "Sneaky"}),
         ("post", reverse("dashboard:account_key_revoke", args=[key.pk]), {}),
-        ("get", reverse("dashboard:channel_new"), {}),
-        ("get", reverse("dashboard:channel_new") + "?provider=console", {}),
-        ("post", reverse("dashboard:channel_new") + "?provider=console", {"name": "X", "type": "whatsapp"}),
+        ("get", new, {}),
+        ("get", new + "?provider=console", {}),
+        ("post", new + "?provider=console", {"name": "X", "type": "whatsapp"}),
         ("get", detail, {}),
         ("post", detail, {"name": "Renamed", "type": "whatsapp", "is_active": "on"}),
-        ("post", reverse("dashboard:channel_test", args=[channel.pk]), {"recipient": "+966501234567"}),
+        ("post", test, {"recipient": "+966501234567"}),
         ("post", reverse("dashboard:channel_delete", args=[channel.pk]), {}),
     ]  # fmt: skip
 
