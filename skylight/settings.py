@@ -129,6 +129,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Uploads (CSV imports): files over the cap are never stored (see skylight/uploads.py).
+SKYLIGHT_MAX_UPLOAD_BYTES = int(os.environ.get("SKYLIGHT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+FILE_UPLOAD_HANDLERS = [
+    "skylight.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # ---- API ----
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["skylight.api.authentication.ApiKeyAuthentication"],
