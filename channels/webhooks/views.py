@@ -12,6 +12,7 @@ from ..models import Channel
 from ..transports import TRANSPORTS, ConfigError
 from .base import MalformedWebhook, WebhookRejected
 from .replay import first_deliveries
+from .storable import storable_events
 
 logger = logging.getLogger("skylight.webhooks")
 
@@ -60,6 +61,6 @@ def receive(request, token: str):
         return _error(400, "The body is not in the shape this provider sends.")
     except RequestDataTooBig:
         return _error(413, "The body is too large.")
-    with first_deliveries(channel, events) as fresh:
+    with first_deliveries(channel, storable_events(events)) as fresh:
         counts = events_apply(channel=channel, events=fresh)
     return handler.reply(counts)

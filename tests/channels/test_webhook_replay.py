@@ -234,3 +234,17 @@ def test_an_over_long_id_is_kept_as_its_digest(alice):
             assert len(fresh) == expected
     assert InboundReceipt.objects.get().provider_event_id == stored_id(long_id)
     assert len(stored_id(long_id)) <= 128
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        '{"event": "inbound", "from": "+96650\\ud800", "text": "STOP", "id": "\\ud800"}',
+        '{"event": "inbound", "from": "+966501234567", "text": "ST\\ud800OP", "id": "a\\u0000b"}',
+        '{"event": "status", "message_id": "\\ud800", "status": "read"}',
+    ],
+)
+def test_unstorable_text_in_a_signed_webhook_is_not_a_500(client, gateway, contact, event):
+    body = event.encode()
+    response = gateway_post(client, gateway, body, skylight_headers(body))
+    assert response.status_code in (200, 400)
