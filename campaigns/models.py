@@ -1,5 +1,6 @@
 """Campaigns, their message sequences, enrolled contacts and per-day sending records."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone as dj_timezone
@@ -147,6 +148,14 @@ class CampaignMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.type}"
+
+    def clean(self):
+        # Admin edits are checked like API and dashboard ones (see campaigns/messages.py).
+        from campaigns.messages import template_errors
+
+        errors = template_errors(self.type, self.content or "", self.caption or "")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ContactStatus(models.TextChoices):

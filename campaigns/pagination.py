@@ -13,6 +13,8 @@ from rest_framework.exceptions import ValidationError
 from skylight.api.pagination import EnvelopePagination
 from skylight.paging import keyset_page
 
+MAX_ID = 2**63 - 1
+
 
 def encode_cursor(last_id: int) -> str:
     return base64.urlsafe_b64encode(f"after:{last_id}".encode()).decode().rstrip("=")
@@ -22,7 +24,7 @@ def decode_cursor(token: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         prefix, _, value = raw.partition(":")
-        if prefix != "after" or not value.isdigit():
+        if prefix != "after" or not value.isdigit() or int(value) > MAX_ID:
             raise ValueError(raw)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError):
@@ -55,6 +57,9 @@ class CampaignContactPagination(EnvelopePagination):
         offset = (self.current_page - 1) * self.per_page
         if not offset:
             return list(rows[: self.per_page + 1])
+        if offset + self.per_page + 1 > MAX_ID:
+            # Past any end, and past what the database takes as an OFFSET.
+            return []
         ids = rows.values("pk")[offset : offset + self.per_page + 1]
         return list(rows.filter(pk__in=ids))
 

@@ -7,6 +7,7 @@ from django.utils import timezone as dj_timezone
 from rest_framework import serializers
 
 from campaigns import progress
+from campaigns.messages import template_errors
 from campaigns.models import Campaign, CampaignContact, CampaignMessage, MessageType
 from channels.models import Channel
 from contacts.models import Contact, ContactList, Segment
@@ -46,6 +47,7 @@ class MessageSerializer(serializers.ModelSerializer):
             errors["caption"] = ["Only media messages take a caption."]
         if attrs.get("filename") and attrs["type"] != MessageType.DOCUMENT:
             errors["filename"] = ["Only document messages take a filename."]
+        errors.update(template_errors(attrs["type"], attrs["content"], attrs.get("caption", "")))
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -58,6 +60,12 @@ class SendWindowSerializer(serializers.Serializer):
     end = serializers.TimeField(format=WINDOW_FORMAT, input_formats=[WINDOW_FORMAT])
 
     def validate(self, attrs):
+        # A PATCH makes nested fields optional; a window is still both ends or nothing.
+        missing = {
+            name: ["This field is required."] for name in ("start", "end") if name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
         if attrs["start"] >= attrs["end"]:
             raise serializers.ValidationError({"end": ["The window must end after it starts."]})
         return attrs

@@ -4,7 +4,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from skylight.admin import OwnedAccountChoices
 from skylight.domain import DomainError, Invalid
+from skylight.roles import may_administer
 
 from .models import Channel
 from .services import (
@@ -67,7 +69,7 @@ class ChannelAdminForm(forms.ModelForm):
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(OwnedAccountChoices, admin.ModelAdmin):
     form = ChannelAdminForm
     list_display = ["name", "account", "type", "provider", "phone", "is_active", "created_at"]
     list_filter = ["provider", "type", "is_active", "account"]
@@ -78,6 +80,14 @@ class ChannelAdmin(admin.ModelAdmin):
         "account", "name", "type", "provider", "phone", "is_active", "config",
         "stored_config", "webhook_url", "created_at",
     ]  # fmt: skip
+
+    def has_change_permission(self, request, obj=None):
+        allowed = obj is None or may_administer(request.user, obj.account)
+        return super().has_change_permission(request, obj) and allowed
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = obj is None or may_administer(request.user, obj.account)
+        return super().has_delete_permission(request, obj) and allowed
 
     @admin.display(description="Stored config (secrets masked)")
     def stored_config(self, channel):

@@ -43,3 +43,29 @@ class Channel(models.Model):
     def webhook_url(self) -> str:
         """Where the provider posts statuses and inbound messages for this channel."""
         return f"{settings.SKYLIGHT_PUBLIC_URL.rstrip('/')}/webhooks/{self.webhook_token}/"
+
+
+class InboundReceipt(models.Model):
+    """A provider event (an inbound message, a block) already applied on a channel.
+
+    Providers retry, and a captured webhook can be replayed: an event whose provider id
+    is already here is dropped before it is applied (see `channels.webhooks.replay`).
+    Rows older than a few days are pruned.
+    """
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    provider_event_id = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "provider_event_id"], name="unique_inbound_receipt"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["channel", "created_at"], name="inbound_receipt_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.provider_event_id

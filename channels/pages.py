@@ -15,6 +15,7 @@ from skylight.page_utils import (
     account_page,
     add_service_errors,
     delete_through_service,
+    owner_page,
     render_page,
     service_error_messages,
 )
@@ -38,7 +39,7 @@ def channels(request):
     )
 
 
-@account_page
+@owner_page
 def channel_new(request):
     provider = request.POST.get("provider") or request.GET.get("provider")
     if provider not in TRANSPORTS:
@@ -64,7 +65,7 @@ def channel_new(request):
     return render_page(request, "channels/channel_form.html", context, "channel-form")
 
 
-@account_page
+@owner_page
 def channel_detail(request, pk):
     channel = get_object_or_404(Channel, pk=pk, account=request.account)
     if channel.provider not in TRANSPORTS:
@@ -97,7 +98,7 @@ def channel_detail(request, pk):
     return render_page(request, "channels/channel_form.html", context, "channel-form")
 
 
-@account_page
+@owner_page
 @require_POST
 def channel_test(request, pk):
     channel = get_object_or_404(Channel, pk=pk, account=request.account)
@@ -125,7 +126,7 @@ def channel_test(request, pk):
     return render_page(request, "channels/channel_form.html", context, "test-panel")
 
 
-@account_page
+@owner_page
 @require_POST
 def channel_delete(request, pk):
     channel = get_object_or_404(Channel, pk=pk, account=request.account)

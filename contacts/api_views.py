@@ -18,7 +18,9 @@ from contacts.serializers import (
     ListMembersSerializer,
     SegmentSerializer,
 )
+from skylight.api.exceptions import error_response
 from skylight.api.views import AccountScopedModelViewSet
+from skylight.uploads import upload_limit_text, upload_too_large
 
 ID_PATTERN = r"[0-9]{1,19}"
 
@@ -47,9 +49,13 @@ class ContactViewSet(AccountScopedModelViewSet):
     )
     @action(detail=False, methods=["post"], url_path="import")
     def import_csv(self, request):
-        serializer = ContactImportSerializer(
-            data=request.data, context=self.get_serializer_context()
-        )
+        too_large = f"The file is larger than {upload_limit_text()}."
+        if upload_too_large(request):  # announced too large: refused before reading
+            return error_response(413, too_large)
+        data = request.data  # streams in; the upload handler skips a file over the cap
+        if upload_too_large(request):
+            return error_response(413, too_large)
+        serializer = ContactImportSerializer(data=data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         result = import_contacts_csv(

@@ -6,8 +6,10 @@ are updated: a blank name keeps the old one, attributes are merged, tags are add
 and the opt-out state is never touched. Row numbers count the header as row 1.
 """
 
+import contextlib
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -67,42 +69,50 @@ def import_contacts_csv(
     """
     if type not in ChannelType.values:
         raise Invalid({"type": [f"Use one of: {', '.join(ChannelType.values)}."]})
-    records = _records(_read_text(file))
-    header = _header(next(records, None))
-    result = ImportResult()
-    rows = _checked_rows(records, header, result)
-    with transaction.atomic():
-        result.created, result.updated = write_rows(
-            account=account, contact_type=type, contact_list=contact_list, rows=rows
-        )
-        # Imported addresses on the suppression list end opted out, whatever the file says.
-        contacts_apply_suppressions(account=account, channel_type=type)
+    with contextlib.closing(_records(file)) as records:
+        header = _header(next(records, None))
+        result = ImportResult()
+        rows = _checked_rows(records, header, result)
+        with transaction.atomic():
+            result.created, result.updated = write_rows(
+                account=account, contact_type=type, contact_list=contact_list, rows=rows
+            )
+            # Imported addresses on the suppression list end opted out, whatever the file says.
+            contacts_apply_suppressions(account=account, channel_type=type)
     return result
 
 
 # --- reading --------------------------------------------------------------------
 
 
-def _read_text(file) -> str:
-    data = file.read()
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise Invalid({"file": ["The file is not UTF-8 encoded text."]}) from None
-    return data.replace("\x00", "")
+def _lines(file) -> Iterator[str]:
+    """The file's lines, decoded as they are read (the file is never read whole)."""
+    if isinstance(file.read(0), str):
+        yield from file
+        return
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+    try:
+        yield from text
+    finally:
+        with contextlib.suppress(ValueError):  # already closed by its owner
+            text.detach()  # leave the upload open for its owner
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    first_line = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _records(file) -> Iterator[tuple[int, list[str]]]:
+    """Numbered CSV records streamed from the file; the delimiter is guessed on line one."""
+    lines = (line.replace("\x00", "") for line in _lines(file))
     number = 0
     try:
+        first_line = next(lines, "")
+        delimiter = max([",", ";", "\t"], key=first_line.count)
+        head = [first_line] if first_line else []
+        reader = csv.reader(itertools.chain(head, lines), delimiter=delimiter)
         for number, record in enumerate(reader, start=1):  # noqa: B007
             if number > MAX_ROWS + 1:
                 raise Invalid({"file": [f"At most {MAX_ROWS} rows per import."]})
             yield number, record
+    except UnicodeDecodeError:
+        raise Invalid({"file": ["The file is not UTF-8 encoded text."]}) from None
     except csv.Error as exc:
         raise Invalid({"file": [f"Row {number + 1} cannot be read: {exc}."]}) from None
 
@@ -141,8 +151,14 @@ def _checked_rows(records, header: list[str], result: ImportResult) -> Iterator[
         yield row
 
 
+PHONE_CACHE_SIZE = 10_000
+
+
 def _cached_phone(raw: str, cache: dict) -> str:
+    """Normalises a raw phone, remembering recent answers (files repeat their formats)."""
     if raw not in cache:
+        if len(cache) >= PHONE_CACHE_SIZE:
+            cache.clear()  # bounded: a 500,000-row file must not keep every raw phone
         try:
             cache[raw] = normalize_phone(raw)
         except InvalidPhone as exc:

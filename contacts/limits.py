@@ -1,6 +1,7 @@
 """What one contact may carry: shared by the API, the CSV import, the services and segments."""
 
 from skylight.domain import Invalid
+from skylight.text import unstorable_text
 
 MAX_NAME = 255
 MAX_TAG = 64
@@ -20,10 +21,14 @@ def attribute_problem(key, value) -> str | None:
             f"Attribute names have 1 to {MAX_ATTRIBUTE_KEY} characters, "
             "without quotes or backslashes."
         )
+    if unstorable_text(key):
+        return f"Attribute names: {unstorable_text(key)}"
     if value is not None and not isinstance(value, str | int | float | bool):
         return f"Attribute {key!r} must be a string, number, boolean or null."
     if isinstance(value, str) and (len(value) > MAX_ATTRIBUTE_VALUE or "\x00" in value):
         return f"Attribute {key!r} has at most {MAX_ATTRIBUTE_VALUE} characters."
+    if isinstance(value, str) and unstorable_text(value):
+        return f"Attribute {key!r}: {unstorable_text(value)}"
     return None
 
 

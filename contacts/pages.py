@@ -34,6 +34,7 @@ from skylight.page_utils import (
     render_page,
     service_error_messages,
 )
+from skylight.uploads import upload_limit_text, upload_too_large
 
 # --- contacts ---------------------------------------------------------------------
 
@@ -131,7 +132,12 @@ def contact_opt_out(request, pk):
 def contact_import(request):
     form = ImportForm(request.POST or None, request.FILES or None, account=request.account)
     context = {"form": form}
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and upload_too_large(request):
+        # The upload handler stored none of it (see skylight/uploads.py).
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", f"The file is larger than {upload_limit_text()}; split it up.")
+    elif request.method == "POST" and form.is_valid():
         try:
             context.update(_run_import(request.account, form.cleaned_data))
         except Invalid as exc:

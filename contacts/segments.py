@@ -37,11 +37,15 @@ from contacts.limits import FORBIDDEN_KEY_CHARS, MAX_ATTRIBUTE_KEY, MAX_TAG
 from contacts.models import ChannelType, Contact, ContactList, ListMembership
 from contacts.phones import InvalidPhone, normalize_phone
 from skylight.domain import Invalid
+from skylight.text import unstorable_text
 
 MAX_CONDITIONS = 50
 MAX_IN_VALUES = 1000
 MAX_TEXT = 255
 ATTRIBUTE_PREFIX = "attributes."
+MAX_UTC_OFFSET = dt.timedelta(hours=15, minutes=59)
+# A bare date spans a day in the account's timezone (up to ±14 h from UTC).
+MOMENT_MARGIN = dt.timedelta(days=2)
 _BARE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # SQLite's JSON paths cannot escape these inside a key.
 
@@ -133,6 +137,7 @@ def _field_kind(name) -> str | None:
     if name.startswith(ATTRIBUTE_PREFIX):
         key = name[len(ATTRIBUTE_PREFIX) :]
         ok = 0 < len(key) <= MAX_ATTRIBUTE_KEY and not FORBIDDEN_KEY_CHARS & set(key)
+        ok = ok and unstorable_text(key) is None
         return "attributes" if ok else None
     return name if name in FIELD_OPS and name != "attributes" else None
 
@@ -184,6 +189,8 @@ def _text(value, max_length: int) -> str:
         raise _BadValue("Expected a non-blank string.")
     if len(text) > max_length or "\x00" in text:
         raise _BadValue(f"Expected at most {max_length} characters (and no NUL).")
+    if problem := unstorable_text(text):
+        raise _BadValue(problem)
     return text
 
 
@@ -194,12 +201,29 @@ def _boolean(value) -> bool:
 
 
 def _moment(value) -> str:
-    if isinstance(value, str) and _parse_moment(value, dt.UTC) is not None:
+    parsed = _parse_moment(value, dt.UTC) if isinstance(value, str) else None
+    if parsed is not None:
+        _check_storable_moment(parsed[0])
         return value.strip()
     raise _BadValue(
         f"{value!r} is not a date; use YYYY-MM-DD or an ISO 8601 date-time "
         "(e.g. 2026-03-01T08:00:00Z)."
     )
+
+
+def _check_storable_moment(moment: dt.datetime) -> None:
+    """Refuses moments the databases cannot compare with, in any account's timezone.
+
+    PostgreSQL takes UTC offsets up to ±15:59; the day after a date (`after`) and the
+    widest timezone shift must stay within years 1 to 9999.
+    """
+    if abs(moment.utcoffset()) > MAX_UTC_OFFSET:
+        raise _BadValue("The UTC offset must be between -15:59 and +15:59.")
+    try:
+        (moment - MOMENT_MARGIN).astimezone(dt.UTC)
+        (moment + MOMENT_MARGIN).astimezone(dt.UTC)
+    except OverflowError:
+        raise _BadValue("The date must be between 0001-01-03 and 9999-12-29.") from None
 
 
 def _parse_moment(text: str, tz) -> tuple[dt.datetime, bool] | None:

@@ -7,8 +7,7 @@ from contacts.models import ChannelType, Contact, ContactList, Segment
 from contacts.phones import MAX_RAW_LENGTH, normalize_phone
 from contacts.segments import validate_rules
 from skylight.api.fields import AccountIdListField, AccountObjectIdField
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+from skylight.uploads import max_upload_bytes, upload_limit_text
 
 
 class TagNamesField(serializers.ListField):
@@ -74,8 +73,8 @@ class ContactImportSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ChannelType.choices, default=ChannelType.WHATSAPP)
 
     def validate_file(self, file):
-        if file.size > MAX_UPLOAD_BYTES:
-            raise serializers.ValidationError("The file is larger than 50 MB.")
+        if file.size > max_upload_bytes():
+            raise serializers.ValidationError(f"The file is larger than {upload_limit_text()}.")
         return file
 
 

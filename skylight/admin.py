@@ -1,10 +1,49 @@
 from django.contrib import admin, messages
 
 from skylight.models import Account, ApiKey, Membership, Plan, Subscription
+from skylight.roles import OWNER_ONLY_MESSAGE, may_administer
 from skylight.services import api_key_create, api_key_revoke
 
 
-class MembershipInline(admin.TabularInline):
+class OwnerManagedInline(admin.TabularInline):
+    """An inline of an account that staff may edit only as the account's owners."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._allowed(request, obj)
+
+    @staticmethod
+    def _allowed(request, account) -> bool:
+        return account is None or may_administer(request.user, account)
+
+
+class OwnedAccountChoices:
+    """Staff who are not superusers pick only accounts they own in `account` fields."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "account" and not request.user.is_superuser:
+            kwargs["queryset"] = Account.objects.filter(
+                memberships__user=request.user, memberships__role=Membership.Role.OWNER
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def refuse_unless_owner(modeladmin, request, accounts) -> bool:
+    """True (and a message) when the staff user may not manage one of `accounts`."""
+    refused = sorted({a.name for a in accounts if not may_administer(request.user, a)})
+    if refused:
+        modeladmin.message_user(
+            request, f"{OWNER_ONLY_MESSAGE} Not done for: {', '.join(refused)}.", messages.ERROR
+        )
+    return bool(refused)
+
+
+class MembershipInline(OwnerManagedInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -20,6 +59,8 @@ class AccountAdmin(admin.ModelAdmin):
 
     @admin.action(description="Create an API key (shown once)")
     def create_api_key(self, request, queryset):
+        if refuse_unless_owner(self, request, queryset):
+            return
         for account in queryset:
             _, raw_key = api_key_create(account=account, name="Created in admin")
             self.message_user(
@@ -30,7 +71,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(OwnedAccountChoices, admin.ModelAdmin):
     list_display = ["name", "account", "prefix", "created_at", "last_used", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter), "account"]
     search_fields = ["name", "prefix", "account__name"]
@@ -42,8 +83,18 @@ class ApiKeyAdmin(admin.ModelAdmin):
         # Keys are created with the account action, so the raw value can be shown once.
         return False
 
+    def has_change_permission(self, request, obj=None):
+        allowed = obj is None or may_administer(request.user, obj.account)
+        return super().has_change_permission(request, obj) and allowed
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = obj is None or may_administer(request.user, obj.account)
+        return super().has_delete_permission(request, obj) and allowed
+
     @admin.action(description="Revoke selected keys")
     def revoke(self, request, queryset):
+        if refuse_unless_owner(self, request, [key.account for key in queryset]):
+            return
         for key in queryset:
             api_key_revoke(api_key=key)
         self.message_user(request, f"Revoked {queryset.count()} key(s).")

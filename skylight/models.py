@@ -55,7 +55,7 @@ class Membership(models.Model):
 
 def api_key_digest(raw_key: str) -> str:
     """HMAC-SHA256 of a raw key; the raw key itself is never stored."""
-    pepper = getattr(settings, "SKYLIGHT_API_KEY_PEPPER", "skylight-api-key").encode()
+    pepper = settings.SKYLIGHT_API_KEY_PEPPER.encode()
     return hmac.new(pepper, raw_key.encode(), hashlib.sha256).hexdigest()
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
 from skylight.domain import DomainError, Invalid, error_messages
+from skylight.roles import OWNER_ONLY_MESSAGE, request_is_owner
 
 PER_PAGE = 25
 
@@ -22,6 +23,19 @@ def account_page(view):
     def wrapper(request, *args, **kwargs):
         if request.account is None:
             return HttpResponseForbidden("Your user is not a member of any account.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def owner_page(view):
+    """An `account_page` only the account's owners may open (see skylight/roles.py)."""
+
+    @account_page
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request_is_owner(request):
+            return render(request, "403.html", {"message": OWNER_ONLY_MESSAGE}, status=403)
         return view(request, *args, **kwargs)
 
     return wrapper

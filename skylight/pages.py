@@ -7,7 +7,8 @@ from django.views.decorators.http import require_POST
 from skylight.forms import ApiKeyForm, SwitchAccountForm
 from skylight.middleware import SESSION_KEY, accounts_of
 from skylight.models import ApiKey
-from skylight.page_utils import account_page, render_page
+from skylight.page_utils import account_page, owner_page, render_page
+from skylight.roles import request_is_owner
 from skylight.services import api_key_create, api_key_revoke, subscription_get
 
 
@@ -19,10 +20,11 @@ def _account_context(request, **extra):
         if plan_limit
         else 100
     )
+    keys = ApiKey.objects.filter(account=request.account).order_by("-created_at")
     return {
         "subscription": subscription,
         "used_pct": used_pct,
-        "api_keys": ApiKey.objects.filter(account=request.account).order_by("-created_at"),
+        "api_keys": keys if request_is_owner(request) else ApiKey.objects.none(),
         "key_form": extra.pop("key_form", None) or ApiKeyForm(),
         **extra,
     }
@@ -33,7 +35,7 @@ def account(request):
     return render_page(request, "dashboard/account.html", _account_context(request), "api-keys")
 
 
-@account_page
+@owner_page
 @require_POST
 def api_key_new(request):
     form = ApiKeyForm(request.POST)
@@ -46,7 +48,7 @@ def api_key_new(request):
     )
 
 
-@account_page
+@owner_page
 @require_POST
 def api_key_revoke_view(request, pk):
     key = get_object_or_404(ApiKey, pk=pk, account=request.account)

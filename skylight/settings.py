@@ -61,7 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "skylight.middleware.ApiAwareCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -130,13 +130,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Uploads (CSV imports): files over the cap are never stored (see skylight/uploads.py).
+SKYLIGHT_MAX_UPLOAD_BYTES = int(os.environ.get("SKYLIGHT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+FILE_UPLOAD_HANDLERS = [
+    "skylight.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # ---- API ----
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["skylight.api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["skylight.api.permissions.HasAccount"],
     "DEFAULT_RENDERER_CLASSES": ["skylight.api.renderers.EnvelopeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "skylight.api.parsers.DepthLimitedJSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
@@ -177,6 +185,9 @@ CACHES = {
 }
 
 # ---- Tenancy ----
+# HMAC pepper of API key digests. Changing it invalidates every stored key.
+DEVELOPMENT_API_KEY_PEPPER = "skylight-api-key"
+SKYLIGHT_API_KEY_PEPPER = os.environ.get("SKYLIGHT_API_KEY_PEPPER", DEVELOPMENT_API_KEY_PEPPER)
 SKYLIGHT_DEFAULT_PLAN = {
     "name": os.environ.get("SKYLIGHT_DEFAULT_PLAN_NAME", "Starter"),
     "outreach_campaigns": int(os.environ.get("SKYLIGHT_DEFAULT_OUTREACH_CAMPAIGNS", "10")),

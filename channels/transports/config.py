@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from skylight.text import unstorable_text
+
 MAX_LENGTH = 1024
 
 
@@ -63,6 +65,8 @@ def _field_value(spec: dataclasses.Field, raw: Any) -> tuple[str | None, str | N
     if not isinstance(raw, str):
         return "Must be a string.", None
     value = raw.strip()
+    if problem := unstorable_text(value):
+        return problem, None
     if len(value) > MAX_LENGTH:
         return f"At most {MAX_LENGTH} characters.", None
     check = spec.metadata.get("check")

@@ -11,6 +11,7 @@ error kinds the send engine understands:
 """
 
 import ipaddress
+import logging
 import socket
 import time
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ from django.conf import settings
 
 from .base import TransportError
 
+logger = logging.getLogger("skylight.transports")
 _client: httpx.Client | None = None
 # Hosts found public recently: saves a DNS lookup per message on the early check.
 PUBLIC_HOST_TTL = 60.0
@@ -120,9 +122,11 @@ def public_addresses(host: str, port: int, *, verb: str) -> list[str]:
     addresses = _resolve(host, port)
     for address in addresses:
         if not is_public_address(address):
+            # The tenant must not learn what a name resolves to; operators see it here.
+            logger.warning("refused non-public target host=%s address=%s", host, address)
             raise TransportError(
                 TransportError.PERMANENT,
-                f"Refusing to {verb} {host}: it resolves to the non-public address {address}.",
+                f"Refusing to {verb} {host}: it is not a public internet address.",
             )
     return addresses
 
@@ -137,7 +141,20 @@ def _resolve(host: str, port: int) -> list[str]:
 
 
 def is_public_address(address: str) -> bool:
+    """A global unicast address; IPv6 forms embedding IPv4 need their IPv4 public too."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return _is_global(ip) and all(_is_global(inner) for inner in _embedded_ipv4(ip))
+
+
+def _embedded_ipv4(ip) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries: mapped, 6to4 (2002::/16), Teredo (2001::/32)."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    embedded = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    return [inner for inner in embedded if inner is not None]
+
+
+def _is_global(ip) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
     return not (

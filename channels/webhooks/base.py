@@ -50,3 +50,5 @@ def json_body(request: HttpRequest):
         return json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedWebhook(f"The body is not JSON: {exc}") from None
+    except RecursionError:
+        raise MalformedWebhook("The body nests too deeply.") from None

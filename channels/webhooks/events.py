@@ -16,10 +16,15 @@ class StatusEvent:
 
 @dataclass(frozen=True)
 class InboundEvent:
-    """A message someone sent to the channel; `sender` is a phone or a provider address."""
+    """A message someone sent to the channel; `sender` is a phone or a provider address.
+
+    `provider_event_id` is the provider's id of the message (empty when it gives none):
+    a second event with the same id on the channel is a replay and is dropped.
+    """
 
     sender: str
     text: str
+    provider_event_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class BlockedEvent:
     """The person blocked the channel (e.g. a Telegram bot): treat as an opt-out."""
 
     sender: str
+    provider_event_id: str = ""
 
 
 Event = StatusEvent | InboundEvent | BlockedEvent

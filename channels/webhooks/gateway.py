@@ -1,13 +1,18 @@
 """Webhooks from the user's own gateway (provider `webhook`), signed like our requests.
 
-Header `X-Skylight-Signature: sha256=<hex HMAC-SHA256 of the raw body with the channel
-secret>`. The body is one event, or `{"events": [...]}` with up to 100:
+Headers `X-Skylight-Timestamp: <unix seconds>` and `X-Skylight-Signature:
+sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" with the channel secret>`; a request
+more than 300 s old or ahead is refused (403). The body is one event, or
+`{"events": [...]}` with up to 100:
 
     {"event": "status", "message_id": "<the id your gateway answered>",
      "status": "sent" | "delivered" | "read" | "failed",
      "timestamp": "2026-03-05T08:00:00Z" (optional), "error": "..." (optional)}
 
-    {"event": "inbound", "from": "+966501234567", "text": "STOP"}
+    {"event": "inbound", "from": "+966501234567", "text": "STOP", "id": "<optional>"}
+
+An inbound `id`, when given, is the message's id at your gateway: a second event with
+the same id is ignored.
 
 `from` is a phone number (or, for Telegram contacts, the chat id stored as the
 contact's external id).
@@ -17,8 +22,8 @@ from datetime import UTC
 
 from django.utils.dateparse import parse_datetime
 
-from ..transports.webhook import SIGNATURE_HEADER, sign
-from .base import MalformedWebhook, WebhookHandler, WebhookRejected, json_body, secrets_equal
+from ..transports.webhook import signature_problem
+from .base import MalformedWebhook, WebhookHandler, WebhookRejected, json_body
 from .events import InboundEvent, StatusEvent
 
 MAX_EVENTS = 100
@@ -27,9 +32,9 @@ STATUSES = {"sent", "delivered", "read", "failed"}
 
 class GatewayWebhook(WebhookHandler):
     def verify(self, request):
-        expected = sign(self.config.secret, request.body)
-        if not secrets_equal(expected, request.headers.get(SIGNATURE_HEADER, "")):
-            raise WebhookRejected(f"Bad {SIGNATURE_HEADER}.")
+        problem = signature_problem(self.config.secret, request.headers, request.body)
+        if problem:
+            raise WebhookRejected(problem)
 
     def parse(self, request):
         body = json_body(request)
@@ -55,7 +60,8 @@ def _event(index: int, item):
     if kind == "inbound":
         if not _text(item.get("from")) or not isinstance(item.get("text"), str):
             raise MalformedWebhook(f"Event {index}: give `from` and `text`.")
-        return InboundEvent(sender=str(item["from"]), text=item["text"])
+        event_id = str(item["id"]) if _text(item.get("id")) else ""
+        return InboundEvent(sender=str(item["from"]), text=item["text"], provider_event_id=event_id)
     raise MalformedWebhook(f"Event {index}: `event` must be 'status' or 'inbound'.")
 
 

@@ -76,7 +76,10 @@ def _refusal(item: dict) -> BlockedEvent | None:
     """A failed status whose error says the person stopped marketing messages."""
     codes = {e.get("code") for e in item.get("errors") or [] if isinstance(e, dict)}
     if item.get("status") == "failed" and codes & OPT_OUT_CODES and item.get("recipient_id"):
-        return BlockedEvent(sender=f"+{str(item['recipient_id']).lstrip('+')}")
+        return BlockedEvent(
+            sender=f"+{str(item['recipient_id']).lstrip('+')}",
+            provider_event_id=f"{item['id']}:failed" if item.get("id") else "",
+        )
     return None
 
 
@@ -89,7 +92,11 @@ def _inbound(item: dict) -> InboundEvent | None:
     )
     if not item.get("from") or not isinstance(text, str):
         return None
-    return InboundEvent(sender=f"+{str(item['from']).lstrip('+')}", text=text)
+    return InboundEvent(
+        sender=f"+{str(item['from']).lstrip('+')}",
+        text=text,
+        provider_event_id=str(item.get("id") or ""),
+    )
 
 
 def _timestamp(raw) -> datetime | None:

@@ -20,15 +20,21 @@ class TelegramWebhook(WebhookHandler):
         update = json_body(request)
         if not isinstance(update, dict):
             raise MalformedWebhook("Expected a Telegram Update object.")
+        update_id = update.get("update_id")
+        event_id = str(update_id) if isinstance(update_id, int | str) else ""
         message = update.get("message")
         if isinstance(message, dict) and isinstance(message.get("text"), str):
             chat_id = (message.get("chat") or {}).get("id")
             if chat_id is not None:
-                return [InboundEvent(sender=str(chat_id), text=message["text"])]
+                return [
+                    InboundEvent(
+                        sender=str(chat_id), text=message["text"], provider_event_id=event_id
+                    )
+                ]
         member = update.get("my_chat_member")
         if isinstance(member, dict):
             new_status = (member.get("new_chat_member") or {}).get("status")
             chat_id = (member.get("chat") or {}).get("id")
             if new_status == "kicked" and chat_id is not None:
-                return [BlockedEvent(sender=str(chat_id))]
+                return [BlockedEvent(sender=str(chat_id), provider_event_id=event_id)]
         return []

@@ -53,13 +53,16 @@ class TwilioWebhook(WebhookHandler):
             sender = params.get("From", "").removeprefix("whatsapp:")
             # Twilio's Advanced Opt-Out names the outcome of custom keywords too.
             text = OPT_OUT_TYPES.get(params.get("OptOutType", "").upper()) or params.get("Body", "")
-            return [InboundEvent(sender=sender, text=text)]
+            event_id = params.get("MessageSid") or params.get("SmsSid") or ""
+            return [InboundEvent(sender=sender, text=text, provider_event_id=event_id)]
         if status in STATUS_MAP and params.get("MessageSid"):
             code = params.get("ErrorCode", "")
             error = f"Twilio error {code}" if code else ""
             events = [StatusEvent(params["MessageSid"], STATUS_MAP[status], None, error)]
             if code.isdigit() and int(code) in OPT_OUT_CODES and params.get("To"):
-                events.append(BlockedEvent(sender=params["To"].removeprefix("whatsapp:")))
+                blocked = params["To"].removeprefix("whatsapp:")
+                event_id = f"{params['MessageSid']}:{status}"
+                events.append(BlockedEvent(sender=blocked, provider_event_id=event_id))
             return events
         return []
 

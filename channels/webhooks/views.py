@@ -11,6 +11,8 @@ from ..models import Channel
 from ..transports import TRANSPORTS, ConfigError
 from .apply import events_apply
 from .base import MalformedWebhook, WebhookRejected
+from .replay import first_deliveries
+from .storable import storable_events
 
 logger = logging.getLogger("skylight.webhooks")
 
@@ -59,5 +61,6 @@ def receive(request, token: str):
         return _error(400, "The body is not in the shape this provider sends.")
     except RequestDataTooBig:
         return _error(413, "The body is too large.")
-    counts = events_apply(channel=channel, events=events)
+    with first_deliveries(channel, storable_events(events)) as fresh:
+        counts = events_apply(channel=channel, events=fresh)
     return handler.reply(counts)

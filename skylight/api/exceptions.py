@@ -7,7 +7,9 @@ serializer validation) go through the same envelope.
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions
@@ -23,10 +25,25 @@ logger = logging.getLogger("skylight.api")
 DOMAIN_STATUS = {Conflict: 409, QuotaExceeded: 403, NotFound: 404}
 
 
+def printable(value):
+    """`value` with lone surrogates escaped (`\\ud800`): they cannot be encoded as UTF-8.
+
+    Validation messages may quote what the client sent, so the error itself must not
+    break on it.
+    """
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {printable(key): printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable(item) for item in value]
+    return value
+
+
 def error_response(status_code: int, message: str, errors=None, headers=None) -> Response:
-    body = {"success": False, "message": message}
+    body = {"success": False, "message": printable(message)}
     if errors is not None:
-        body["errors"] = errors
+        body["errors"] = printable(errors)
     response = Response(body, status=status_code, headers=headers)
     response.enveloped = True
     return response
@@ -44,6 +61,11 @@ def envelope_exception_handler(exc, context):
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
 
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response(413, f"The request body is larger than {limit} bytes.")
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return error_response(413, "The request has too many fields or files.")
     if isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)
         return error_response(422, "The given data was invalid.", errors)

@@ -24,6 +24,10 @@ def guarded(settings):
         "http://[::ffff:127.0.0.1]/hook",
         "http://0.0.0.0/hook",
         "http://100.64.0.1/hook",
+        "http://[2002:7f00:1::1]/hook",  # 6to4 of 127.0.0.1
+        "http://[2002:a00:1::]/hook",  # 6to4 of 10.0.0.1
+        "http://[2002:a9fe:a9fe::1]/hook",  # 6to4 of 169.254.169.254
+        "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook",  # Teredo, client 127.0.0.1
     ],
 )
 def test_internal_targets_are_refused_as_permanent(guarded, url):
@@ -65,7 +69,16 @@ def test_an_unresolvable_host_is_transient(guarded):
 
 @pytest.mark.parametrize(
     ("address", "public"),
-    [("8.8.8.8", True), ("2606:4700::1111", True), ("172.16.5.4", False), ("fe80::1", False)],
+    [
+        ("8.8.8.8", True),
+        ("2606:4700::1111", True),
+        ("172.16.5.4", False),
+        ("fe80::1", False),
+        ("2002:808:808::1", True),  # 6to4 of a public address
+        ("2002:7f00:1::1", False),
+        ("2002:c0a8:1::1", False),
+        ("2001:0:4136:e378:8000:63bf:f5ff:fffe", False),  # Teredo, client 10.0.0.1
+    ],
 )
 def test_public_address_classification(address, public):
     assert is_public_address(address) is public
@@ -142,3 +155,34 @@ def test_an_unreachable_first_address_falls_back_to_the_next(settings, monkeypat
 
     assert result.provider_message_id
     assert len(fake_gateway.requests) == 1
+
+
+def test_the_refusal_does_not_say_what_a_name_resolves_to(guarded):
+    error = send_error(
+        transport("webhook", {"url": "http://localhost:9/h", "secret": "s" * 20}), "+9665", text()
+    )
+    assert "localhost" in error.message
+    assert "127.0.0.1" not in error.message and "::1" not in error.message
+
+
+def test_the_channel_test_neither_reveals_addresses_nor_echoes_the_answer(
+    api, alice, fake_gateway, settings
+):
+    from tests.factories import make_channel
+
+    channel = make_channel(alice, provider="webhook", config=fake_gateway.channel_config())
+    fake_gateway.then("rejected")
+    response = api.post(
+        f"/api/v1/channels/{channel.pk}/test", {"phone": "+966501234567"}, format="json"
+    )
+    assert response.status_code == 422
+    assert "unknown recipient" not in response.content.decode()
+    assert "HTTP 400" in response.json()["message"]
+
+    settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK = False
+    response = api.post(
+        f"/api/v1/channels/{channel.pk}/test", {"phone": "+966501234567"}, format="json"
+    )
+    assert response.status_code == 422
+    assert "not a public internet address" in response.json()["message"]
+    assert fake_gateway.requests[-1:] and len(fake_gateway.requests) == 1

@@ -1,11 +1,11 @@
-"""Webhook-gateway webhooks: X-Skylight-Signature HMAC; status and inbound events."""
+"""Webhook-gateway webhooks: timestamped X-Skylight-Signature HMAC; status and inbound events."""
 
 import json
 
 import pytest
 
 from tests.factories import make_channel, make_contact, make_delivery
-from tests.fakes.gateway import skylight_signature
+from tests.fakes.gateway import skylight_headers, skylight_signature
 
 
 @pytest.fixture
@@ -15,12 +15,11 @@ def channel(alice, fake_gateway):
 
 def post(client, channel, payload, signature: str | None = None):
     body = json.dumps(payload).encode()
-    signature = skylight_signature(body) if signature is None else signature
+    headers = skylight_headers(body)
+    if signature is not None:
+        headers["HTTP_X_SKYLIGHT_SIGNATURE"] = signature
     return client.post(
-        f"/webhooks/{channel.webhook_token}/",
-        body,
-        content_type="application/json",
-        HTTP_X_SKYLIGHT_SIGNATURE=signature,
+        f"/webhooks/{channel.webhook_token}/", body, content_type="application/json", **headers
     )
 
 
@@ -71,7 +70,7 @@ def test_a_forged_signature_is_403(client, channel, alice):
     contact = make_contact(alice, phone="+966501234567")
     payload = {"event": "inbound", "from": "+966501234567", "text": "STOP"}
     assert post(client, channel, payload, "sha256=" + "f" * 64).status_code == 403
-    assert post(client, channel, payload, skylight_signature(b"{}")).status_code == 403
+    assert post(client, channel, payload, skylight_signature(b"{}", "0")).status_code == 403
     contact.refresh_from_db()
     assert not contact.opted_out
 

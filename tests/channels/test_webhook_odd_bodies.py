@@ -5,7 +5,7 @@ import json
 import pytest
 
 from tests.factories import make_channel, make_contact
-from tests.fakes.gateway import skylight_signature
+from tests.fakes.gateway import skylight_headers
 from tests.fakes.telegram import WEBHOOK_SECRET
 from tests.fakes.whatsapp import meta_signature
 
@@ -51,7 +51,7 @@ def headers(flavour: str, body: bytes) -> dict:
     return {
         "meta": {"HTTP_X_HUB_SIGNATURE_256": meta_signature(body)},
         "telegram": {"HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN": WEBHOOK_SECRET},
-        "gateway": {"HTTP_X_SKYLIGHT_SIGNATURE": skylight_signature(body)},
+        "gateway": skylight_headers(body),
     }[flavour]
 
 

@@ -2,11 +2,13 @@
 
 Outcomes: ok (answers {"id": "gw-N"}), ok_empty (204, no body), rate_limited
 (Retry-After), server_error, rejected (400), garbage. `signature_valid(request)` checks
-X-Skylight-Signature with SECRET.
+X-Skylight-Timestamp (within 300 s of now) and X-Skylight-Signature (HMAC-SHA256 of
+"<timestamp>.<body>") with SECRET, the way a user's gateway should.
 """
 
 import hashlib
 import hmac
+import time
 
 from werkzeug import Response
 
@@ -16,8 +18,21 @@ SECRET = "gateway-shared-secret-0123456789"
 PATH = "/hooks/skylight"
 
 
-def skylight_signature(body: bytes, secret: str = SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+MAX_SKEW_SECONDS = 300
+
+
+def skylight_signature(body: bytes, timestamp: str, secret: str = SECRET) -> str:
+    signed = f"{timestamp}.".encode() + body
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+
+
+def skylight_headers(body: bytes, at: float | None = None, secret: str = SECRET) -> dict:
+    """Django test-client headers signing `body` at unix time `at` (default: now)."""
+    timestamp = str(int(time.time() if at is None else at))
+    return {
+        "HTTP_X_SKYLIGHT_TIMESTAMP": timestamp,
+        "HTTP_X_SKYLIGHT_SIGNATURE": skylight_signature(body, timestamp, secret),
+    }
 
 
 class FakeGateway(FakeProvider):
@@ -25,8 +40,11 @@ class FakeGateway(FakeProvider):
         return {"url": self.url + PATH, "secret": SECRET}
 
     def signature_valid(self, request: RecordedRequest) -> bool:
+        timestamp = request.headers.get("X-Skylight-Timestamp", "")
+        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_SKEW_SECONDS:
+            return False
         sent = request.headers.get("X-Skylight-Signature", "")
-        return hmac.compare_digest(sent, skylight_signature(request.body))
+        return hmac.compare_digest(sent, skylight_signature(request.body, timestamp))
 
     def recipient_of(self, request: RecordedRequest) -> str:
         return str(request.json().get("recipient", ""))

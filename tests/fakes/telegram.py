@@ -4,6 +4,7 @@ Outcomes: ok, rate_limited (retry_after, in `parameters`), server_error, rejecte
 ("chat not found"), blocked ("bot was blocked by the user"), unauthorized, garbage.
 """
 
+import itertools
 import json
 
 from .base import FakeProvider, RecordedRequest, unknown_outcome
@@ -57,8 +58,13 @@ class FakeTelegram(FakeProvider):
         return unknown_outcome(outcome)
 
 
-def update_message(chat_id: int, text: str, update_id: int = 1) -> bytes:
-    """A Telegram webhook update carrying a private text message."""
+_update_ids = itertools.count(1000)
+
+
+def update_message(chat_id: int, text: str, update_id: int | None = None) -> bytes:
+    """A Telegram webhook update carrying a private text message (a new update_id each
+    call unless one is given)."""
+    update_id = next(_update_ids) if update_id is None else update_id
     message = {
         "message_id": 10,
         "date": 1767225600,
@@ -69,8 +75,9 @@ def update_message(chat_id: int, text: str, update_id: int = 1) -> bytes:
     return json.dumps({"update_id": update_id, "message": message}).encode()
 
 
-def update_blocked(chat_id: int, update_id: int = 2) -> bytes:
+def update_blocked(chat_id: int, update_id: int | None = None) -> bytes:
     """A `my_chat_member` update: the user blocked the bot (status kicked)."""
+    update_id = next(_update_ids) if update_id is None else update_id
     member = {
         "chat": {"id": chat_id, "type": "private"},
         "from": {"id": chat_id, "is_bot": False, "first_name": "Test"},

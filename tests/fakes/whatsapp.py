@@ -7,6 +7,7 @@ webhook bodies the way Meta does.
 
 import hashlib
 import hmac
+import itertools
 import json
 
 from .base import FakeProvider, RecordedRequest, unknown_outcome
@@ -82,11 +83,17 @@ def status_update(message_id: str, status: str, recipient: str = "966501234567",
     return _envelope({"statuses": [entry]})
 
 
-def inbound_text(sender: str, text: str) -> bytes:
-    """A Meta webhook body carrying one inbound text message from `sender` (digits)."""
+_inbound_ids = itertools.count(1)
+
+
+def inbound_text(sender: str, text: str, message_id: str | None = None) -> bytes:
+    """A Meta webhook body carrying one inbound text message from `sender` (digits).
+
+    Each call gets a new message id unless one is given (a replay reuses it).
+    """
     message = {
         "from": sender,
-        "id": "wamid.IN1",
+        "id": message_id or f"wamid.IN{next(_inbound_ids)}",
         "timestamp": "1767225600",
         "type": "text",
         "text": {"body": text},

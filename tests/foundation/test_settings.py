@@ -48,3 +48,29 @@ def test_the_embedded_sqlite_database_runs_in_wal_mode_with_a_busy_timeout(tmp_p
         timeout=60,
     )
     assert result.stdout.split() == ["wal", "30000"], result.stderr
+
+
+def test_the_api_key_pepper_comes_from_the_environment():
+    probe = (
+        "from skylight.models import api_key_digest; import hmac, hashlib; "
+        "expected = hmac.new(b'pepper-from-env', b'sk_x', hashlib.sha256).hexdigest(); "
+        "print(api_key_digest('sk_x') == expected)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", probe],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_DEBUG": "1", "SKYLIGHT_API_KEY_PEPPER": "pepper-from-env"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_keys_digested_with_another_pepper_no_longer_match(settings, alice):
+    from skylight.services import api_key_create
+
+    key, raw_key = api_key_create(account=alice)
+    assert key.matches(raw_key)
+    settings.SKYLIGHT_API_KEY_PEPPER = "a-different-pepper"
+    assert not key.matches(raw_key)
