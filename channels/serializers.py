@@ -10,7 +10,9 @@ from contacts.phones import normalize_phone
 class ChannelSerializer(serializers.ModelSerializer):
     """A connected channel. `config` is write-through except the provider's secret fields,
     which are accepted on write and never returned; `webhook_url` is where the provider
-    should post statuses and inbound messages."""
+    should post statuses and inbound messages; `unavailable_reason` (empty when the
+    channel can send) says why the provider cannot send right now, since
+    `unavailable_since`."""
 
     config = serializers.DictField(required=False)
     webhook_url = serializers.CharField(read_only=True)
@@ -26,9 +28,17 @@ class ChannelSerializer(serializers.ModelSerializer):
             "phone",
             "is_active",
             "webhook_url",
+            "unavailable_reason",
+            "unavailable_since",
             "created_at",
         ]
-        read_only_fields = ["id", "created_at", "webhook_url"]
+        read_only_fields = [
+            "id",
+            "created_at",
+            "webhook_url",
+            "unavailable_reason",
+            "unavailable_since",
+        ]
 
     def validate_phone(self, value: str) -> str:
         return normalize_phone(value) if value and value.strip() else ""

@@ -5,6 +5,7 @@ from django.db import transaction
 from campaigns.models import Campaign, CampaignStatus
 from skylight.api.exceptions import Conflict, validation_failed
 
+from .availability import channel_transport
 from .models import Channel
 from .transports import (
     TRANSPORTS,
@@ -12,7 +13,6 @@ from .transports import (
     OutboundMessage,
     SendResult,
     Transport,
-    transport_for,
 )
 
 ACTIVE_CAMPAIGN_STATUSES = (CampaignStatus.RUNNING, CampaignStatus.PAUSED)
@@ -99,6 +99,10 @@ def channel_update(*, channel: Channel, partial: bool = False, **changes) -> Cha
     else:
         config = stored
     channel.config = _checked(transport_cls, changes.get("type", channel.type), config)
+    if "config" in changes or not same_provider:
+        # New settings may fix what made the channel unavailable; a send will tell.
+        channel.unavailable_reason, channel.unavailable_since = "", None
+        channel.availability_checked_at = None
     for field in ("name", "type", "provider", "phone", "is_active"):
         if field in changes:
             setattr(channel, field, changes[field])
@@ -138,4 +142,4 @@ def channel_send_test(*, channel: Channel, recipient: str, text: str = "") -> Se
     message = OutboundMessage(
         type="text", content=text or DEFAULT_TEST_TEXT.format(name=channel.name)
     )
-    return transport_for(channel).send(recipient, message)
+    return channel_transport(channel).send(recipient, message)
