@@ -67,6 +67,26 @@ class ChannelTestSerializer(serializers.Serializer):
         return attrs
 
 
+class ConnectionStateSerializer(serializers.Serializer):
+    """What the provider says about the channel's connection (`ready`: it can send now)."""
+
+    ready = serializers.BooleanField()
+    state = serializers.CharField()
+    description = serializers.CharField()
+
+
 class ChannelTestResultSerializer(serializers.Serializer):
-    provider_message_id = serializers.CharField()
+    provider_message_id = serializers.CharField(
+        help_text="Empty when the provider accepted the message without naming it."
+    )
     recipient = serializers.CharField()
+    connection = ConnectionStateSerializer(
+        allow_null=True, help_text="The session/instance state, for gateways that report one."
+    )
+
+
+class ChannelWebhookResultSerializer(serializers.Serializer):
+    """`POST /channels/{id}/webhook`: the URL registered with the provider, and what it did."""
+
+    webhook_url = serializers.CharField()
+    detail = serializers.CharField()

@@ -95,6 +95,7 @@ class Transport:
     secret_fields: ClassVar[tuple[str, ...]] = ()
     config_class: ClassVar[type | None] = None
     webhook_handler: ClassVar[str | None] = None  # dotted path of a WebhookHandler
+    webhook_setup: ClassVar[bool] = False  # register_webhook() talks to the provider
 
     def __init__(self, config: dict[str, Any], *, channel_type: str = "", webhook_url: str = ""):
         self.config = self.parse_config(config)

@@ -50,6 +50,7 @@ class EvolutionApiTransport(Transport):
     secret_fields = ("api_key",)
     config_class = EvolutionConfig
     webhook_handler = "channels.webhooks.evolution.EvolutionWebhook"
+    webhook_setup = True
 
     def _call(self, method: str, path: str, body: dict | None = None):
         url = f"{self.config.base_url.rstrip('/')}/{path}/{self.config.instance}"

@@ -85,6 +85,7 @@ class WahaTransport(Transport):
     secret_fields = ("api_key", "webhook_hmac_key")
     config_class = WahaConfig
     webhook_handler = "channels.webhooks.waha.WahaWebhook"
+    webhook_setup = True
     # How the typing pause waits. A blocking sleep by default; the send engine may put a
     # scheduler's wait here instead, so one number's pause does not hold a worker idle.
     wait = staticmethod(time.sleep)
