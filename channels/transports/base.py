@@ -96,6 +96,9 @@ class Transport:
     config_class: ClassVar[type | None] = None
     webhook_handler: ClassVar[str | None] = None  # dotted path of a WebhookHandler
     webhook_setup: ClassVar[bool] = False  # register_webhook() talks to the provider
+    connection_check: ClassVar[bool] = False  # connection_state() talks to the provider
+    form_note: ClassVar[str] = ""  # shown on the dashboard's channel form
+    do_not_call_in_templates = True  # templates read the class's attributes
 
     def __init__(self, config: dict[str, Any], *, channel_type: str = "", webhook_url: str = ""):
         self.config = self.parse_config(config)

@@ -51,6 +51,13 @@ class EvolutionApiTransport(Transport):
     config_class = EvolutionConfig
     webhook_handler = "channels.webhooks.evolution.EvolutionWebhook"
     webhook_setup = True
+    connection_check = True
+    form_note = (
+        "Connect the instance in Evolution Manager (scan its QR code) first. Evolution API "
+        "signs nothing it sends: SkyLight recognises its webhooks only by the unguessable "
+        "token in this channel's webhook URL. Keep that URL private; if it leaks, connect "
+        "the channel again to get a new one."
+    )
 
     def _call(self, method: str, path: str, body: dict | None = None):
         url = f"{self.config.base_url.rstrip('/')}/{path}/{self.config.instance}"

@@ -86,6 +86,12 @@ class WahaTransport(Transport):
     config_class = WahaConfig
     webhook_handler = "channels.webhooks.waha.WahaWebhook"
     webhook_setup = True
+    connection_check = True
+    form_note = (
+        "Create and start the session in the WAHA dashboard and scan its QR code with the "
+        "sending phone first. Then save, and use “Set up webhook” so WAHA signs what it "
+        "sends SkyLight (HMAC-SHA512)."
+    )
     # How the typing pause waits. A blocking sleep by default; the send engine may put a
     # scheduler's wait here instead, so one number's pause does not hold a worker idle.
     wait = staticmethod(time.sleep)
