@@ -97,6 +97,9 @@ class EvolutionApiTransport(Transport):
         if response.status_code in (401, 403):
             words = "Evolution API refused the API key"
             return _unavailable(response.status_code, "unauthorized", words, "correct it")
+        if any("connection closed" in str(item).lower() for item in messages):
+            words = STATE_WORDS["close"]
+            return _unavailable(response.status_code, "connection_closed", words, "")
         detail = "; ".join(str(item) for item in messages)[:300] or response.reason_phrase
         return http.error_for_status(response, detail)
 
@@ -134,11 +137,12 @@ def media_payload(number: str, message: OutboundMessage) -> dict:
 
 
 def _unavailable(status: int, code: str, words: str, fix: str) -> TransportError:
+    """Nothing was sent, and nothing will be until the instance or settings are fixed."""
     return TransportError(
         TransportError.TRANSIENT,
         f"HTTP {status}: {words}; nothing was sent.",
         code=code,
-        channel_unavailable=f"{words}: {fix} in the channel settings.",
+        channel_unavailable=f"{words}: {fix} in the channel settings." if fix else f"{words}.",
     )
 
 

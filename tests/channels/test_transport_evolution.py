@@ -79,3 +79,14 @@ def test_the_connection_state_is_reported_in_words(evolution, fake_evolution, st
 
 def test_the_api_key_is_secret():
     assert EvolutionApiTransport.secret_fields == ("api_key",)
+
+
+def test_a_closed_connection_answer_makes_the_channel_unavailable(evolution, fake_evolution):
+    fake_evolution.then("server_error")  # 500 "Connection Closed"
+
+    error = send_error(evolution, "+966501234567", text())
+
+    assert (error.kind, error.code) == ("transient", "connection_closed")
+    assert error.channel_unavailable == (
+        "WhatsApp instance is disconnected: reconnect it in Evolution API."
+    )
