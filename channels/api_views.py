@@ -4,7 +4,8 @@ from dataclasses import asdict
 
 import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,13 +14,14 @@ from skylight.api.exceptions import error_response
 from skylight.api.views import AccountScopedModelViewSet
 
 from . import services
-from .connection import channel_connection_state, channel_webhook_register
+from .connection import channel_connection_state, channel_templates, channel_webhook_register
 from .models import Channel
 from .serializers import (
     ChannelSerializer,
     ChannelTestResultSerializer,
     ChannelTestSerializer,
     ChannelWebhookResultSerializer,
+    MessageTemplateSerializer,
 )
 from .transports import ConfigError, TransportError
 
@@ -106,6 +108,25 @@ class ChannelViewSet(AccountScopedModelViewSet):
         except TransportError as exc:
             return _transport_error(exc, "The provider refused the webhook")
         return Response({"webhook_url": channel.webhook_url, "detail": detail})
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "refresh", OpenApiTypes.BOOL, description="Ask Meta again instead of the cache."
+            )
+        ],
+        responses=MessageTemplateSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def templates(self, request, pk=None):
+        """The WhatsApp Cloud API channel's message templates (cached for an hour)."""
+        channel = self.get_object()
+        refresh = request.query_params.get("refresh", "").lower() in ("1", "true", "yes")
+        try:
+            templates = channel_templates(channel=channel, refresh=refresh)
+        except TransportError as exc:
+            return _transport_error(exc, "Meta did not list the templates")
+        return Response(templates)
 
 
 def _config_error(exc: ConfigError):

@@ -5,6 +5,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 
 from skylight.api.exceptions import validation_failed
 
@@ -12,6 +13,7 @@ from .availability import channel_state_record
 from .models import Channel
 from .transports import TRANSPORTS, ConnectionState, TransportError, transport_for
 
+TEMPLATES_CACHE_SECONDS = 3600
 # Secrets the provider needs to sign or echo our webhooks, created on first set-up.
 WEBHOOK_SECRETS = {"telegram_bot": "webhook_secret", "waha": "webhook_hmac_key"}
 
@@ -79,3 +81,24 @@ def _ensure_webhook_secret(channel: Channel) -> None:
     config = {**channel.config, field: secrets.token_urlsafe(32)}
     Channel.objects.filter(pk=channel.pk).exclude(config__has_key=field).update(config=config)
     channel.config = Channel.objects.values_list("config", flat=True).get(pk=channel.pk)
+
+
+def channel_templates(*, channel: Channel, refresh: bool = False) -> list[dict]:
+    """The business's message templates from the provider, cached for an hour.
+
+    `refresh` asks the provider again (after approving a template in WhatsApp Manager).
+    422 for providers without templates or a channel without its business account id.
+    """
+    transport_cls = TRANSPORTS[channel.provider]
+    if not transport_cls.supports_templates:
+        raise validation_failed({"provider": [f"{transport_cls.label} has no message templates."]})
+    if not channel.config.get("waba_id"):
+        raise validation_failed(
+            {"config.waba_id": ["Set the WhatsApp Business Account ID to list its templates."]}
+        )
+    key = f"skylight:channel-templates:{channel.pk}:{channel.config['waba_id']}"
+    templates = None if refresh else cache.get(key)
+    if templates is None:
+        templates = transport_for(channel).list_templates()
+        cache.set(key, templates, TEMPLATES_CACHE_SECONDS)
+    return templates

@@ -90,3 +90,16 @@ class ChannelWebhookResultSerializer(serializers.Serializer):
 
     webhook_url = serializers.CharField()
     detail = serializers.CharField()
+
+
+class MessageTemplateSerializer(serializers.Serializer):
+    """A WhatsApp message template of the channel's business account, as Meta lists it."""
+
+    name = serializers.CharField()
+    language = serializers.CharField()
+    status = serializers.CharField(help_text="APPROVED, PENDING, REJECTED, PAUSED, DISABLED…")
+    category = serializers.CharField()
+    body = serializers.CharField(help_text="The body text, with {{1}}, {{2}}… variables.")
+    variables = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The body's variable numbers, in order."
+    )

@@ -8,10 +8,15 @@ from typing import Any, ClassVar
 class OutboundMessage:
     """One rendered message of a sequence, ready for a provider."""
 
-    type: str  # text, image, document, video, audio
+    type: str  # text, image, document, video, audio, template
     content: str  # the text, or the media URL
     caption: str = ""
     filename: str = ""
+    # A template message (providers with `supports_templates`): name, language code and
+    # its body parameters, already rendered for the recipient.
+    template_name: str = ""
+    language: str = ""
+    parameters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class Transport:
     webhook_setup: ClassVar[bool] = False  # register_webhook() talks to the provider
     connection_check: ClassVar[bool] = False  # connection_state() talks to the provider
     form_note: ClassVar[str] = ""  # shown on the dashboard's channel form
+    supports_templates: ClassVar[bool] = False  # sends OutboundMessage(type="template")
     do_not_call_in_templates = True  # templates read the class's attributes
 
     def __init__(self, config: dict[str, Any], *, channel_type: str = "", webhook_url: str = ""):
