@@ -11,7 +11,7 @@ from channels import services
 from channels.connection import channel_connection_state, channel_webhook_register
 from channels.forms import CONFIG_PREFIX, ChannelForm, TestMessageForm
 from channels.models import Channel
-from channels.transports import TRANSPORTS, TransportError
+from channels.transports import TRANSPORTS, ConfigError, TransportError
 from skylight.page_utils import (
     account_page,
     add_service_errors,
@@ -19,6 +19,8 @@ from skylight.page_utils import (
     render_page,
     service_error_messages,
 )
+
+STORED_SETTINGS_INVALID = "The channel's stored settings are invalid: open and save them again."
 
 
 def _config_error_map(form) -> dict:
@@ -116,6 +118,8 @@ def channel_test(request, pk):
             context.update(_test_send(channel, form.cleaned_data))
         except TransportError as exc:
             context["test_error"] = f"{exc.message} ({exc.kind})"
+        except ConfigError:
+            context["test_error"] = STORED_SETTINGS_INVALID
         except APIException as exc:
             context["test_error"] = " ".join(service_error_messages(exc))
     if not request.htmx:
@@ -160,6 +164,8 @@ def channel_connection(request, pk):
         context["connection"] = channel_connection_state(channel=channel)
     except TransportError as exc:
         context["connection_error"] = exc.message
+    except ConfigError:
+        context["connection_error"] = STORED_SETTINGS_INVALID
     if not request.htmx:
         _flash(request, context, "connection_error", lambda c: c["connection"].description)
         return redirect("dashboard:channel_detail", channel.pk)
@@ -176,6 +182,8 @@ def channel_webhook(request, pk):
         context["webhook_ok"] = channel_webhook_register(channel=channel)
     except TransportError as exc:
         context["webhook_error"] = f"{exc.message} ({exc.kind})"
+    except ConfigError:
+        context["webhook_error"] = STORED_SETTINGS_INVALID
     except APIException as exc:
         context["webhook_error"] = " ".join(service_error_messages(exc))
     if not request.htmx:

@@ -106,3 +106,12 @@ def test_the_test_button_refuses_to_send_through_a_closed_instance(web, alice, f
 
     assert "disconnected" in page.content.decode() and "nothing was sent" in page.content.decode()
     assert fake_evolution.sends == []
+
+
+@pytest.mark.django_db
+def test_invalid_stored_settings_are_explained_not_a_500(web, alice, fake_waha):
+    channel = make_channel(alice, provider="waha", config={"base_url": "ftp://broken"})
+
+    page = htmx(web, "post", reverse("dashboard:channel_connection", args=[channel.pk]))
+
+    assert page.status_code == 200 and "stored settings are invalid" in page.content.decode()
