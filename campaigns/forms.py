@@ -153,4 +153,5 @@ def message_rows_of(campaign) -> list[dict]:
     ]
 
 
-MESSAGE_TYPES = MessageType.choices
+# Template messages are API-only for now: the editor has no template picker yet.
+MESSAGE_TYPES = [choice for choice in MessageType.choices if choice[0] != MessageType.TEMPLATE]

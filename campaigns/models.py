@@ -24,6 +24,7 @@ class MessageType(models.TextChoices):
     DOCUMENT = "document", "Document"
     VIDEO = "video", "Video"
     AUDIO = "audio", "Audio"
+    TEMPLATE = "template", "WhatsApp template"
 
 
 class Campaign(models.Model):
@@ -139,6 +140,11 @@ class CampaignMessage(models.Model):
     content = models.TextField(max_length=4096)
     caption = models.CharField(max_length=1024, blank=True, default="")
     filename = models.CharField(max_length=255, blank=True, default="")
+    # An approved WhatsApp template (type "template", Cloud API channels only): its name,
+    # language code and body parameters, each rendered per contact like message content.
+    template_name = models.CharField(max_length=512, blank=True, default="")
+    language = models.CharField(max_length=16, blank=True, default="")
+    parameters = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["position"]

@@ -18,6 +18,8 @@ MAX_EXPLICIT_CONTACTS = 100_000
 MEDIA_TYPES = {MessageType.IMAGE, MessageType.DOCUMENT, MessageType.VIDEO, MessageType.AUDIO}
 SOURCE_FIELDS = ("contact_ids", "list_ids", "segment_ids")
 WINDOW_FORMAT = "%H:%M"
+TEMPLATE_FIELDS = ["template_name", "language", "parameters"]
+MAX_PARAMETERS = 20
 
 
 class ClientSettingSerializer(serializers.ModelSerializer):
@@ -27,30 +29,82 @@ class ClientSettingSerializer(serializers.ModelSerializer):
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    """One message of the sequence; media messages carry their URL in `content`."""
+    """One message of the sequence; media messages carry their URL in `content`.
+
+    A `template` message (WhatsApp Cloud API channels only) names an approved template
+    instead: `template_name`, `language` and `parameters` (body variables, rendered per
+    contact like content, e.g. "{{first_name|there}}"); it has no content.
+    """
 
     type = serializers.ChoiceField(choices=MessageType.choices)
-    content = serializers.CharField(max_length=4096)
+    content = serializers.CharField(max_length=4096, required=False, default="", allow_blank=True)
     caption = serializers.CharField(max_length=1024, required=False, allow_blank=True)
     filename = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    template_name = serializers.RegexField(
+        r"^[a-z0-9_]{1,512}$",
+        required=False,
+        error_messages={"invalid": "Lower-case letters, digits and _ (the template's name)."},
+    )
+    language = serializers.RegexField(
+        r"^[a-z]{2,3}(_[A-Z]{2})?$",
+        required=False,
+        error_messages={"invalid": "A language code such as en_US or ar."},
+    )
+    parameters = serializers.ListField(
+        child=serializers.CharField(max_length=1024), required=False, max_length=MAX_PARAMETERS
+    )
 
     class Meta:
         model = CampaignMessage
-        fields = ["type", "content", "caption", "filename"]
+        fields = ["type", "content", "caption", "filename", *TEMPLATE_FIELDS]
 
     def validate(self, attrs):
-        errors = {}
-        is_media = attrs["type"] in MEDIA_TYPES
-        if is_media and not attrs["content"].lower().startswith(("http://", "https://")):
-            errors["content"] = [f"A {attrs['type']} message needs an http(s) URL as content."]
-        if attrs.get("caption") and not is_media:
-            errors["caption"] = ["Only media messages take a caption."]
-        if attrs.get("filename") and attrs["type"] != MessageType.DOCUMENT:
-            errors["filename"] = ["Only document messages take a filename."]
-        errors.update(template_errors(attrs["type"], attrs["content"], attrs.get("caption", "")))
+        if attrs["type"] == MessageType.TEMPLATE:
+            errors = _template_errors(attrs)
+        else:
+            errors = _free_form_errors(attrs)
+            if not errors.get("content"):
+                errors.update(
+                    template_errors(attrs["type"], attrs["content"], attrs.get("caption", ""))
+                )
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if data["type"] != MessageType.TEMPLATE:
+            for field in TEMPLATE_FIELDS:
+                data.pop(field, None)
+        return data
+
+
+def _free_form_errors(attrs) -> dict:
+    errors = {}
+    is_media = attrs["type"] in MEDIA_TYPES
+    if not attrs.get("content"):
+        errors["content"] = ["This field is required."]
+    elif is_media and not attrs["content"].lower().startswith(("http://", "https://")):
+        errors["content"] = [f"A {attrs['type']} message needs an http(s) URL as content."]
+    if attrs.get("caption") and not is_media:
+        errors["caption"] = ["Only media messages take a caption."]
+    if attrs.get("filename") and attrs["type"] != MessageType.DOCUMENT:
+        errors["filename"] = ["Only document messages take a filename."]
+    for field in TEMPLATE_FIELDS:
+        if attrs.get(field):
+            errors[field] = ["Only template messages take this."]
+    return errors
+
+
+def _template_errors(attrs) -> dict:
+    errors = {}
+    for field in ("template_name", "language"):
+        if not attrs.get(field):
+            errors[field] = ["A template message needs this."]
+    for field in ("content", "caption", "filename"):
+        if attrs.get(field):
+            errors[field] = ["A template message has no free text: its body is the template's."]
+    return errors
 
 
 class SendWindowSerializer(serializers.Serializer):

@@ -18,9 +18,11 @@ from campaigns.models import (
     CampaignStatus,
     ContactStatus,
     Delivery,
+    MessageType,
 )
 from campaigns.progress import local_today
 from campaigns.selectors import STATUS_COUNTERS
+from channels.transports import TRANSPORTS
 from skylight.domain import Conflict, Invalid
 from skylight.services import outreach_quota_refund, outreach_quota_use, subscription_get
 
@@ -44,12 +46,31 @@ def _message_rows(campaign: Campaign, messages: Iterable[dict]) -> list[Campaign
             campaign=campaign,
             position=position,
             type=message["type"],
-            content=message["content"],
+            content=message.get("content") or "",
             caption=message.get("caption") or "",
             filename=message.get("filename") or "",
+            template_name=message.get("template_name") or "",
+            language=message.get("language") or "",
+            parameters=list(message.get("parameters") or []),
         )
         for position, message in enumerate(messages, start=1)
     ]
+
+
+def _messages_fit_channel(channel, messages: Iterable[dict]) -> None:
+    """422 for template messages on a channel whose provider cannot send templates."""
+    transport = TRANSPORTS.get(channel.provider)
+    if transport is None or transport.supports_templates:
+        return
+    if any(message["type"] == MessageType.TEMPLATE for message in messages):
+        raise Invalid(
+            {
+                "messages": [
+                    "Template messages need a WhatsApp Cloud API channel; "
+                    f"{transport.label} sends free-form messages only."
+                ]
+            }
+        )
 
 
 def _nobody_enrolled(summary: dict):
@@ -84,6 +105,7 @@ def campaign_create(
     Raises QuotaExceeded (403) when the quota is used up and a 422 validation error when
     the selection enrolls nobody; either way nothing is created and no quota is used.
     """
+    _messages_fit_channel(channel, messages)
     outreach_quota_use(account=account)
     campaign = Campaign.objects.create(
         account=account,
@@ -212,6 +234,8 @@ def campaign_update(*, campaign: Campaign, **fields) -> Campaign:
         if locked.status != DRAFT:
             raise _refuse(locked, "draft", "updated")
         messages = fields.pop("messages", None)
+        if messages is not None:
+            _messages_fit_channel(locked.channel, messages)
         if "send_window" in fields:
             fields.update(_window_fields(fields.pop("send_window")))
         for field, value in fields.items():

@@ -71,14 +71,19 @@ class ChannelAdminForm(forms.ModelForm):
 @admin.register(Channel)
 class ChannelAdmin(OwnedAccountChoices, admin.ModelAdmin):
     form = ChannelAdminForm
-    list_display = ["name", "account", "type", "provider", "phone", "is_active", "created_at"]
+    list_display = [
+        "name", "account", "type", "provider", "phone", "is_active", "unavailable_reason",
+        "created_at",
+    ]  # fmt: skip
     list_filter = ["provider", "type", "is_active", "account"]
     search_fields = ["name", "phone", "account__name", "webhook_token"]
     list_select_related = ["account"]
-    readonly_fields = ["stored_config", "webhook_url", "created_at"]
+    readonly_fields = [
+        "stored_config", "webhook_url", "unavailable_reason", "unavailable_since", "created_at",
+    ]  # fmt: skip
     fields = [
         "account", "name", "type", "provider", "phone", "is_active", "config",
-        "stored_config", "webhook_url", "created_at",
+        "stored_config", "webhook_url", "unavailable_reason", "unavailable_since", "created_at",
     ]  # fmt: skip
 
     def has_change_permission(self, request, obj=None):

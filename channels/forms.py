@@ -10,6 +10,7 @@ import dataclasses
 from django import forms
 
 from channels.transports import TRANSPORTS
+from channels.transports.config import is_flag
 from contacts.models import ChannelType
 from contacts.phones import InvalidPhone, normalize_phone
 
@@ -17,7 +18,8 @@ CONFIG_PREFIX = "config_"
 
 
 def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize().replace("id", "ID").replace("Url", "URL")
+    label = name.replace("_", " ").capitalize().replace("id", "ID").replace("Url", "URL")
+    return label.replace(" url", " URL").replace("Api ", "API ").replace("hmac", "HMAC")
 
 
 class ChannelForm(forms.Form):
@@ -41,18 +43,25 @@ class ChannelForm(forms.Form):
     def _config_field(self, spec) -> forms.Field:
         required = spec.default is dataclasses.MISSING
         secret = spec.name in self.transport.secret_fields
+        where = spec.metadata.get("help", "")
+        if is_flag(spec):
+            return forms.BooleanField(
+                label=_label(spec.name), required=False, initial=spec.default, help_text=where
+            )
         if not secret:
-            return forms.CharField(label=_label(spec.name), required=False, max_length=1024)
+            return forms.CharField(
+                label=_label(spec.name), required=False, max_length=1024, help_text=where
+            )
         stored = self.channel is not None and spec.name in (self.channel.config or {})
-        help_text = "Write-only: stored securely and never shown again."
+        note = "Write-only: stored securely and never shown again."
         if stored:
-            help_text = "Saved. Leave blank to keep it, or type a new value to replace it."
+            note = "Saved. Leave blank to keep it, or type a new value to replace it."
         return forms.CharField(
             label=f"{_label(spec.name)}{'' if required else ' (optional)'}",
             required=False,
             max_length=1024,
             widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-            help_text=help_text,
+            help_text=f"{where} {note}".strip(),
         )
 
     def config_fields(self):
@@ -76,7 +85,7 @@ class ChannelForm(forms.Form):
             key = name[len(CONFIG_PREFIX) :]
             if key in self.transport.secret_fields and not value:
                 continue
-            if value:
+            if value or isinstance(value, bool):
                 config[key] = value
         return config
 

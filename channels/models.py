@@ -20,7 +20,10 @@ class Channel(models.Model):
     """A connected sending number and the provider that delivers through it.
 
     `config` holds the provider settings, secrets included; the API never returns
-    the secret fields (each transport names them).
+    the secret fields (each transport names them). `unavailable_reason` says, in words,
+    why the channel cannot send right now (e.g. its WhatsApp session stopped); it is set
+    and cleared from what the provider answers (see `channels.availability`), and the
+    send engine waits while it is set.
     """
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="channels")
@@ -31,6 +34,9 @@ class Channel(models.Model):
     phone = models.CharField(max_length=20, blank=True, default="")
     is_active = models.BooleanField(default=True)
     webhook_token = models.CharField(max_length=64, unique=True, default=new_webhook_token)
+    unavailable_reason = models.CharField(max_length=300, blank=True, default="")
+    unavailable_since = models.DateTimeField(null=True, blank=True)
+    availability_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

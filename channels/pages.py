@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from channels import services
+from channels.connection import channel_connection_state, channel_webhook_register
 from channels.forms import CONFIG_PREFIX, ChannelForm, TestMessageForm
 from channels.models import Channel
-from channels.transports import TRANSPORTS, TransportError
+from channels.transports import TRANSPORTS, ConfigError, TransportError
 from skylight.domain import DomainError
 from skylight.page_utils import (
     account_page,
@@ -19,6 +20,8 @@ from skylight.page_utils import (
     render_page,
     service_error_messages,
 )
+
+STORED_SETTINGS_INVALID = "The channel's stored settings are invalid: open and save them again."
 
 
 def _config_error_map(form) -> dict:
@@ -61,7 +64,12 @@ def channel_new(request):
                 request, f"Connected {channel.name}. Paste its webhook URL into the provider."
             )
             return redirect("dashboard:channel_detail", channel.pk)
-    context = {"form": form, "provider": provider, "provider_label": TRANSPORTS[provider].label}
+    context = {
+        "form": form,
+        "provider": provider,
+        "provider_label": TRANSPORTS[provider].label,
+        "transport": TRANSPORTS[provider],
+    }
     return render_page(request, "channels/channel_form.html", context, "channel-form")
 
 
@@ -93,6 +101,7 @@ def channel_detail(request, pk):
         "channel": channel,
         "provider": channel.provider,
         "provider_label": TRANSPORTS[channel.provider].label,
+        "transport": TRANSPORTS[channel.provider],
         "test_form": TestMessageForm(channel=channel),
     }
     return render_page(request, "channels/channel_form.html", context, "channel-form")
@@ -101,22 +110,19 @@ def channel_detail(request, pk):
 @owner_page
 @require_POST
 def channel_test(request, pk):
+    """Asks a gateway for its state first (a disconnected one sends nothing), then sends."""
     channel = get_object_or_404(Channel, pk=pk, account=request.account)
     form = TestMessageForm(request.POST, channel=channel)
     context = {"channel": channel, "test_form": form}
     if form.is_valid():
         try:
-            result = services.channel_send_test(
-                channel=channel,
-                recipient=form.cleaned_data["recipient"],
-                text=form.cleaned_data["text"],
-            )
+            context.update(_test_send(channel, form.cleaned_data))
         except TransportError as exc:
             context["test_error"] = f"{exc.message} ({exc.kind})"
+        except ConfigError:
+            context["test_error"] = STORED_SETTINGS_INVALID
         except DomainError as exc:
             context["test_error"] = " ".join(service_error_messages(exc))
-        else:
-            context["test_ok"] = result.provider_message_id
     if not request.htmx:
         if "test_ok" in context:
             messages.success(request, f"Test message accepted (id {context['test_ok']}).")
@@ -124,6 +130,16 @@ def channel_test(request, pk):
             messages.error(request, context.get("test_error") or "Check the recipient.")
         return redirect("dashboard:channel_detail", channel.pk)
     return render_page(request, "channels/channel_form.html", context, "test-panel")
+
+
+def _test_send(channel, data) -> dict:
+    state = channel_connection_state(channel=channel)
+    if state is not None and not state.ready:
+        return {"test_error": f"{state.description}; nothing was sent."}
+    result = services.channel_send_test(
+        channel=channel, recipient=data["recipient"], text=data["text"]
+    )
+    return {"test_ok": result.provider_message_id or "not given by the provider"}
 
 
 @owner_page
@@ -137,3 +153,48 @@ def channel_delete(request, pk):
         success_url="dashboard:channels",
         error_url=reverse("dashboard:channel_detail", args=[channel.pk]),
     )
+
+
+@account_page
+@require_POST
+def channel_connection(request, pk):
+    """Asks the gateway for its session/instance state and shows it in words."""
+    channel = get_object_or_404(Channel, pk=pk, account=request.account)
+    context = {"channel": channel, "transport": TRANSPORTS[channel.provider]}
+    try:
+        context["connection"] = channel_connection_state(channel=channel)
+    except TransportError as exc:
+        context["connection_error"] = exc.message
+    except ConfigError:
+        context["connection_error"] = STORED_SETTINGS_INVALID
+    if not request.htmx:
+        _flash(request, context, "connection_error", lambda c: c["connection"].description)
+        return redirect("dashboard:channel_detail", channel.pk)
+    return render_page(request, "channels/channel_form.html", context, "connection-panel")
+
+
+@owner_page
+@require_POST
+def channel_webhook(request, pk):
+    """One-click webhook set-up with the provider's API."""
+    channel = get_object_or_404(Channel, pk=pk, account=request.account)
+    context = {"channel": channel, "transport": TRANSPORTS[channel.provider]}
+    try:
+        context["webhook_ok"] = channel_webhook_register(channel=channel)
+    except TransportError as exc:
+        context["webhook_error"] = f"{exc.message} ({exc.kind})"
+    except ConfigError:
+        context["webhook_error"] = STORED_SETTINGS_INVALID
+    except DomainError as exc:
+        context["webhook_error"] = " ".join(service_error_messages(exc))
+    if not request.htmx:
+        _flash(request, context, "webhook_error", lambda c: c["webhook_ok"])
+        return redirect("dashboard:channel_detail", channel.pk)
+    return render_page(request, "channels/channel_form.html", context, "webhook-panel")
+
+
+def _flash(request, context, error_key, success) -> None:
+    if error_key in context:
+        messages.error(request, context[error_key])
+    else:
+        messages.success(request, success(context))

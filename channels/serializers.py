@@ -10,7 +10,9 @@ from contacts.phones import normalize_phone
 class ChannelSerializer(serializers.ModelSerializer):
     """A connected channel. `config` is write-through except the provider's secret fields,
     which are accepted on write and never returned; `webhook_url` is where the provider
-    should post statuses and inbound messages."""
+    should post statuses and inbound messages; `unavailable_reason` (empty when the
+    channel can send) says why the provider cannot send right now, since
+    `unavailable_since`."""
 
     config = serializers.DictField(required=False)
     webhook_url = serializers.CharField(read_only=True)
@@ -26,9 +28,17 @@ class ChannelSerializer(serializers.ModelSerializer):
             "phone",
             "is_active",
             "webhook_url",
+            "unavailable_reason",
+            "unavailable_since",
             "created_at",
         ]
-        read_only_fields = ["id", "created_at", "webhook_url"]
+        read_only_fields = [
+            "id",
+            "created_at",
+            "webhook_url",
+            "unavailable_reason",
+            "unavailable_since",
+        ]
 
     def validate_phone(self, value: str) -> str:
         return normalize_phone(value) if value and value.strip() else ""
@@ -57,6 +67,39 @@ class ChannelTestSerializer(serializers.Serializer):
         return attrs
 
 
+class ConnectionStateSerializer(serializers.Serializer):
+    """What the provider says about the channel's connection (`ready`: it can send now)."""
+
+    ready = serializers.BooleanField()
+    state = serializers.CharField()
+    description = serializers.CharField()
+
+
 class ChannelTestResultSerializer(serializers.Serializer):
-    provider_message_id = serializers.CharField()
+    provider_message_id = serializers.CharField(
+        help_text="Empty when the provider accepted the message without naming it."
+    )
     recipient = serializers.CharField()
+    connection = ConnectionStateSerializer(
+        allow_null=True, help_text="The session/instance state, for gateways that report one."
+    )
+
+
+class ChannelWebhookResultSerializer(serializers.Serializer):
+    """`POST /channels/{id}/webhook`: the URL registered with the provider, and what it did."""
+
+    webhook_url = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class MessageTemplateSerializer(serializers.Serializer):
+    """A WhatsApp message template of the channel's business account, as Meta lists it."""
+
+    name = serializers.CharField()
+    language = serializers.CharField()
+    status = serializers.CharField(help_text="APPROVED, PENDING, REJECTED, PAUSED, DISABLED…")
+    category = serializers.CharField()
+    body = serializers.CharField(help_text="The body text, with {{1}}, {{2}}… variables.")
+    variables = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The body's variable numbers, in order."
+    )

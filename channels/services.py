@@ -4,6 +4,7 @@ from django.db import transaction
 
 from skylight.domain import Conflict, Invalid
 
+from .availability import channel_transport
 from .models import Channel
 from .signals import channel_change_requested
 from .transports import (
@@ -12,7 +13,6 @@ from .transports import (
     OutboundMessage,
     SendResult,
     Transport,
-    transport_for,
 )
 
 DEFAULT_TEST_TEXT = "This is a test message from SkyLight ({name})."
@@ -95,6 +95,10 @@ def channel_update(*, channel: Channel, partial: bool = False, **changes) -> Cha
     else:
         config = stored
     channel.config = _checked(transport_cls, changes.get("type", channel.type), config)
+    if "config" in changes or not same_provider:
+        # New settings may fix what made the channel unavailable; a send will tell.
+        channel.unavailable_reason, channel.unavailable_since = "", None
+        channel.availability_checked_at = None
     for field in ("name", "type", "provider", "phone", "is_active"):
         if field in changes:
             setattr(channel, field, changes[field])
@@ -134,4 +138,4 @@ def channel_send_test(*, channel: Channel, recipient: str, text: str = "") -> Se
     message = OutboundMessage(
         type="text", content=text or DEFAULT_TEST_TEXT.format(name=channel.name)
     )
-    return transport_for(channel).send(recipient, message)
+    return channel_transport(channel).send(recipient, message)

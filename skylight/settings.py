@@ -205,6 +205,13 @@ SKYLIGHT_TWILIO_API_BASE = os.environ.get("SKYLIGHT_TWILIO_API_BASE", "https://a
 SKYLIGHT_HTTP_CONNECT_TIMEOUT = float(os.environ.get("SKYLIGHT_HTTP_CONNECT_TIMEOUT", "5"))
 SKYLIGHT_HTTP_READ_TIMEOUT = float(os.environ.get("SKYLIGHT_HTTP_READ_TIMEOUT", "15"))
 SKYLIGHT_PUBLIC_URL = os.environ.get("SKYLIGHT_PUBLIC_URL", "http://localhost:8000")
+# WAHA's typing indicator: a random pause in this range ("low-high" seconds) between
+# startTyping and the send. Off under tests so suites stay fast (see docs/channels.md).
+SKYLIGHT_TYPING_PAUSE_SECONDS = os.environ.get(
+    "SKYLIGHT_TYPING_PAUSE_SECONDS", "0" if TESTING else "2-6"
+)
+# A channel marked unavailable (e.g. its WhatsApp session stopped) is asked again this often.
+SKYLIGHT_CHANNEL_PROBE_SECONDS = float(os.environ.get("SKYLIGHT_CHANNEL_PROBE_SECONDS", "120"))
 
 # ---- Workers (django-q2) ----
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignStatus, ContactStatus, Delivery
 from campaigns.progress import current_daily_limit
-from channels.transports import transport_for
+from channels.availability import channel_ready, channel_transport
 
 from . import config
 from .claims import Claim, Slot, claim_contacts
@@ -40,6 +40,8 @@ def batch_slot(campaign: Campaign, now: datetime) -> Slot | None:
     """Today's caps for the campaign as of `now`, or None if it may not send now."""
     if campaign.status != CampaignStatus.RUNNING or not campaign.channel.is_active:
         return None
+    if not channel_ready(campaign.channel, now):
+        return None  # e.g. its WhatsApp session stopped: wait (channels.availability)
     tz = campaign_tz(campaign)
     today = now.astimezone(tz).date()
     if campaign.today_date != today:
@@ -79,7 +81,7 @@ def send_with_slot(
     result = BatchResult()
     sender = Sender(
         campaign_id=campaign.pk,
-        transport=transport_for(campaign.channel),
+        transport=channel_transport(campaign.channel),
         messages=list(campaign.messages.order_by("position")),
         clock=now,
     )

@@ -64,3 +64,8 @@ def retry_backoff_seconds() -> float:
 
 def planning_chunk() -> int:
     return int(_number("SKYLIGHT_PLANNING_CHUNK", 500))
+
+
+def channel_probe_seconds() -> float:
+    """How often a channel marked unavailable is asked whether it can send again."""
+    return _number("SKYLIGHT_CHANNEL_PROBE_SECONDS", 120)

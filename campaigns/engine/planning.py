@@ -117,6 +117,8 @@ def _plan_chunk(now, report: CycleReport, channels: _Channels, seen: set[int]) -
         waiting: list[Campaign] = []
         for campaign in campaigns:
             plan = _plan_campaign(campaign, now, channels)
+            if plan is not None and campaign.channel.unavailable_reason:
+                plan = _while_unavailable(plan, now)
             if plan is None:
                 report.completed += 1
                 continue
@@ -182,6 +184,15 @@ def _plan_campaign(campaign: Campaign, now: datetime, channels: _Channels) -> _P
     if attempted + contacts >= limit:
         return _Plan(tomorrow, contacts)
     return _Plan(_paced(window, attempted + contacts, limit, now), contacts)
+
+
+def _while_unavailable(plan: _Plan, now: datetime) -> _Plan:
+    """A channel marked unavailable (channels.availability) gets one contact per probe
+    interval at most: its batch asks the provider first and sends only if it is back."""
+    probe = now + timedelta(seconds=config.channel_probe_seconds())
+    if plan.contacts:
+        return _Plan(probe, 1)
+    return _Plan(max(plan.next_send_at or probe, probe))
 
 
 def _channel_busy(campaign: Campaign, window: DayWindow, now: datetime, channels: _Channels):

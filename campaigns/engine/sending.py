@@ -16,6 +16,7 @@ from campaigns.models import (
     MessageType,
 )
 from campaigns.rendering import Recipient, render, render_seed
+from campaigns.templates import template_body, template_outbound
 from channels.transports import OutboundMessage, Transport, TransportError
 
 from . import config
@@ -126,6 +127,13 @@ class Sender:
     def _render(self, message: CampaignMessage, recipient: Recipient, claim: Claim) -> Delivery:
         seed = render_seed(self.campaign_id, claim.contact_id, message.position)
         is_text = message.type == MessageType.TEXT
+        if message.type == MessageType.TEMPLATE:
+            return Delivery(
+                campaign_contact_id=claim.id,
+                position=message.position,
+                type=message.type,
+                body=template_body(message, recipient, seed),
+            )
         return Delivery(
             campaign_contact_id=claim.id,
             position=message.position,
@@ -136,6 +144,8 @@ class Sender:
 
     @staticmethod
     def _outbound(message: CampaignMessage, delivery: Delivery) -> OutboundMessage:
+        if message.type == MessageType.TEMPLATE:
+            return template_outbound(delivery.body)
         return OutboundMessage(
             type=message.type,
             content=delivery.body,

@@ -1,9 +1,18 @@
 """Registry of transports: the only place that knows every provider."""
 
-from .base import ConfigError, OutboundMessage, SendResult, Transport, TransportError
+from .base import (
+    ConfigError,
+    ConnectionState,
+    OutboundMessage,
+    SendResult,
+    Transport,
+    TransportError,
+)
 from .console import ConsoleTransport
+from .evolution_api import EvolutionApiTransport
 from .telegram_bot import TelegramBotTransport
 from .twilio import TwilioTransport
+from .waha import WahaTransport
 from .webhook import WebhookTransport
 from .whatsapp_cloud import WhatsAppCloudTransport
 
@@ -11,6 +20,8 @@ TRANSPORTS: dict[str, type[Transport]] = {
     transport.provider: transport
     for transport in (
         WhatsAppCloudTransport,
+        WahaTransport,
+        EvolutionApiTransport,
         TelegramBotTransport,
         TwilioTransport,
         WebhookTransport,
@@ -33,6 +44,7 @@ def transport_for(channel) -> Transport:
 __all__ = [
     "TRANSPORTS",
     "ConfigError",
+    "ConnectionState",
     "OutboundMessage",
     "SendResult",
     "Transport",

@@ -12,10 +12,15 @@ __all__ = ["ConfigError", "OutboundMessage", "SendResult", "Transport", "Transpo
 class OutboundMessage:
     """One rendered message of a sequence, ready for a provider."""
 
-    type: str  # text, image, document, video, audio
+    type: str  # text, image, document, video, audio, template
     content: str  # the text, or the media URL
     caption: str = ""
     filename: str = ""
+    # A template message (providers with `supports_templates`): name, language code and
+    # its body parameters, already rendered for the recipient.
+    template_name: str = ""
+    language: str = ""
+    parameters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,11 @@ class TransportError(Exception):
     the provider said so); permanent: rejected (do not retry); unknown: the provider
     may or may not have accepted it (never retry). `opt_out` marks a permanent error
     that means the recipient refuses messages (e.g. blocked the bot): the engine
-    should opt the contact out.
+    should opt the contact out. `unreachable` marks a permanent error that means the
+    recipient cannot get messages on this network at all (e.g. the number is not on
+    WhatsApp). `channel_unavailable`, when set, says in words why the channel itself
+    cannot send now (e.g. its WhatsApp session is not running): every recipient would
+    fail the same way until it is fixed.
     """
 
     PERMANENT = "permanent"
@@ -45,6 +54,8 @@ class TransportError(Exception):
         retry_after: float | None = None,
         opt_out: bool = False,
         code: str = "",
+        unreachable: bool = False,
+        channel_unavailable: str = "",
     ):
         super().__init__(message)
         self.kind = kind
@@ -52,9 +63,23 @@ class TransportError(Exception):
         self.retry_after = retry_after
         self.opt_out = opt_out
         self.code = code
+        self.unreachable = unreachable
+        self.channel_unavailable = channel_unavailable
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ConnectionState:
+    """What the provider says about the channel's connection, in words for people.
+
+    `ready`: the channel can send now; `state` is the provider's own word for it.
+    """
+
+    ready: bool
+    state: str
+    description: str
 
 
 class Transport:
@@ -71,6 +96,11 @@ class Transport:
     secret_fields: ClassVar[tuple[str, ...]] = ()
     config_class: ClassVar[type | None] = None
     webhook_handler: ClassVar[str | None] = None  # dotted path of a WebhookHandler
+    webhook_setup: ClassVar[bool] = False  # register_webhook() talks to the provider
+    connection_check: ClassVar[bool] = False  # connection_state() talks to the provider
+    form_note: ClassVar[str] = ""  # shown on the dashboard's channel form
+    supports_templates: ClassVar[bool] = False  # sends OutboundMessage(type="template")
+    do_not_call_in_templates = True  # templates read the class's attributes
 
     def __init__(self, config: dict[str, Any], *, channel_type: str = "", webhook_url: str = ""):
         self.config = self.parse_config(config)
@@ -98,3 +128,18 @@ class Transport:
 
     def send(self, recipient: str, message: OutboundMessage) -> SendResult:
         raise NotImplementedError
+
+    def connection_state(self) -> ConnectionState | None:
+        """Asks the provider whether the channel is connected; None: it cannot tell us.
+
+        Raises TransportError when the provider cannot be asked (unreachable, bad key).
+        """
+        return None
+
+    def register_webhook(self, url: str) -> str | None:
+        """Tells the provider to post statuses and inbound messages to `url`.
+
+        Returns what was done, in words; None: the provider has no API for it (the
+        user pastes the URL by hand). Raises TransportError when the provider refuses.
+        """
+        return None

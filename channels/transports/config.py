@@ -1,8 +1,9 @@
 """Typed provider configs: string-field dataclasses validated into ConfigError(field errors).
 
-A config class is a frozen dataclass whose fields are strings; a field without a
-default is required. `field(metadata={"check": fn})` adds a check returning an error
-message or None; a `check()` method on the class validates across fields.
+A config class is a frozen dataclass whose fields are strings (or on/off flags made with
+`flag()`); a field without a default is required. `setting(check=fn)` adds a check
+returning an error message or None; `help=` says where the user finds the value (the
+dashboard shows it); a `check()` method on the class validates across fields.
 """
 
 import dataclasses
@@ -26,12 +27,25 @@ class ConfigError(Exception):
 Check = Callable[[str], str | None]
 
 
-def setting(default: str | None = None, *, check: Check | None = None) -> Any:
+def setting(default: str | None = None, *, check: Check | None = None, help: str = "") -> Any:
     """A config field: required when `default` is None."""
-    metadata = {"check": check} if check else {}
+    metadata = {"check": check, "help": help}
     if default is None:
         return dataclasses.field(metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
+
+
+TRUE_WORDS = {"true", "1", "on", "yes"}
+FALSE_WORDS = {"false", "0", "off", "no"}
+
+
+def flag(default: bool, *, help: str = "") -> Any:
+    """An on/off setting, stored as a JSON boolean."""
+    return dataclasses.field(default=default, metadata={"kind": bool, "help": help})
+
+
+def is_flag(spec: dataclasses.Field) -> bool:
+    return spec.metadata.get("kind") is bool
 
 
 def parse(config_class: type, data: Any) -> Any:
@@ -56,7 +70,18 @@ def parse(config_class: type, data: Any) -> Any:
     return instance
 
 
-def _field_value(spec: dataclasses.Field, raw: Any) -> tuple[str | None, str | None]:
+def _flag_value(raw: Any) -> tuple[str | None, bool | None]:
+    if raw is None or isinstance(raw, bool):
+        return None, raw
+    word = str(raw).strip().lower()
+    if word in TRUE_WORDS | FALSE_WORDS:
+        return None, word in TRUE_WORDS
+    return "Must be true or false.", None
+
+
+def _field_value(spec: dataclasses.Field, raw: Any) -> tuple[str | None, Any]:
+    if is_flag(spec):
+        return _flag_value(raw)
     required = spec.default is dataclasses.MISSING
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return ("This setting is required." if required else None), None

@@ -1,7 +1,7 @@
 """Outgoing HTTP for transports: timeouts, the private-network guard, error classes.
 
-Every provider call goes through `post()`, which maps what went wrong onto the three
-error kinds the send engine understands:
+Every provider call goes through `request()` (or `post()`), which maps what went wrong
+onto the three error kinds the send engine understands:
 
 - transient (provably not accepted): DNS failure, connection refused, connect timeout;
   HTTP 429 and 5xx are classified by the caller via `error_for_status`;
@@ -67,9 +67,18 @@ def timeout() -> httpx.Timeout:
 
 def post(url: str, **kwargs) -> httpx.Response:
     """POST to `url` after the guard; raises TransportError for failures before a response."""
+    return request("POST", url, **kwargs)
+
+
+def get(url: str, **kwargs) -> httpx.Response:
+    return request("GET", url, **kwargs)
+
+
+def request(method: str, url: str, **kwargs) -> httpx.Response:
+    """Any method to `url` after the guard, with the error classes of `post()`."""
     check_target(url)
     try:
-        return client().post(url, timeout=timeout(), **kwargs)
+        return client().request(method, url, timeout=timeout(), **kwargs)
     except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
         raise TransportError(
             TransportError.PERMANENT,

@@ -19,6 +19,8 @@ METHODS = {
     "video": ("sendVideo", "video"),
     "audio": ("sendAudio", "audio"),
 }
+# The updates the webhook handler reads (messages, and blocks as my_chat_member).
+ALLOWED_UPDATES = ["message", "my_chat_member"]
 # 403 descriptions that mean the person refuses the bot: opt them out.
 REFUSALS = ("bot was blocked by the user", "user is deactivated", "bot can't initiate")
 
@@ -41,6 +43,7 @@ class TelegramBotTransport(Transport):
     secret_fields = ("bot_token", "webhook_secret")
     config_class = TelegramBotConfig
     webhook_handler = "channels.webhooks.telegram.TelegramWebhook"
+    webhook_setup = True
 
     def send(self, recipient: str, message: OutboundMessage) -> SendResult:
         method, field = METHODS[message.type]
@@ -58,6 +61,23 @@ class TelegramBotTransport(Transport):
         if response.is_success and not (isinstance(body, dict) and body.get("ok") is False):
             raise http.unparseable(response, '{"ok": true, "result": ...}')
         raise _error(response, body if isinstance(body, dict) else {})
+
+    def register_webhook(self, url: str) -> str:
+        """setWebhook with our secret_token, for the updates the webhook handler reads."""
+        endpoint = f"{settings.SKYLIGHT_TELEGRAM_API_BASE}/bot{self.config.bot_token}/setWebhook"
+        body = {
+            "url": url,
+            "secret_token": self.config.webhook_secret,
+            "allowed_updates": ALLOWED_UPDATES,
+        }
+        response = http.post(endpoint, json=body)
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        if response.is_success and isinstance(answer, dict) and answer.get("ok") is True:
+            return "Telegram now posts this bot's messages and blocks to SkyLight."
+        raise _error(response, answer if isinstance(answer, dict) else {})
 
 
 def payload(recipient: str, message: OutboundMessage) -> dict:

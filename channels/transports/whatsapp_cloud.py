@@ -1,5 +1,6 @@
 """WhatsApp Cloud API (Meta Graph API): POST {base}/{phone_number_id}/messages."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from .config import matches, setting
 RETRYABLE_CODES = {1, 2, 4, 17, 341, 80007, 130429, 131000, 131048, 131056}
 # The recipient stopped marketing messages from this business.
 OPT_OUT_CODES = {131050}
+# Free-form text outside 24 hours of the person's last message: only a template may go.
+WINDOW_CLOSED_CODE = 131047
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,12 @@ class WhatsAppCloudConfig:
     access_token: str = setting()
     app_secret: str = setting("")  # verifies X-Hub-Signature-256 on inbound webhooks
     verify_token: str = setting("")  # answers Meta's GET subscription check
+    waba_id: str = setting(
+        "",
+        check=matches(r"\d{5,32}", "Digits only: the WhatsApp Business Account ID."),
+        help="Optional. WhatsApp Manager → Account tools: the WhatsApp Business Account ID; "
+        "lets SkyLight list your approved templates.",
+    )
 
 
 class WhatsAppCloudTransport(Transport):
@@ -29,6 +38,7 @@ class WhatsAppCloudTransport(Transport):
     secret_fields = ("access_token", "app_secret", "verify_token")
     config_class = WhatsAppCloudConfig
     webhook_handler = "channels.webhooks.meta.MetaWebhook"
+    supports_templates = True
 
     def send(self, recipient: str, message: OutboundMessage) -> SendResult:
         url = f"{settings.SKYLIGHT_WHATSAPP_API_BASE}/{self.config.phone_number_id}/messages"
@@ -48,9 +58,54 @@ class WhatsAppCloudTransport(Transport):
                 raise http.unparseable(response, "messages[0].id") from None
         raise _error(response, body)
 
+    def list_templates(self) -> list[dict]:
+        """The business account's message templates (name, language, status, category,
+        body text and its {{n}} variables); [] without a `waba_id`."""
+        if not self.config.waba_id:
+            return []
+        url = f"{settings.SKYLIGHT_WHATSAPP_API_BASE}/{self.config.waba_id}/message_templates"
+        response = http.get(
+            url,
+            params={"fields": "name,language,status,category,components", "limit": 200},
+            headers={"Authorization": f"Bearer {self.config.access_token}"},
+        )
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not response.is_success:
+            raise _error(response, body)
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, list):
+            raise http.unparseable(response, "data[]")
+        return [template_summary(item) for item in data if isinstance(item, dict)]
+
+
+def template_summary(item: dict) -> dict:
+    components = item.get("components") if isinstance(item.get("components"), list) else []
+    body = next(
+        (
+            c.get("text") or ""
+            for c in components
+            if isinstance(c, dict) and c.get("type") == "BODY"
+        ),
+        "",
+    )
+    variables = sorted({int(n) for n in re.findall(r"\{\{\s*(\d+)\s*\}\}", body)})
+    return {
+        "name": str(item.get("name") or ""),
+        "language": str(item.get("language") or ""),
+        "status": str(item.get("status") or ""),
+        "category": str(item.get("category") or ""),
+        "body": body,
+        "variables": variables,
+    }
+
 
 def payload(recipient: str, message: OutboundMessage) -> dict:
     """The Graph API body for one message; WhatsApp ids are the number without '+'."""
+    if message.type == "template":
+        return template_payload(recipient, message)
     body = {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
@@ -69,11 +124,32 @@ def payload(recipient: str, message: OutboundMessage) -> dict:
     return body
 
 
+def template_payload(recipient: str, message: OutboundMessage) -> dict:
+    """An approved template with its body parameters (the only way to start a conversation)."""
+    template = {"name": message.template_name, "language": {"code": message.language}}
+    if message.parameters:
+        parameters = [{"type": "text", "text": value} for value in message.parameters]
+        template["components"] = [{"type": "body", "parameters": parameters}]
+    return {
+        "messaging_product": "whatsapp",
+        "to": recipient.lstrip("+"),
+        "type": "template",
+        "template": template,
+    }
+
+
 def _error(response, body) -> TransportError:
     error = body.get("error", {}) if isinstance(body, dict) else {}
     error = error if isinstance(error, dict) else {}
     code = error.get("code")
     detail = f"{error.get('message') or response.reason_phrase} (code {code})"
+    if code == WINDOW_CLOSED_CODE:
+        return TransportError(
+            TransportError.PERMANENT,
+            f"HTTP {response.status_code}: needs an approved template (24-hour window closed) "
+            f"({detail})",
+            code=str(code),
+        )
     return http.error_for_provider_code(
         response, code, detail, opt_out_codes=OPT_OUT_CODES, retryable_codes=RETRYABLE_CODES
     )

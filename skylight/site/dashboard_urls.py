@@ -62,4 +62,8 @@ urlpatterns = [
     path("channels/<int:pk>/", channel_pages.channel_detail, name="channel_detail"),
     path("channels/<int:pk>/test/", channel_pages.channel_test, name="channel_test"),
     path("channels/<int:pk>/delete/", channel_pages.channel_delete, name="channel_delete"),
+    path(
+        "channels/<int:pk>/connection/", channel_pages.channel_connection, name="channel_connection"
+    ),
+    path("channels/<int:pk>/webhook/", channel_pages.channel_webhook, name="channel_webhook"),
 ]

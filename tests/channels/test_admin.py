@@ -73,3 +73,17 @@ def test_invalid_config_is_refused(admin_client, alice):
     assert response.status_code == 200
     assert "config.phone_number_id" in response.content.decode()
     assert Channel.objects.get(pk=channel.pk).config == CONFIG
+
+
+def test_the_change_page_shows_why_a_gateway_channel_cannot_send(admin_client, alice, fake_waha):
+    channel = make_channel(alice, provider="waha", config=fake_waha.channel_config())
+    Channel.objects.filter(pk=channel.pk).update(
+        unavailable_reason="WhatsApp session is waiting for a QR scan."
+    )
+
+    page = admin_client.get(f"/admin/messaging_channels/channel/{channel.pk}/change/")
+    listing = admin_client.get("/admin/messaging_channels/channel/")
+
+    assert "WhatsApp session is waiting for a QR scan." in page.content.decode()
+    assert fake_waha.channel_config()["api_key"] not in page.content.decode()
+    assert "waiting for a QR scan" in listing.content.decode()

@@ -21,6 +21,7 @@ def test_it_sends_and_answers_the_provider_message_id(api, whatsapp_channel, fak
     assert response.json()["data"] == {
         "provider_message_id": "wamid.FAKE000001",
         "recipient": "+966501234567",
+        "connection": None,
     }
     assert fake_whatsapp.last.json()["text"]["body"] == "Ping"
 

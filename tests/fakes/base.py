@@ -5,7 +5,9 @@ Script outcomes per request with `then(outcome, **options)` (consumed in order) 
 or per recipient with `for_recipient(address, outcome, **options)` (every request to
 that address, before the script; the address as the provider sees it).
 Any outcome accepts `delay=<seconds>` to answer slowly (for read timeouts).
-Each provider module defines its outcomes in `respond()`.
+Each provider module defines its outcomes in `respond()`; requests that are not sends
+(session state, typing, webhook set-up) can be answered by `answer_directly()` without
+consuming the script.
 """
 
 import itertools
@@ -107,6 +109,11 @@ class FakeProvider:
             body=request.get_data(),
             query=dict(request.args),
         )
+        with self._lock:
+            direct = self.answer_directly(recorded)
+            if direct is not None:
+                self.requests.append(recorded)
+                return direct
         try:
             recipient = self.recipient_of(recorded)
         except (ValueError, KeyError, TypeError, AttributeError):
@@ -125,6 +132,10 @@ class FakeProvider:
 
     def respond(self, outcome: str, request: RecordedRequest, **options) -> Response:
         raise NotImplementedError
+
+    def answer_directly(self, request: RecordedRequest) -> Response | None:
+        """An answer outside the script (None: the request is a scripted send)."""
+        return None
 
     @staticmethod
     def json_response(data, status: int = 200, headers: dict | None = None) -> Response:

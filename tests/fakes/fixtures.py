@@ -7,6 +7,8 @@ tests/conftest.py, so any test can ask for them by name:
 - `fake_telegram` (FakeTelegram, tests/fakes/telegram.py): sets SKYLIGHT_TELEGRAM_API_BASE
 - `fake_twilio` (FakeTwilio, tests/fakes/twilio.py): sets SKYLIGHT_TWILIO_API_BASE
 - `fake_gateway` (FakeGateway, tests/fakes/gateway.py): its URL is in `channel_config()`
+- `fake_waha` (FakeWaha, tests/fakes/waha.py): its URL is in `channel_config()`
+- `fake_evolution` (FakeEvolution, tests/fakes/evolution.py): its URL is in `channel_config()`
 - `closed_port_url`: a URL on 127.0.0.1 where nothing listens (connection refused)
 
 Each server starts once per session and is reset for every test. Example:
@@ -22,7 +24,9 @@ Each server starts once per session and is reset for every test. Example:
 
 Outcomes: all fakes know ok, rate_limited, server_error, rejected, garbage (and
 `delay=` on any); whatsapp adds opted_out and unauthorized, telegram blocked and
-unauthorized, twilio unsubscribed and unauthorized, gateway ok_empty. Modules also
+unauthorized, twilio unsubscribed and unauthorized, gateway ok_empty; waha and
+evolution have their own (see their modules) and answer session/instance state,
+typing and webhook set-up outside the script. Modules also
 hold the provider-side signing helpers for webhook tests (meta_signature,
 twilio_signature, skylight_signature) and payload builders.
 """
@@ -31,9 +35,11 @@ import socket
 
 import pytest
 
+from .evolution import FakeEvolution
 from .gateway import FakeGateway
 from .telegram import FakeTelegram
 from .twilio import FakeTwilio
+from .waha import FakeWaha
 from .whatsapp import FakeWhatsApp
 
 
@@ -61,6 +67,28 @@ def _twilio_server():
 @pytest.fixture(scope="session")
 def _gateway_server():
     yield from _session_server(FakeGateway())
+
+
+@pytest.fixture(scope="session")
+def _waha_server():
+    yield from _session_server(FakeWaha())
+
+
+@pytest.fixture(scope="session")
+def _evolution_server():
+    yield from _session_server(FakeEvolution())
+
+
+@pytest.fixture
+def fake_waha(_waha_server):
+    """FakeWaha (tests/fakes/waha.py); its URL is in `channel_config()`."""
+    return _waha_server.reset()
+
+
+@pytest.fixture
+def fake_evolution(_evolution_server):
+    """FakeEvolution (tests/fakes/evolution.py); its URL is in `channel_config()`."""
+    return _evolution_server.reset()
 
 
 @pytest.fixture

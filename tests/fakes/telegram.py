@@ -1,5 +1,6 @@
 """Fake Telegram Bot API: POST /bot{token}/sendMessage|sendPhoto|sendDocument|sendVideo|sendAudio.
 
+`setWebhook` is answered outside the script (recorded like every request).
 Outcomes: ok, rate_limited (retry_after, in `parameters`), server_error, rejected
 ("chat not found"), blocked ("bot was blocked by the user"), unauthorized, garbage.
 """
@@ -27,6 +28,19 @@ class FakeTelegram(FakeProvider):
 
     def recipient_of(self, request: RecordedRequest) -> str:
         return str(request.json().get("chat_id", ""))
+
+    def answer_directly(self, request: RecordedRequest):
+        prefix, _, method = request.path.lstrip("/").partition("/")
+        if method != "setWebhook":
+            return None
+        if prefix != f"bot{BOT_TOKEN}":
+            return self.json_response(*tg_error(401, "Unauthorized"))
+        url = request.json().get("url", "")
+        if not url.startswith("https://"):
+            return self.json_response(
+                *tg_error(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
+            )
+        return self.json_response({"ok": True, "result": True, "description": "Webhook was set"})
 
     def respond(self, outcome: str, request: RecordedRequest, **options):
         prefix, _, method = request.path.lstrip("/").partition("/")

@@ -1,7 +1,8 @@
 """Fake Meta Graph API (WhatsApp Cloud): POST /{phone_number_id}/messages.
 
 Outcomes: ok, rate_limited (retry_after), server_error, rejected (invalid recipient,
-131026 as a 400), opted_out (131050), unauthorized, garbage. Plus helpers that sign
+131026 as a 400), opted_out (131050), window_closed (131047: free-form text outside the
+24-hour window), unauthorized, garbage. Plus helpers that sign
 webhook bodies the way Meta does.
 """
 
@@ -16,6 +17,28 @@ PHONE_NUMBER_ID = "106540352242922"
 ACCESS_TOKEN = "EAAG-test-access-token"
 APP_SECRET = "meta-app-secret-for-tests"
 VERIFY_TOKEN = "meta-verify-token-for-tests"
+WABA_ID = "102290129340398"
+TEMPLATES = [
+    {
+        "name": "spring_offer",
+        "language": "en_US",
+        "status": "APPROVED",
+        "category": "MARKETING",
+        "components": [
+            {"type": "HEADER", "format": "TEXT", "text": "Spring"},
+            {"type": "BODY", "text": "Hi {{1}}, our {{2}} shop has a spring offer."},
+        ],
+        "id": "594425479261596",
+    },
+    {
+        "name": "order_update",
+        "language": "ar",
+        "status": "PAUSED",
+        "category": "UTILITY",
+        "components": [{"type": "BODY", "text": "طلبك {{1}} في الطريق"}],
+        "id": "594425479261597",
+    },
+]
 
 
 def graph_error(message: str, code: int, status: int, **extra) -> tuple[dict, int]:
@@ -33,6 +56,14 @@ class FakeWhatsApp(FakeProvider):
 
     def recipient_of(self, request: RecordedRequest) -> str:
         return str(request.json().get("to", ""))
+
+    def answer_directly(self, request: RecordedRequest):
+        """GET /{waba_id}/message_templates: the business's templates (`TEMPLATES`)."""
+        if request.path != f"/{WABA_ID}/message_templates":
+            return None
+        if request.headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}":
+            return self.json_response(*graph_error("Invalid OAuth access token", 190, 401))
+        return self.json_response({"data": TEMPLATES, "paging": {"cursors": {}}})
 
     def respond(self, outcome: str, request: RecordedRequest, **options):
         if request.headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}":
@@ -55,6 +86,18 @@ class FakeWhatsApp(FakeProvider):
             return self.json_response(*graph_error("Something went wrong", 131000, 500))
         if outcome == "rejected":
             return self.json_response(*graph_error("Message undeliverable", 131026, 400))
+        if outcome == "window_closed":
+            return self.json_response(
+                *graph_error(
+                    "Re-engagement message",
+                    131047,
+                    400,
+                    error_data={
+                        "details": "More than 24 hours have passed since the customer "
+                        "last replied to this number."
+                    },
+                )
+            )
         if outcome == "opted_out":
             return self.json_response(
                 *graph_error("User has stopped marketing messages", 131050, 400)
