@@ -5,4 +5,4 @@ class CampaignsConfig(AppConfig):
     name = "campaigns"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (installs the send-cycle schedule after migrate)
+        from . import observability, signals  # noqa: F401  (schedule after migrate; metrics)

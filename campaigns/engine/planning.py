@@ -8,6 +8,7 @@ opening, tomorrow, or the moment the pacing curve allows its next send, plus jit
 
 import logging
 import random
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from django.db.models import Q
 
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.progress import current_daily_limit
+from skylight import metrics
 
 from . import config
 from .days import (
@@ -75,6 +77,7 @@ def run_cycle(now: datetime, *, enqueue: Callable[[Batch], object] | None = None
     """Plans every due running campaign and hands its batches to `enqueue` after commit."""
     if enqueue is None:
         from campaigns.tasks import enqueue_batch as enqueue
+    started = time.monotonic()
     report = CycleReport(now=now)
     report.reaped = reap_stale_claims(now)
     channels = _Channels()
@@ -94,6 +97,7 @@ def run_cycle(now: datetime, *, enqueue: Callable[[Batch], object] | None = None
         report.reaped,
         report.completed,
     )
+    metrics.cycle_finished(time.monotonic() - started)
     return report
 
 
