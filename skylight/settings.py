@@ -193,7 +193,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:  # development serves from the finders; no collected folder is expected
-    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+    warnings.filterwarnings("ignore", message="No directory at")
 
 # ---- HTTPS and browser protections ----
 SKYLIGHT_HTTPS = env_bool("SKYLIGHT_HTTPS")
