@@ -16,11 +16,14 @@ from prometheus_client import (
     CollectorRegistry,
     Counter,
     Histogram,
+    disable_created_metrics,
     generate_latest,
     multiprocess,
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY
+
+disable_created_metrics()  # no `_created` series beside each counter
 
 LAST_CYCLE_KEY = "skylight:send-cycle:last-finished"
 WEBHOOK_RESULTS = {

@@ -95,5 +95,6 @@ def _subjects(request) -> dict:
     match = getattr(request, "resolver_match", None)
     campaign_id = None
     if match is not None and "campaign" in (match.url_name or ""):
-        campaign_id = match.kwargs.get("pk") or match.kwargs.get("campaign_id")
+        found = str(match.kwargs.get("pk") or match.kwargs.get("campaign_id") or "")
+        campaign_id = int(found) if found.isdigit() else None
     return {"account_id": getattr(account, "pk", None), "campaign_id": campaign_id}
