@@ -24,6 +24,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY
 
 disable_created_metrics()  # no `_created` series beside each counter
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 LAST_CYCLE_KEY = "skylight:send-cycle:last-finished"
 WEBHOOK_RESULTS = {

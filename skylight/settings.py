@@ -333,6 +333,9 @@ else:
 
 # ---- Operations: health, metrics, logs ----
 SKYLIGHT_METRICS_TOKEN = os.environ.get("SKYLIGHT_METRICS_TOKEN", "")
+if PRODUCTION:
+    # Web and worker processes of one host add their counters up in this directory.
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(BASE_DIR / ".metrics"))
 SKYLIGHT_READY_CYCLE_SECONDS = float(os.environ.get("SKYLIGHT_READY_CYCLE_SECONDS", "180"))
 
 # LOG_FORMAT=json: one JSON object a line; otherwise key=value text. Both carry the
