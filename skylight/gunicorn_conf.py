@@ -22,6 +22,7 @@ max_requests_jitter = max_requests // 10
 accesslog = None  # SkyLight logs one line per request itself (with its request id)
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+control_socket_disable = True  # several web processes may share a host; none is needed
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
