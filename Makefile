@@ -32,6 +32,11 @@ demo: migrate
 run: demo
 	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
+# The production configuration locally (Procfile.production: release, gunicorn, qcluster)
+# on PostgreSQL and Redis; see docs/deploy.md.
+serve: setup
+	PORT=$(PORT) bash scripts/serve.sh
+
 test: setup
 	bash scripts/test.sh
 
@@ -45,7 +50,9 @@ format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The API throughput figures use Debian's wrk (a Python load generator stands in without it).
 bench: setup
+	command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 || true
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) -m benchmarks
 
 clean:

@@ -5,5 +5,5 @@ class CampaignsConfig(AppConfig):
     name = "campaigns"
 
     def ready(self) -> None:
-        # Installs the send-cycle schedule after migrate; answers contacts' and channels' news.
-        from . import receivers, signals  # noqa: F401
+        # The schedule after migrate, metrics, and answers to contacts' and channels' news.
+        from . import observability, receivers, signals  # noqa: F401

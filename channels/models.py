@@ -9,6 +9,7 @@ from django.utils import timezone
 from contacts.models import ChannelType
 from skylight.models import Account
 
+from .fields import SecretsJSONField
 from .transports import provider_choices
 
 
@@ -19,18 +20,18 @@ def new_webhook_token() -> str:
 class Channel(models.Model):
     """A connected sending number and the provider that delivers through it.
 
-    `config` holds the provider settings, secrets included; the API never returns
-    the secret fields (each transport names them). `unavailable_reason` says, in words,
-    why the channel cannot send right now (e.g. its WhatsApp session stopped); it is set
-    and cleared from what the provider answers (see `channels.availability`), and the
-    send engine waits while it is set.
+    `config` holds the provider settings; the secret ones (each transport names them in
+    `secret_fields`) are encrypted in the database and never returned by the API.
+    `unavailable_reason` says, in words, why the channel cannot send right now (e.g. its
+    WhatsApp session stopped); it is set and cleared from what the provider answers (see
+    `channels.availability`), and the send engine waits while it is set.
     """
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="channels")
     name = models.CharField(max_length=120)
     type = models.CharField(max_length=16, choices=ChannelType.choices)
     provider = models.CharField(max_length=32, choices=provider_choices)
-    config = models.JSONField(default=dict, blank=True)
+    config = SecretsJSONField(default=dict, blank=True)
     phone = models.CharField(max_length=20, blank=True, default="")
     is_active = models.BooleanField(default=True)
     webhook_token = models.CharField(max_length=64, unique=True, default=new_webhook_token)

@@ -2,10 +2,13 @@
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from skylight.crypto import derived_key, valid_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,6 +35,34 @@ if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not (DEBUG or TESTING):
         "Set SECRET_KEY: the development key is refused when DJANGO_DEBUG is off."
     )
 
+# Production (DJANGO_DEBUG off, not under tests) must bring its own secrets.
+PRODUCTION = not (DEBUG or TESTING)
+
+
+def required_in_production(name: str, development_default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value and PRODUCTION:
+        raise ImproperlyConfigured(f"Set {name}: it is required when DJANGO_DEBUG is off.")
+    return value or development_default
+
+
+# Fernet keys for secrets at rest (skylight/crypto.py): the first encrypts, all decrypt.
+SKYLIGHT_ENCRYPTION_KEYS = env_list(
+    "SKYLIGHT_ENCRYPTION_KEYS", "" if PRODUCTION else derived_key(SECRET_KEY)
+)
+if not SKYLIGHT_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "Set SKYLIGHT_ENCRYPTION_KEYS (comma-separated Fernet keys): channel secrets are "
+        "encrypted with them. Make one with: python -c 'from cryptography.fernet import "
+        "Fernet; print(Fernet.generate_key().decode())'"
+    )
+if not all(valid_key(key) for key in SKYLIGHT_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured(
+        "SKYLIGHT_ENCRYPTION_KEYS holds a value that is not a Fernet key "
+        "(32 url-safe base64-encoded bytes)."
+    )
+SKYLIGHT_API_KEY_PEPPER = required_in_production("SKYLIGHT_API_KEY_PEPPER", "skylight-api-key")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list(
     "CSRF_TRUSTED_ORIGINS", "http://localhost:8000,http://127.0.0.1:8000"
@@ -51,6 +82,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_q",
+    "csp",
+    "axes",
     "skylight",
     "skylight.site",
     "contacts",
@@ -59,7 +92,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "skylight.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "skylight.middleware.ApiAwareCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -68,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "skylight.middleware.CurrentAccountMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "skylight.site.urls"
@@ -103,6 +140,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME", "")}
 else:
+    # Persistent connections: a new PostgreSQL connection per request costs more than
+    # the request (docs/benchmarks.md); health checks drop connections that went away.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("SKYLIGHT_DB_CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if os.environ.get("TEST_DATABASE_NAME"):
         DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
@@ -112,7 +152,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login protection (django-axes): repeated failures lock out the username and, separately,
+# the client address; staff unlock under "Axes" in the admin (delete the access attempts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SKYLIGHT_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("SKYLIGHT_LOGIN_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "skylight.observability.client_ip"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -124,8 +179,56 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("SKYLIGHT_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# WhiteNoise serves static files in every mode; outside development and tests they are
+# the compressed, content-hashed copies that `collectstatic` (the release step) writes.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:  # development serves from the finders; no collected folder is expected
+    warnings.filterwarnings("ignore", message="No directory at")
 
+# ---- HTTPS and browser protections ----
+SKYLIGHT_HTTPS = env_bool("SKYLIGHT_HTTPS")
+if env_bool("SKYLIGHT_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SKYLIGHT_BEHIND_PROXY = env_bool("SKYLIGHT_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = SKYLIGHT_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # probes inside the network
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("SKYLIGHT_HSTS_SECONDS", "31536000")) if SKYLIGHT_HTTPS else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SKYLIGHT_HTTPS
+SECURE_HSTS_PRELOAD = SKYLIGHT_HTTPS and env_bool("SKYLIGHT_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = SKYLIGHT_HTTPS
+CSRF_COOKIE_SECURE = SKYLIGHT_HTTPS
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our static files
+# (htmx included); style attributes stay allowed (they cannot run script).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -177,12 +280,29 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "skylight",
+# ---- Shared state across processes (API throttle, send-cycle heartbeat, ...) ----
+# Redis when REDIS_URL is set; else the database (its table is made by `migrate`);
+# process memory only under tests, where each test starts from an empty cache.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+SKYLIGHT_CACHE_PREFIX = os.environ.get("SKYLIGHT_CACHE_PREFIX", "skylight")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": SKYLIGHT_CACHE_PREFIX,
+        }
     }
-}
+elif TESTING and not env_bool("SKYLIGHT_DATABASE_CACHE"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "skylight.cache.AtomicDatabaseCache",
+            "LOCATION": "skylight_cache",
+            "KEY_PREFIX": SKYLIGHT_CACHE_PREFIX,
+        }
+    }
 
 # ---- Tenancy ----
 # HMAC pepper of API key digests. Changing it invalidates every stored key.
@@ -214,7 +334,6 @@ SKYLIGHT_TYPING_PAUSE_SECONDS = os.environ.get(
 SKYLIGHT_CHANNEL_PROBE_SECONDS = float(os.environ.get("SKYLIGHT_CHANNEL_PROBE_SECONDS", "120"))
 
 # ---- Workers (django-q2) ----
-REDIS_URL = os.environ.get("REDIS_URL", "")
 Q_CLUSTER = {
     "name": os.environ.get("SKYLIGHT_Q_CLUSTER_NAME", "skylight"),
     "workers": int(os.environ.get("SKYLIGHT_WORKERS", "2")),
@@ -231,16 +350,39 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# ---- Operations: health, metrics, logs ----
+SKYLIGHT_METRICS_TOKEN = os.environ.get("SKYLIGHT_METRICS_TOKEN", "")
+if PRODUCTION:
+    # Web and worker processes of one host add their counters up in this directory.
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(BASE_DIR / ".metrics"))
+SKYLIGHT_READY_CYCLE_SECONDS = float(os.environ.get("SKYLIGHT_READY_CYCLE_SECONDS", "180"))
+
+# LOG_FORMAT=json: one JSON object a line; otherwise key=value text. Both carry the
+# request id, account id and campaign id where known (skylight/observability.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "skylight.observability.ContextFilter"}},
     "formatters": {
-        "keyvalue": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "keyvalue": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s%(context)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "keyvalue"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "keyvalue",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
     },
 }

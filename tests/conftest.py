@@ -15,15 +15,28 @@ pytest_plugins = ["tests.fakes.fixtures"]
 
 
 def pytest_collection_modifyitems(config, items):
-    """`@pytest.mark.postgres` tests need PostgreSQL: skipped on the SQLite run."""
+    """`@pytest.mark.postgres` tests need PostgreSQL: skipped on the SQLite run;
+    `@pytest.mark.production` tests need PostgreSQL and Redis both."""
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    needs = {"postgres": on_postgres, "production": on_postgres and _redis_up()}
     for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+        for marker, available in needs.items():
+            if marker in item.keywords and not available:
+                reason = "needs PostgreSQL (set DATABASE_URL)"
+                if marker == "production":
+                    reason = "needs PostgreSQL (DATABASE_URL) and Redis on 127.0.0.1:6379"
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def _redis_up() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis(host="127.0.0.1", port=6379, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
 
 
 @pytest.fixture(autouse=True)

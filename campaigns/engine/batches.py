@@ -16,6 +16,8 @@ from django.utils import timezone
 from campaigns.models import Campaign, CampaignStatus, ContactStatus, Delivery
 from campaigns.progress import current_daily_limit
 from channels.availability import channel_ready, channel_transport
+from skylight import metrics
+from skylight.observability import log_context
 
 from . import config
 from .claims import Claim, Slot, claim_contacts
@@ -71,7 +73,8 @@ def send_batch(campaign_id: int, size: int, now: datetime | None = None) -> Batc
     slot = batch_slot(campaign, now or timezone.now()) if campaign else None
     if slot is None:
         return BatchResult()
-    return send_with_slot(campaign, slot, size, now)
+    with log_context(account_id=campaign.account_id, campaign_id=campaign.pk):
+        return send_with_slot(campaign, slot, size, now)
 
 
 def send_with_slot(
@@ -154,6 +157,7 @@ def _run(slot: Slot, sender: Sender, recorder: Recorder, size: int, result: Batc
             time.sleep(random.uniform(gap / 4, gap))
         started = time.monotonic()
         outcome = sender.deliver(claim, _already_sent(claim))
+        metrics.send_finished(sender.transport.provider, _outcome_name(outcome))
         sizer.observe(time.monotonic() - started)
         recorder.add(outcome)
         if not queue:
@@ -164,6 +168,10 @@ def _run(slot: Slot, sender: Sender, recorder: Recorder, size: int, result: Batc
             result.retried += 1
         else:
             result.failed += 1
+
+
+def _outcome_name(outcome) -> str:
+    return "retried" if outcome.retried else str(outcome.status)
 
 
 def _look_again_soon(campaign_id: int, now: datetime) -> None:

@@ -8,6 +8,7 @@ opening, tomorrow, or the moment the pacing curve allows its next send, plus jit
 
 import logging
 import random
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from django.db.models import Q
 
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.progress import current_daily_limit
+from skylight import metrics
 
 from . import config
 from .days import (
@@ -77,6 +79,7 @@ def run_cycle(now: datetime, *, enqueue: Callable[[Batch], object]) -> CycleRepo
     `enqueue` is `campaigns.tasks.enqueue_batch` for the workers, or a function that
     sends inline (the `send_cycle` command, tests).
     """
+    started = time.monotonic()
     report = CycleReport(now=now)
     report.reaped = reap_stale_claims(now)
     channels = _Channels()
@@ -96,6 +99,7 @@ def run_cycle(now: datetime, *, enqueue: Callable[[Batch], object]) -> CycleRepo
         report.reaped,
         report.completed,
     )
+    metrics.cycle_finished(time.monotonic() - started)
     return report
 
 

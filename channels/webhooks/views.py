@@ -7,6 +7,8 @@ from django.http import JsonResponse
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 
+from skylight import metrics
+
 from ..models import Channel
 from ..transports import TRANSPORTS, ConfigError
 from .apply import events_apply
@@ -34,9 +36,16 @@ def handler_for(channel):
 @csrf_exempt
 def receive(request, token: str):
     """Verifies, parses and applies one provider webhook (403 on a bad signature)."""
+    response = _receive(request, token)
+    metrics.webhook_received(getattr(request, "webhook_provider", "none"), response.status_code)
+    return response
+
+
+def _receive(request, token: str):
     channel = Channel.objects.select_related("account").filter(webhook_token=token).first()
     if channel is None:
         return _error(404, "Unknown webhook.")
+    request.webhook_provider = channel.provider
     try:
         handler = handler_for(channel)
     except ConfigError:

@@ -1,15 +1,29 @@
+from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from channels.api_views import AccountChannelsView
 from skylight import api_views
 
+# The API reference page runs Redoc from its CDN with an inline start-up script.
+REDOC_SOURCES = {
+    "script-src": ["https://cdn.jsdelivr.net", "'unsafe-inline'"],
+    "style-src": ["https://fonts.googleapis.com", "'unsafe-inline'"],
+    "font-src": ["https://fonts.gstatic.com"],
+    "img-src": ["https:"],
+    "worker-src": ["blob:"],
+}
+
 urlpatterns = [
     path("account", api_views.AccountView.as_view(), name="account"),
     path("account/subscription", api_views.SubscriptionView.as_view(), name="subscription"),
     path("account/channels", AccountChannelsView.as_view(), name="account-channels"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        csp_update(REDOC_SOURCES)(SpectacularRedocView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
     path("", include("contacts.api_urls")),
     path("", include("channels.api_urls")),
     path("", include("campaigns.api_urls")),

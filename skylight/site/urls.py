@@ -7,6 +7,7 @@ from django.urls import include, path
 from skylight import errors
 
 urlpatterns = [
+    path("", include("skylight.health_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("skylight.site.api_urls", "api"), namespace="api")),
     path("webhooks/", include("channels.webhook_urls")),

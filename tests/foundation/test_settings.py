@@ -1,4 +1,5 @@
-"""Settings come from the environment; the development secret is refused in production."""
+"""Settings come from the environment; production refuses development secrets and
+passes Django's deployment checks."""
 
 import os
 import subprocess
@@ -7,12 +8,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "SECRET_KEY": "k3Jx9-production-secret-7Qw2mZ8vN4pL6rT1yU5iO0aS3dF7gH9jK2lX4cV6bN8m",
+    "SKYLIGHT_ENCRYPTION_KEYS": "6rj3eC6b0Hq8lq3p6vYk1Dq2bE9hW0r7sT8uV1wX2yA=",
+    "SKYLIGHT_API_KEY_PEPPER": "pepper-for-the-settings-tests",
+}
+OWN_VARIABLES = (
+    "SECRET_KEY",
+    "DJANGO_DEBUG",
+    "SKYLIGHT_TESTING",
+    "SKYLIGHT_ENCRYPTION_KEYS",
+    "SKYLIGHT_API_KEY_PEPPER",
+    "SKYLIGHT_HTTPS",
+)
 
-def _check(env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_DEBUG")}
-    clean.pop("SKYLIGHT_TESTING", None)
+
+def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", *(args or ("check",))],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -21,15 +36,44 @@ def _check(env: dict) -> subprocess.CompletedProcess:
     )
 
 
+def _without(name: str) -> dict:
+    return {k: v for k, v in PRODUCTION_ENV.items() if k != name}
+
+
 def test_the_development_secret_key_is_refused_when_debug_is_off():
-    result = _check({"DJANGO_DEBUG": "0"})
+    result = _manage(_without("SECRET_KEY"))
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_to_start_without_encryption_keys():
+    result = _manage(_without("SKYLIGHT_ENCRYPTION_KEYS"))
+    assert result.returncode != 0
+    assert "Set SKYLIGHT_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_production_refuses_an_encryption_key_that_is_not_a_fernet_key():
+    result = _manage({**PRODUCTION_ENV, "SKYLIGHT_ENCRYPTION_KEYS": "not-a-key"})
+    assert result.returncode != 0
+    assert "not a Fernet key" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_api_key_pepper():
+    result = _manage(_without("SKYLIGHT_API_KEY_PEPPER"))
+    assert result.returncode != 0
+    assert "Set SKYLIGHT_API_KEY_PEPPER" in result.stderr
+
+
 def test_a_real_secret_key_is_accepted_when_debug_is_off():
-    result = _check({"DJANGO_DEBUG": "0", "SECRET_KEY": "x" * 50})
+    result = _manage(PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_deployment_checks_pass_without_a_warning_over_https():
+    result = _manage({**PRODUCTION_ENV, "SKYLIGHT_HTTPS": "1"}, "check", "--deploy")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr + result.stdout
 
 
 def test_the_embedded_sqlite_database_runs_in_wal_mode_with_a_busy_timeout(tmp_path):

@@ -1,0 +1,19 @@
+"""`manage.py ensure_schedule`: install or repair the every-minute send-cycle schedule."""
+
+from django.core.management.base import BaseCommand
+
+from campaigns.signals import SEND_CYCLE_SCHEDULE, install_send_cycle_schedule
+
+
+class Command(BaseCommand):
+    help = (
+        "Creates the every-minute send-cycle schedule, or repairs it if it was changed "
+        "(idempotent; part of the release step)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--database", default="default")
+
+    def handle(self, *args, database="default", **options):
+        install_send_cycle_schedule(database)
+        self.stdout.write(f"Schedule {SEND_CYCLE_SCHEDULE!r} is in place.")
