@@ -96,12 +96,14 @@ def test_a_timestamp_within_300_seconds_is_accepted(client, gateway, contact, sk
     [
         {},
         {"HTTP_X_SKYLIGHT_TIMESTAMP": "soon"},
-        {"HTTP_X_SKYLIGHT_TIMESTAMP": str(int(time.time()) + 400)},
+        {"HTTP_X_SKYLIGHT_TIMESTAMP": "FUTURE"},
         {"HTTP_X_SKYLIGHT_TIMESTAMP": "١٢٣"},
     ],
 )
 def test_a_missing_malformed_or_future_timestamp_is_403(client, gateway, contact, headers):
     stop = gateway_body("STOP")
+    if headers.get("HTTP_X_SKYLIGHT_TIMESTAMP") == "FUTURE":
+        headers = {"HTTP_X_SKYLIGHT_TIMESTAMP": str(int(time.time()) + 400)}
     timestamp = headers.get("HTTP_X_SKYLIGHT_TIMESTAMP", "")
     headers = {**headers, "HTTP_X_SKYLIGHT_SIGNATURE": skylight_signature(stop, timestamp)}
     assert gateway_post(client, gateway, stop, headers).status_code == 403
