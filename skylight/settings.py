@@ -91,7 +91,11 @@ TEMPLATES = [
 # Database: SQLite (WAL, busy timeout) by default so web and workers share one file;
 # DATABASE_URL=postgres://... switches to PostgreSQL.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Persistent connections (seconds; 0 closes after each request): opening a PostgreSQL
+# connection costs more than a whole API read. Off under DEBUG, where runserver starts
+# a thread per request and would leave one connection behind for each.
+DB_CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE", "0" if DEBUG or TESTING else "60"))
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
@@ -168,11 +172,24 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "skylight",
-    }
+    },
+    # The API rate limit: shared by every web process when Redis is configured (a
+    # per-process memory lets N processes each grant the full rate). Without Redis it
+    # shares the default cache's memory (same LOCATION), so clearing one clears both.
+    "throttle": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("SKYLIGHT_Q_CLUSTER_NAME", "skylight") + "-throttle",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "skylight"}
+    ),
 }
 
 # ---- Tenancy ----
@@ -195,7 +212,6 @@ SKYLIGHT_HTTP_READ_TIMEOUT = float(os.environ.get("SKYLIGHT_HTTP_READ_TIMEOUT", 
 SKYLIGHT_PUBLIC_URL = os.environ.get("SKYLIGHT_PUBLIC_URL", "http://localhost:8000")
 
 # ---- Workers (django-q2) ----
-REDIS_URL = os.environ.get("REDIS_URL", "")
 Q_CLUSTER = {
     "name": os.environ.get("SKYLIGHT_Q_CLUSTER_NAME", "skylight"),
     "workers": int(os.environ.get("SKYLIGHT_WORKERS", "2")),

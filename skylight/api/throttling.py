@@ -1,3 +1,4 @@
+from django.core.cache import caches
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -6,6 +7,11 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
     """Requests per API key; answered with 429 and Retry-After past the rate."""
 
     scope = "api_key"
+
+    @property
+    def cache(self):
+        # Shared by all web processes when Redis is configured (settings.CACHES).
+        return caches["throttle"]
 
     def get_rate(self):
         # Read at request time (not import time) so the rate follows settings changes.
