@@ -12,7 +12,7 @@ def test_contacts_read_as_the_declared_fields_would(alice):
     services.contact_create(
         account=alice,
         phone="+966502222222",
-        name="Zoë ✓ \"quoted\"",
+        name='Zoë ✓ "quoted"',
         type="telegram",
         tags=["vip", "b"],
         attributes={"city": "Riyadh", "n": 3, "ok": True, "none": None},
