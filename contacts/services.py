@@ -126,6 +126,21 @@ def contact_update(*, contact: Contact, **changes) -> Contact:
     return contact
 
 
+def lists_lock(list_ids) -> None:
+    """Locks lists in id order before their memberships change.
+
+    The members_count triggers lock the lists they count into; taking those locks
+    first, in one order, keeps concurrent membership writers from deadlocking.
+    """
+    lists = ContactList.objects.filter(pk__in=list_ids).order_by("pk")
+    list(lists.select_for_update(no_key=True).values_list("pk", flat=True))
+
+
+def _lock_lists_of(contact_ids) -> None:
+    member = ListMembership.objects.filter(contact_id__in=contact_ids)
+    lists_lock(member.values("contact_list_id"))
+
+
 def contact_delete(*, contact: Contact) -> None:
     """Deletes the contact with its list memberships, tag links and campaign rows.
 
@@ -134,6 +149,7 @@ def contact_delete(*, contact: Contact) -> None:
     from campaigns.services import campaign_contacts_forget
 
     with transaction.atomic():
+        _lock_lists_of([contact.pk])
         campaign_contacts_forget(contact_ids=[contact.pk])
         contact.delete()
 
@@ -143,6 +159,7 @@ def contacts_delete(*, contacts) -> int:
     from campaigns.services import campaign_contacts_forget
 
     with transaction.atomic():
+        _lock_lists_of(contacts.order_by().values("pk"))
         ids = list(contacts.values_list("pk", flat=True))
         campaign_contacts_forget(contact_ids=ids)
         Contact.objects.filter(pk__in=ids).delete()
@@ -207,9 +224,10 @@ def list_add_contacts(*, contact_list: ContactList, contact_ids: Iterable[int]) 
     Ids of other accounts' contacts are ignored (callers validate them first).
     """
     ids = list(dict.fromkeys(contact_ids))
-    memberships = ListMembership.objects.filter(contact_list=contact_list)
+    counter = ContactList.objects.filter(pk=contact_list.pk).values_list("members_count", flat=True)
     with transaction.atomic():
-        before = memberships.count()
+        # The row lock makes the trigger-kept counter's difference this call's own adds.
+        before = counter.select_for_update(no_key=True).get()
         for batch in _batches(ids):
             owned = Contact.objects.filter(account_id=contact_list.account_id, pk__in=batch)
             ListMembership.objects.bulk_create(
@@ -219,7 +237,7 @@ def list_add_contacts(*, contact_list: ContactList, contact_ids: Iterable[int]) 
                 ],
                 ignore_conflicts=True,
             )
-        return memberships.count() - before
+        return counter.get() - before
 
 
 def list_remove_contacts(*, contact_list: ContactList, contact_ids: Iterable[int]) -> int:
@@ -227,6 +245,7 @@ def list_remove_contacts(*, contact_list: ContactList, contact_ids: Iterable[int
     ids = list(dict.fromkeys(contact_ids))
     removed = 0
     with transaction.atomic():
+        lists_lock([contact_list.pk])
         for batch in _batches(ids):
             removed += ListMembership.objects.filter(
                 contact_list=contact_list, contact_id__in=batch
