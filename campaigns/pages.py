@@ -191,7 +191,9 @@ def _preview_of(request, form) -> dict | None:
     if channel is None or not any(sources.values()):
         return None
     try:
-        summary = services.enrolment_preview(account=request.account, channel=channel, **sources)
+        summary = services.enrolment_preview(
+            account=request.account, channel=channel, estimate=True, **sources
+        )
     except ValidationError as exc:
         return {"errors": service_error_messages(exc)}
     return {"summary": summary, "channel": channel}

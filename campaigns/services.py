@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone as dj_timezone
 
-from campaigns import enrolment
+from campaigns import enrolment, enrolment_estimate
 from campaigns.models import Campaign, CampaignContact, CampaignMessage, CampaignStatus, Delivery
 from campaigns.progress import local_today
 from campaigns.selectors import STATUS_COUNTERS
@@ -94,8 +94,20 @@ def campaign_create(
     return campaign
 
 
-def enrolment_preview(*, account, channel, contact_ids=(), list_ids=(), segment_ids=()) -> dict:
-    """The `enrollment` summary creating would produce now, without writing anything."""
+def enrolment_preview(
+    *, account, channel, contact_ids=(), list_ids=(), segment_ids=(), estimate=False
+) -> dict:
+    """The `enrollment` summary creating would produce now, without writing anything.
+
+    With `estimate`, a large selection of lists only is estimated by sampling (the
+    summary then has `"estimated": True`); creating always counts exactly.
+    """
+    if estimate and not contact_ids and not segment_ids:
+        estimated = enrolment_estimate.estimate_lists(
+            account=account, channel_type=channel.type, list_ids=list_ids
+        )
+        if estimated is not None:
+            return estimated
     return enrolment.summarise(
         account=account,
         channel_type=channel.type,
