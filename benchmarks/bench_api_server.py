@@ -5,7 +5,9 @@ A 100,000-contact account (benchmarks/fixtures.py) is read over loopback HTTP by
 generator (threads + httpx) when wrk is missing. Reported: requests/s, p50, p99 and the
 count of errors (non-2xx answers and socket errors).
 
-`BENCH_API_SECONDS` and `BENCH_API_CONNECTIONS` change the run's length and width.
+`BENCH_API_SECONDS` and `BENCH_API_CONNECTIONS` change the run's length and width;
+`BENCH_API_ROOT` serves another checkout of SkyLight (e.g. an older commit unpacked with
+`git archive`) against the same database, for before/after figures from one run.
 """
 
 import os
@@ -27,7 +29,7 @@ from django.db import connection
 from benchmarks import fixtures
 from benchmarks.harness import report
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("BENCH_API_ROOT") or Path(__file__).resolve().parent.parent)
 SECONDS = int(os.environ.get("BENCH_API_SECONDS", "20"))
 CONNECTIONS = int(os.environ.get("BENCH_API_CONNECTIONS", "32"))
 WORKERS, THREADS = 2, 4
@@ -151,10 +153,14 @@ def _measure(base: str, key: str, label: str, path: str) -> None:
         httpx.get(url, headers={"X-Api-Key": key})
     load = (_wrk if shutil.which("wrk") else _python_load)(url, key)
     report(
-        f"gunicorn 2x4, {CONNECTIONS} conns: GET {label}",
+        f"gunicorn 2x4, {CONNECTIONS} conns{_tree_label()}: GET {label}",
         f"{load.rate:,.0f} req/s  p50 {load.p50_ms:.0f} ms  p99 {load.p99_ms:.0f} ms  "
         f"errors {load.errors}",
     )
+
+
+def _tree_label() -> str:
+    return f" ({ROOT.name})" if os.environ.get("BENCH_API_ROOT") else ""
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ and applied by `status_receipts_apply` once the delivery exists.
 
 import logging
 from datetime import timedelta
+from itertools import groupby
 
 from django.db import transaction
 from django.db.models import F
@@ -43,18 +44,28 @@ CONTACT_RANK = {S.READ: 4, S.DELIVERED: 3, S.SENT: 2, S.FAILED: 1, S.QUEUED: 0}
 
 def events_apply(*, channel, events: list[Event]) -> dict[str, int]:
     """Applies each event for the channel; returns counts of what changed."""
+    # Statuses in a row are applied as one set; this import moves with events_apply
+    # into campaigns (the application of statuses belongs there).
+    from campaigns.status_batches import delivery_statuses_record
+
     counts = {"statuses": 0, "opted_out": 0, "opted_in": 0}
-    for event in events:
-        if isinstance(event, StatusEvent):
-            counts["statuses"] += delivery_status_record(channel=channel, event=event)
-        elif isinstance(event, InboundEvent):
-            action, changed = inbound_message_record(channel=channel, event=event)
-            if action:
-                counts["opted_out" if action == OPT_OUT else "opted_in"] += changed
-        elif isinstance(event, BlockedEvent):
-            counts["opted_out"] += address_opt_out(channel=channel, address=event.sender)
+    for is_status, run in groupby(events, key=lambda event: isinstance(event, StatusEvent)):
+        if is_status:
+            counts["statuses"] += delivery_statuses_record(channel=channel, events=list(run))
+            continue
+        for event in run:
+            _apply_one(channel, event, counts)
     counts["statuses"] += status_receipts_apply(channel=channel)
     return counts
+
+
+def _apply_one(channel, event: Event, counts: dict[str, int]) -> None:
+    if isinstance(event, InboundEvent):
+        action, changed = inbound_message_record(channel=channel, event=event)
+        if action:
+            counts["opted_out" if action == OPT_OUT else "opted_in"] += changed
+    elif isinstance(event, BlockedEvent):
+        counts["opted_out"] += address_opt_out(channel=channel, address=event.sender)
 
 
 RECEIPT_BATCH = 500
