@@ -58,7 +58,7 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["account", "name"], name="contact_account_name"),
             # The listing's order (newest first) within one account, whatever others hold.
-            models.Index(fields=["account", "-id"], name="contact_account_newest"),
+            models.Index(fields=["account", "id"], name="contact_account_newest"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='contact',
-            index=models.Index(fields=['account', '-id'], name='contact_account_newest'),
+            index=models.Index(fields=['account', 'id'], name='contact_account_newest'),
         ),
     ]
