@@ -6,6 +6,7 @@ the tests use (so the figure is SkyLight's own overhead plus loopback HTTP).
 """
 
 import itertools
+import json
 import time
 
 from django.conf import settings
@@ -77,12 +78,36 @@ def _webhooks(channel, ids) -> None:
     for message_id in itertools.islice(pending, count):
         _post(client, channel, whatsapp.status_update(message_id, "read"))
     report("Meta status webhooks, sequential", f"{count / (time.perf_counter() - start):,.0f} /s")
+    _batched_webhooks(client, channel, pending)
     phones = itertools.count(1)
     median = median_ms(
         lambda: _post(client, channel, whatsapp.inbound_text(f"9665{next(phones):08d}", "STOP")),
         100,
     )
     report("Meta inbound STOP webhook (opt-out account-wide), median", f"{median:.2f} ms")
+
+
+BATCH = 50  # statuses per payload; Meta sends up to ~1,000 at busy times
+
+
+def _many_statuses(message_ids: list[str], status: str) -> bytes:
+    """One Meta payload carrying a status for each of `message_ids`."""
+    value = json.loads(whatsapp.status_update(message_ids[0], status))
+    statuses = value["entry"][0]["changes"][0]["value"]["statuses"]
+    statuses[:] = [{**statuses[0], "id": message_id} for message_id in message_ids]
+    return json.dumps(value).encode()
+
+
+def _batched_webhooks(client, channel, pending) -> None:
+    bodies = [
+        _many_statuses(list(itertools.islice(pending, BATCH)), "delivered") for _ in range(40)
+    ]
+    start = time.perf_counter()
+    for body in bodies:
+        _post(client, channel, body)
+    rate = len(bodies) * BATCH / (time.perf_counter() - start)
+    label = f"Meta status webhooks, {BATCH} statuses per payload, sequential"
+    report(label, f"{rate:,.0f} events/s")
 
 
 def _sends(fake, channel) -> None:

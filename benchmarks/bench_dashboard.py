@@ -66,8 +66,15 @@ def main() -> None:
     _measure(
         client, "contacts search by phone digits (region)", "/contacts/?search=5000123", htmx=True
     )
+    # Every fixture name is "Contact <n>": a name search is as unselective as names get.
+    _measure(
+        client, "contacts search by name (region)", "/contacts/?search=Contact+777777", htmx=True
+    )
+    _measure(client, "contacts page 2,000 (1M contacts)", "/contacts/?page=2000")
     _measure(client, "lists page (1.3M memberships)", "/lists/")
-    _measure(client, f"list page ({data.list_ids[0]})", f"/lists/{data.list_ids[0]}/")
+    first_list = f"/lists/{data.list_ids[0]}/"
+    _measure(client, "list page (450,000 members)", first_list)
+    _measure(client, "list members search (region)", f"{first_list}?search=5000123", htmx=True)
     preview = {"channel": data.channel.pk, "lists": data.list_ids}
     _measure(
         client,

@@ -2,7 +2,8 @@
 
 `channels` verifies and parses a provider's webhook into events and announces them
 (`channels.signals.provider_events_received`); `campaigns.receivers` hands the status
-events to `deliveries_apply_statuses` here. See docs/architecture.md, "The life of a
+events to `campaigns.status_batches.deliveries_apply_statuses`, which applies many at
+once on top of the one-by-one rules here. See docs/architecture.md, "The life of a
 webhook".
 
 Delivery statuses only move forward (queued < sent < delivered < read); failed is
@@ -162,13 +163,3 @@ def _mirror_on_contacts(contact_ids: list[int]) -> None:
         CampaignContact.objects.filter(pk=contact_id).exclude(delivery_status=status).update(
             delivery_status=status
         )
-
-
-def deliveries_apply_statuses(*, channel, events) -> int:
-    """Applies the status events of one webhook, then receipts now ready; rows changed."""
-    changed = sum(
-        delivery_status_record(channel=channel, event=event)
-        for event in events
-        if isinstance(event, StatusEvent)
-    )
-    return changed + status_receipts_apply(channel=channel)

@@ -184,7 +184,9 @@ def _preview_of(request, form) -> dict | None:
     if channel is None or not any(sources.values()):
         return None
     try:
-        summary = services.enrollment_preview(account=request.account, channel=channel, **sources)
+        summary = services.enrollment_preview(
+            account=request.account, channel=channel, estimate=True, **sources
+        )
     except Invalid as exc:
         return {"errors": service_error_messages(exc)}
     return {"summary": summary, "channel": channel}

@@ -11,10 +11,10 @@ and campaigns answers here (docs/architecture.md, "Layers"):
 
 from django.dispatch import receiver
 
-from campaigns.deliveries import deliveries_apply_statuses
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.replies import replies_record
 from campaigns.services import campaign_contacts_forget
+from campaigns.status_batches import deliveries_apply_statuses
 from channels.signals import channel_change_requested, provider_events_received
 from contacts.signals import contacts_deleting
 

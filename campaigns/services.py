@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone as dj_timezone
 
-from campaigns import enrollment
+from campaigns import enrollment, enrollment_estimate
 from campaigns.models import (
     Campaign,
     CampaignContact,
@@ -128,8 +128,20 @@ def campaign_create(
     return campaign
 
 
-def enrollment_preview(*, account, channel, contact_ids=(), list_ids=(), segment_ids=()) -> dict:
-    """The `enrollment` summary creating would produce now, without writing anything."""
+def enrollment_preview(
+    *, account, channel, contact_ids=(), list_ids=(), segment_ids=(), estimate=False
+) -> dict:
+    """The `enrollment` summary creating would produce now, without writing anything.
+
+    With `estimate`, a large selection of lists only is estimated by sampling (the
+    summary then has `"estimated": True`); creating always counts exactly.
+    """
+    if estimate and not contact_ids and not segment_ids:
+        estimated = enrollment_estimate.estimate_lists(
+            account=account, channel_type=channel.type, list_ids=list_ids
+        )
+        if estimated is not None:
+            return estimated
     return enrollment.summarise(
         account=account,
         channel_type=channel.type,

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
 
 from contacts.models import Contact, ContactList, Segment, Suppression, Tag
 from contacts.segments import segment_queryset, validate_rules
@@ -125,9 +124,6 @@ class ContactListAdmin(admin.ModelAdmin):
     search_fields = ["name", "description", "account__name"]
     autocomplete_fields = ["account"]
     list_select_related = ["account"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(members_count=Count("memberships"))
 
     @admin.display(description="Contacts", ordering="members_count")
     def members(self, obj) -> int:

@@ -99,8 +99,8 @@ class ContactListViewSet(AccountScopedModelViewSet):
             changed = {
                 "removed": services.list_remove_contacts(contact_list=contact_list, contact_ids=ids)
             }
-        count = contact_list.memberships.count()
-        return Response({**changed, "contacts_count": count})
+        contact_list.refresh_from_db(fields=["members_count"])
+        return Response({**changed, "contacts_count": contact_list.members_count})
 
 
 class SegmentViewSet(AccountScopedModelViewSet):

@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from contacts.models import Contact, ListMembership, Tag
-from contacts.services import tags_ensure
+from contacts.services import lists_lock, tags_ensure
 
 BATCH_SIZE = 2000
 
@@ -34,6 +34,8 @@ class ImportRow:
 
 def write_rows(*, account, contact_type: str, contact_list, rows: Iterator[ImportRow]):
     """Writes all rows (inside the caller's transaction); returns (created, updated)."""
+    if contact_list is not None:
+        lists_lock([contact_list.pk])  # before any contact row: the order deletes use too
     if connection.vendor == "postgresql":
         return _PostgresWriter(account, contact_type, contact_list).write(rows)
     created = updated = 0

@@ -55,7 +55,11 @@ class Contact(models.Model):
                 fields=["account", "type", "phone"], name="unique_contact_phone_per_type"
             )
         ]
-        indexes = [models.Index(fields=["account", "name"], name="contact_account_name")]
+        indexes = [
+            models.Index(fields=["account", "name"], name="contact_account_name"),
+            # The listing's order (newest first) within one account, whatever others hold.
+            models.Index(fields=["account", "id"], name="contact_account_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name or self.phone} ({self.type})"
@@ -67,19 +71,36 @@ class Contact(models.Model):
 
 
 class ContactList(models.Model):
-    """A static, hand-picked or imported group of contacts."""
+    """A static, hand-picked or imported group of contacts.
+
+    `members_count` is kept exact by database triggers on the membership table
+    (migration 0002), in the transaction of every insert or delete, whoever makes it:
+    services, the CSV import's SQL, cascades. Nothing in Python writes it.
+    """
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contact_lists")
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True, default="", max_length=2000)
     contacts = models.ManyToManyField(Contact, through="ListMembership", related_name="lists")
     created_at = models.DateTimeField(default=timezone.now)
+    members_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-id"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # An update never writes the counter back: the copy in memory may be stale
+        # while the triggers move the stored one.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "members_count"
+            ]
+        super().save(*args, **kwargs)
 
 
 class ListMembership(models.Model):

@@ -22,15 +22,16 @@ from contacts.forms import (
     rules_from_post,
 )
 from contacts.importing import import_contacts_csv
-from contacts.models import ChannelType, Contact, ContactList, Segment, Tag
+from contacts.models import ChannelType, Contact, ContactList, ListMembership, Segment, Tag
 from contacts.segments import contacts_matching, segment_queryset
 from contacts.selectors import contacts_for_listing, lists_with_counts
+from skylight.counting import Total, total_of
 from skylight.domain import Invalid
 from skylight.page_utils import (
     account_page,
     add_service_errors,
     delete_through_service,
-    paginate,
+    paginate_newest_first,
     render_page,
     service_error_messages,
 )
@@ -57,8 +58,9 @@ def _query_string(request) -> str:
 @account_page
 def contacts(request):
     account = request.account
+    found = contacts_filtered(account, request.GET)
     context = {
-        "page_obj": paginate(request, contacts_filtered(account, request.GET).order_by("-id")),
+        "page_obj": paginate_newest_first(request, found, total_of(found)),
         "query": _query_string(request),
         "filters": request.GET,
         "types": ChannelType.choices,
@@ -176,12 +178,29 @@ def lists(request):
     return render_page(request, "contacts/lists.html", _lists_context(request, form), "list-form")
 
 
+def _members_page(request, contact_list, search: str):
+    """A page of the list's members, newest contact first.
+
+    Without a search it walks the membership index (list, contact) and takes the total
+    from the list's counter, so its cost does not grow with the list.
+    """
+    if search:
+        params = {"search": search, "list_id": str(contact_list.pk)}
+        found = contacts_filtered(request.account, params)
+        return paginate_newest_first(request, found, total_of(found))
+    members = ListMembership.objects.filter(contact_list=contact_list).order_by("-contact_id")
+    return paginate_newest_first(
+        request,
+        contacts_for_listing(),
+        Total(contact_list.members_count, True),
+        ids=members.values_list("contact_id", flat=True),
+    )
+
+
 def _list_context(request, contact_list, **extra):
     search = request.GET.get("search", "")
-    params = {"search": search, "list_id": str(contact_list.pk)}
-    page = paginate(request, contacts_filtered(request.account, params).order_by("-id"))
-    # Without a search the page's total is the member count: no second COUNT over the list.
-    total = contact_list.memberships.count() if search else page.paginator.count
+    page = _members_page(request, contact_list, search)
+    total = contact_list.members_count
     return {
         "contact_list": contact_list,
         "page_obj": page,

@@ -1,6 +1,6 @@
 """Reads of contacts, lists and segments, shaped for listing (no per-row queries)."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import F, QuerySet
 
 from contacts.models import Contact, ContactList, Segment
 from contacts.segments import segment_queryset
@@ -12,8 +12,8 @@ def contacts_for_listing() -> QuerySet[Contact]:
 
 
 def lists_with_counts() -> QuerySet[ContactList]:
-    """Contact lists annotated with `contacts_count` in the same query."""
-    return ContactList.objects.annotate(contacts_count=Count("memberships"))
+    """Contact lists with `contacts_count`: the trigger-kept counter, nothing is counted."""
+    return ContactList.objects.annotate(contacts_count=F("members_count"))
 
 
 def segment_members(*, segment: Segment) -> QuerySet[Contact]:

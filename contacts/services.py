@@ -145,6 +145,21 @@ def contact_update(*, contact: Contact, **changes) -> Contact:
     return contact
 
 
+def lists_lock(list_ids) -> None:
+    """Locks lists in id order before their memberships change.
+
+    The members_count triggers lock the lists they count into; taking those locks
+    first, in one order, keeps concurrent membership writers from deadlocking.
+    """
+    lists = ContactList.objects.filter(pk__in=list_ids).order_by("pk")
+    list(lists.select_for_update(no_key=True).values_list("pk", flat=True))
+
+
+def _lock_lists_of(contact_ids) -> None:
+    member = ListMembership.objects.filter(contact_id__in=contact_ids)
+    lists_lock(member.values("contact_list_id"))
+
+
 def contact_delete(*, contact: Contact) -> None:
     """Deletes the contact with its list memberships, tag links and campaign rows.
 
@@ -152,6 +167,7 @@ def contact_delete(*, contact: Contact) -> None:
     and may refuse it.
     """
     with transaction.atomic():
+        _lock_lists_of([contact.pk])
         contacts_deleting.send(sender=Contact, contact_ids=[contact.pk])
         contact.delete()
 
@@ -159,6 +175,7 @@ def contact_delete(*, contact: Contact) -> None:
 def contacts_delete(*, contacts) -> int:
     """Deletes a queryset of contacts the same way as contact_delete; returns how many."""
     with transaction.atomic():
+        _lock_lists_of(contacts.order_by().values("pk"))
         ids = list(contacts.values_list("pk", flat=True))
         contacts_deleting.send(sender=Contact, contact_ids=ids)
         Contact.objects.filter(pk__in=ids).delete()
@@ -243,9 +260,10 @@ def list_add_contacts(*, contact_list: ContactList, contact_ids: Iterable[int]) 
     Ids of other accounts' contacts are ignored (callers validate them first).
     """
     ids = list(dict.fromkeys(contact_ids))
-    memberships = ListMembership.objects.filter(contact_list=contact_list)
+    counter = ContactList.objects.filter(pk=contact_list.pk).values_list("members_count", flat=True)
     with transaction.atomic():
-        before = memberships.count()
+        # The row lock makes the trigger-kept counter's difference this call's own adds.
+        before = counter.select_for_update(no_key=True).get()
         for batch in _batches(ids):
             owned = Contact.objects.filter(account_id=contact_list.account_id, pk__in=batch)
             ListMembership.objects.bulk_create(
@@ -255,7 +273,7 @@ def list_add_contacts(*, contact_list: ContactList, contact_ids: Iterable[int]) 
                 ],
                 ignore_conflicts=True,
             )
-        return memberships.count() - before
+        return counter.get() - before
 
 
 def list_remove_contacts(*, contact_list: ContactList, contact_ids: Iterable[int]) -> int:
@@ -263,6 +281,7 @@ def list_remove_contacts(*, contact_list: ContactList, contact_ids: Iterable[int
     ids = list(dict.fromkeys(contact_ids))
     removed = 0
     with transaction.atomic():
+        lists_lock([contact_list.pk])
         for batch in _batches(ids):
             removed += ListMembership.objects.filter(
                 contact_list=contact_list, contact_id__in=batch

@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -56,9 +57,35 @@ def render_page(request, template, context, partial=None, status=200):
     return response
 
 
-def paginate(request, queryset, per_page=PER_PAGE):
+def paginate(request, queryset, per_page=PER_PAGE, total=None):
+    """A page of `queryset`; `total` (a counting.Total) replaces the paginator's COUNT.
+
+    An estimated total is shown as "about N" (templates/includes/pagination.html).
+    """
     paginator = Paginator(queryset, per_page)
+    paginator.estimated = False
+    if total is not None:
+        paginator.count = total.value  # Paginator.count is a cached_property
+        paginator.estimated = not total.exact
     return paginator.get_page(request.GET.get("page"))
+
+
+def paginate_newest_first(request, queryset, total, ids=None, per_page=PER_PAGE):
+    """A page of `queryset` by descending id, in two steps: the page's ids, then its rows.
+
+    The ids come from an index-only scan (or from `ids`, a values_list of the same rows
+    in that order, e.g. a list's memberships), so the planner never walks the primary
+    key past other accounts' rows to fill the page.
+    """
+    if ids is None:
+        # A result small enough to count exactly is sorted (`id + 0` hides the primary
+        # key's order), so its rows come from the filter's own index (a search's trigram
+        # index) rather than from walking the primary key hoping to meet them early.
+        order = (F("id") + 0).desc() if total.exact else F("id").desc()
+        ids = queryset.order_by(order).values_list("pk", flat=True)
+    page = paginate(request, ids, per_page, total)
+    page.object_list = list(queryset.filter(pk__in=list(page.object_list)).order_by("-id"))
+    return page
 
 
 def service_error_messages(exc: DomainError) -> list[str]:

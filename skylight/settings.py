@@ -129,7 +129,11 @@ TEMPLATES = [
 # Database: SQLite (WAL, busy timeout) by default so web and workers share one file;
 # DATABASE_URL=postgres://... switches to PostgreSQL.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Persistent connections (seconds; 0 closes after each request): opening a PostgreSQL
+# connection costs more than a whole API read. Off under DEBUG, where runserver starts
+# a thread per request and would leave one connection behind for each.
+DB_CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE", "0" if DEBUG or TESTING else "60"))
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,

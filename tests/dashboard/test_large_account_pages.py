@@ -1,0 +1,147 @@
+"""Pages that stay fast on large accounts: fixed query counts, counters, estimates.
+
+The timing itself is measured by benchmarks/bench_dashboard.py; these tests pin what
+makes it possible (how many queries, which figures are read instead of counted) and
+that the shortcuts give the same answers as counting.
+"""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from campaigns import enrollment_estimate
+from campaigns.models import Campaign
+from contacts.filters import ContactFilter
+from contacts.models import Contact, ContactList
+from skylight import counting
+from tests.conftest import make_channel, make_contact
+from tests.dashboard.conftest import htmx, make_list
+
+# session, user, account (middleware), accounts menu (whole pages) + the page's own
+PAGE_QUERIES = {
+    "contacts": 10,  # capped count, page ids, page rows, their tags, filter tags and lists
+    "contacts_search": 7,  # region only: capped count, page ids, page rows, their tags
+    "list": 8,  # the list, member ids from the index, page rows, their tags
+    "lists": 5,  # the lists with their counters
+}
+
+
+@pytest.fixture
+def crowd(alice):
+    contacts = [make_contact(alice, name=f"Person {n}") for n in range(30)]
+    return contacts, make_list(alice, contacts, name="Crowd")
+
+
+@pytest.mark.django_db
+def test_contacts_page_queries(web, crowd, django_assert_num_queries):
+    with django_assert_num_queries(PAGE_QUERIES["contacts"]):
+        assert web.get(reverse("dashboard:contacts")).status_code == 200
+    with django_assert_num_queries(PAGE_QUERIES["contacts_search"]):
+        htmx(web, "get", reverse("dashboard:contacts"), {"search": "person 1"})
+
+
+@pytest.mark.django_db
+def test_list_pages_read_the_counter_and_walk_the_membership_index(
+    web, crowd, django_assert_num_queries
+):
+    _, crowd_list = crowd
+    ContactList.objects.filter(pk=crowd_list.pk).update(members_count=31)  # proves the source
+    with django_assert_num_queries(PAGE_QUERIES["lists"]):
+        page = web.get(reverse("dashboard:lists")).content.decode()
+    assert ">31<" in page
+    with django_assert_num_queries(PAGE_QUERIES["list"]):
+        page = web.get(reverse("dashboard:list_detail", args=[crowd_list.pk])).content.decode()
+    assert "Person 29" in page and "Person 4<" not in page  # newest first, 25 a page
+    assert "Page 1 of 2 · 31 total" in page
+
+
+@pytest.mark.django_db
+def test_a_list_search_pages_through_matching_members_only(web, alice, crowd):
+    _, crowd_list = crowd
+    make_contact(alice, name="Person 1 outsider")
+    url = reverse("dashboard:list_detail", args=[crowd_list.pk])
+    page = htmx(web, "get", url, {"search": "person 1"}).content.decode()
+    names = {f"Person {n}<" for n in [1, *range(10, 20)]}
+    assert all(name in page for name in names)
+    assert "outsider" not in page and "Person 2<" not in page
+
+
+@pytest.mark.django_db
+def test_totals_above_the_cap_are_estimated_on_postgresql(web, crowd, monkeypatch):
+    monkeypatch.setattr(counting, "EXACT_UP_TO", 10)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE contacts_contact")  # the estimate reads statistics
+    page = web.get(reverse("dashboard:contacts")).content.decode()
+    if connection.vendor == "postgresql":
+        assert "about 30 total" in page
+    else:
+        assert "Page 1 of 2 · 30 total" in page
+    assert counting.total_of(Contact.objects.all(), cap=100) == counting.Total(30, True)
+
+
+SEARCHES = ["person 1", "PERSON 2", "5000", "+9665", "966 5", "zzz", "Person 29"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_search_results_are_the_same_with_and_without_the_trigram_index(alice, crowd):
+    def found(term):
+        rows = ContactFilter({"search": term}, queryset=Contact.objects.filter(account=alice))
+        return sorted(rows.qs.values_list("pk", flat=True))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # a tiny table would skip the index
+        indexed = {term: found(term) for term in SEARCHES}
+        searched = ContactFilter({"search": "5000"}, queryset=Contact.objects.all()).qs
+        plan = searched.order_by().explain()
+        cursor.execute("SET enable_seqscan = on")
+        cursor.execute("SET enable_bitmapscan = off")
+        cursor.execute("SET enable_indexscan = off")
+        scanned = {term: found(term) for term in SEARCHES}
+        cursor.execute("RESET ALL")
+    assert "contact_phone_trgm" in plan and "contact_name_trgm" in plan
+    assert indexed == scanned
+    assert indexed["person 1"] and indexed["zzz"] == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_large_preview_is_estimated_and_labelled_and_creating_counts_exactly(
+    web, alice, monkeypatch
+):
+    monkeypatch.setattr(enrollment_estimate, "ESTIMATE_ABOVE", 100)
+    channel = make_channel(alice)
+    contacts = [make_contact(alice) for _ in range(300)]
+    for contact in contacts[::10]:
+        contact.opted_out = True
+        contact.save()
+    first, second = make_list(alice, contacts[:200], "A"), make_list(alice, contacts[100:], "B")
+    data = {"channel": channel.pk, "lists": [first.pk, second.pk]}
+    page = htmx(web, "post", reverse("dashboard:campaign_preview"), data).content.decode()
+    assert "data-enroll-count>about " in page and "Estimated from a sample" in page
+    estimate = enrollment_estimate.estimate_lists(
+        account=alice, channel_type="whatsapp", list_ids=[first.pk, second.pk]
+    )
+    assert estimate["requested"] == 400
+    assert 240 <= estimate["enrolled"] <= 300  # exactly 270; a sample of 600 probes
+    assert 70 <= estimate["duplicates"] <= 130  # exactly 100
+    web.post(
+        reverse("dashboard:campaign_new"),
+        {
+            "name": "Exact", "channel": channel.pk, "lists": [first.pk, second.pk],
+            "timezone": "UTC", "message_type": ["text"], "message_content": ["Hi"],
+            "message_caption": [""], "message_filename": [""],
+        },
+    )  # fmt: skip
+    enrollment = Campaign.objects.get(name="Exact").enrollment
+    assert (enrollment["enrolled"], enrollment["duplicates"]) == (270, 100)
+
+
+@pytest.mark.django_db
+def test_a_small_preview_is_exact(web, alice):
+    channel = make_channel(alice)
+    contact_list = make_list(alice, [make_contact(alice) for _ in range(3)])
+    data = {"channel": channel.pk, "lists": [contact_list.pk]}
+    page = htmx(web, "post", reverse("dashboard:campaign_preview"), data).content.decode()
+    assert "data-enroll-count>3<" in page and "about" not in page
