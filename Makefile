@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: setup run serve test test-sqlite test-postgres lint format bench migrate demo clean
+.PHONY: setup run serve test screenshots test-sqlite test-postgres lint format bench migrate demo clean
 
 setup: $(VENV)/.installed node_modules/.package-lock.json
 
@@ -34,6 +34,10 @@ run: demo
 
 test: setup
 	bash scripts/test.sh
+
+# Browser run that rewrites docs/screenshots/ (the README shows them); `make test` does not.
+screenshots: setup
+	SKYLIGHT_SCREENSHOTS=1 env -u DATABASE_URL $(PY) -m pytest tests/e2e -q
 
 lint: setup
 	$(VENV)/bin/ruff check .
