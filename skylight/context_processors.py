@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from skylight.middleware import accounts_of
 
 
@@ -9,3 +11,8 @@ def current_account(request):
         "current_account": getattr(request, "account", None),
         "user_accounts": accounts_of(user),
     }
+
+
+def time_zone_name(request):
+    """The name of the zone pages show times in (the account's), to label those times."""
+    return {"TIME_ZONE_NAME": timezone.get_current_timezone_name()}

@@ -1,5 +1,9 @@
 """Dashboard tenancy: `request.account` is the signed-in user's current account."""
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.utils import timezone
+
 from skylight.models import Account
 
 SESSION_KEY = "current_account_id"
@@ -21,4 +25,15 @@ class CurrentAccountMiddleware:
             wanted = request.session.get(SESSION_KEY)
             account = accounts.filter(pk=wanted).first() if wanted else None
             request.account = account or accounts.first()
-        return self.get_response(request)
+        if request.account is None:
+            return self.get_response(request)
+        # Pages show times in the account's timezone (campaign pages switch to the
+        # campaign's own zone with {% timezone %}).
+        try:
+            zone = ZoneInfo(request.account.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = None
+        if zone is None:
+            return self.get_response(request)
+        with timezone.override(zone):
+            return self.get_response(request)

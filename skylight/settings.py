@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "skylight.context_processors.current_account",
+                "skylight.context_processors.time_zone_name",
             ],
         },
     },
