@@ -24,6 +24,7 @@ from contacts.forms import (
 )
 from contacts.importing import import_contacts_csv
 from contacts.models import ChannelType, Contact, ContactList, Segment, Tag
+from contacts.segment_errors import place_errors
 from contacts.segments import contacts_matching, segment_queryset
 from contacts.selectors import contacts_for_listing, lists_with_counts
 from skylight.page_utils import (
@@ -276,15 +277,19 @@ def segment_count(request, pk):
 
 
 def _segment_page(request, form, rows, segment=None, preview=None):
+    preview = preview or _preview(request.account, _rules_of(segment), rows)
+    rows = rows or [{"field": "tags", "key": "", "op": "eq", "value": ""}]
+    for row, error in zip(rows, preview.get("row_errors", ()), strict=False):
+        row["error"] = error
     context = {
         "form": form,
         "segment": segment,
-        "rows": rows or [{"field": "tags", "key": "", "op": "eq", "value": ""}],
+        "rows": rows,
         "fields": SEGMENT_FIELDS,
         "operator_labels": OPERATOR_LABELS,
         "operators_json": json.dumps(operators_by_field()),
         "lists": ContactList.objects.filter(account=request.account),
-        "preview": preview or _preview(request.account, _rules_of(segment)),
+        "preview": preview,
     }
     return render_page(request, "contacts/segment_form.html", context, "segment-form")
 
@@ -293,13 +298,19 @@ def _rules_of(segment):
     return segment.rules if segment else {"match": "all", "conditions": []}
 
 
-def _preview(account, rules) -> dict:
-    """How many contacts the rules match now, a few of them, or why the rules are invalid."""
+def _preview(account, rules, rows=()) -> dict:
+    """How many contacts the rules match now, a few of them, or why the rules are invalid.
+
+    Errors about one condition go to its row (`row_errors`, in words); the rest to `errors`.
+    """
     try:
         members = contacts_matching(account, rules)
         return {"count": members.count(), "sample": list(members.order_by("-id")[:5])}
     except ValidationError as exc:
-        return {"errors": service_error_messages(exc)}
+        row_errors, general = place_errors(exc.detail, list(rows))
+        if not general and not any(row_errors):
+            general = service_error_messages(exc)
+        return {"errors": general, "row_errors": row_errors, "invalid": True}
 
 
 def _save_segment(request, segment=None):
@@ -316,11 +327,15 @@ def _save_segment(request, segment=None):
                     segment=segment, name=form.cleaned_data["name"], rules=rules
                 )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            row_errors, general = place_errors(exc.detail, rows)
+            for message in general:
+                form.add_error(None, message)
+            if any(row_errors):
+                form.add_error(None, "Some conditions need fixing: see the notes under them.")
         else:
             messages.success(request, f"Saved segment {segment.name}.")
             return redirect("dashboard:segments")
-    return _segment_page(request, form, rows, segment, _preview(request.account, rules))
+    return _segment_page(request, form, rows, segment, _preview(request.account, rules, rows))
 
 
 @account_page
@@ -351,6 +366,6 @@ def segment_delete(request, pk):
 @account_page
 @require_POST
 def segment_preview(request):
-    rules, _ = rules_from_post(request.POST, request.account)
-    context = {"preview": _preview(request.account, rules)}
+    rules, rows = rules_from_post(request.POST, request.account)
+    context = {"preview": _preview(request.account, rules, rows)}
     return render(request, "contacts/segment_form.html#preview", context)

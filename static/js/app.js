@@ -171,3 +171,22 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
 })();
+
+/* Segment preview: errors about a condition are shown under that condition's row. */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var data = document.getElementById("segment-row-errors");
+    if (!data || !event.detail.elt.closest || !event.detail.elt.closest("#segment-form")) return;
+    var errors = JSON.parse(data.textContent || "[]") || [];
+    var rows = document.querySelectorAll("#segment-form [data-row-list] > li");
+    rows.forEach(function (row, index) {
+      var note = row.querySelector("[data-cond-error]");
+      if (!note) return;
+      var message = errors[index] || "";
+      note.textContent = message;
+      note.hidden = !message;
+      row.classList.toggle("has-error", !!message);
+    });
+  });
+})();
