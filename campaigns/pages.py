@@ -247,7 +247,15 @@ def campaign_detail(request, pk):
     partial = (
         "contacts" if request.GET.get("status") is not None or "after" in request.GET else "live"
     )
-    return render_page(request, "campaigns/campaign_detail.html", context, partial)
+    response = render_page(request, "campaigns/campaign_detail.html", context, partial)
+    if _is_live_poll(request) and not context["is_live"]:
+        # The campaign stopped running: its heading and buttons change, so reload once.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _is_live_poll(request) -> bool:
+    return bool(request.htmx) and request.htmx.target == "campaign-live"
 
 
 @account_page
