@@ -1,8 +1,9 @@
 """Dashboard forms for channels: common fields plus one field per provider setting.
 
 The provider settings come from the transport's typed config class, so every provider
-gets its own form without naming providers here. Secrets are write-only: never
-rendered back, and left blank on edit to keep the stored value.
+gets its own form without naming providers here. Secrets are write-only: a stored secret
+is never rendered back (left blank on edit to keep it); one the user just typed is kept
+in the form when the form comes back with an error, since nothing was saved yet.
 """
 
 import dataclasses
@@ -47,11 +48,14 @@ class ChannelForm(forms.Form):
         help_text = "Write-only: stored securely and never shown again."
         if stored:
             help_text = "Saved. Leave blank to keep it, or type a new value to replace it."
+        if self.is_bound and self.data.get(CONFIG_PREFIX + spec.name):
+            help_text = "Kept as you typed it: it is saved only when the form is saved."
         return forms.CharField(
             label=f"{_label(spec.name)}{'' if required else ' (optional)'}",
             required=False,
             max_length=1024,
-            widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+            # Only bound data is rendered back (initial values never hold secrets).
+            widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
             help_text=help_text,
         )
 

@@ -122,3 +122,19 @@ def test_a_channel_in_use_cannot_be_deleted(web, alice):
     unused = make_channel(alice, name="Spare")
     web.post(reverse("dashboard:channel_delete", args=[unused.pk]))
     assert not Channel.objects.filter(pk=unused.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_form_error_keeps_the_secret_just_typed(web, alice):
+    page = web.post(reverse("dashboard:channel_new"), _twilio(phone="not a phone")).content
+    page = page.decode()
+    assert "has-error" in page and not Channel.objects.exists()
+    assert f'name="config_auth_token" value="{TOKEN}"' in page
+    assert "Kept as you typed it" in page
+
+
+@pytest.mark.django_db
+def test_editing_never_renders_the_stored_secret(web, alice):
+    response = web.post(reverse("dashboard:channel_new"), _twilio())
+    page = web.post(response["Location"], _twilio(phone="bad phone", config_auth_token="")).content
+    assert TOKEN.encode() not in page
