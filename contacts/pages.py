@@ -136,7 +136,7 @@ def contact_import(request):
         try:
             context.update(_run_import(request.account, form.cleaned_data))
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, {"name": "new_list"})
         else:
             context["form"] = ImportForm(account=request.account)
     return render_page(request, "contacts/import.html", context, "import-panel")
@@ -165,9 +165,13 @@ def _lists_context(request, form=None):
 def lists(request):
     form = ListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contact_list = services.list_create(account=request.account, **form.cleaned_data)
-        messages.success(request, f"Created list {contact_list.name}.")
-        return redirect("dashboard:list_detail", contact_list.pk)
+        try:
+            contact_list = services.list_create(account=request.account, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Created list {contact_list.name}.")
+            return redirect("dashboard:list_detail", contact_list.pk)
     return render_page(request, "contacts/lists.html", _lists_context(request, form), "list-form")
 
 
@@ -201,9 +205,14 @@ def list_edit(request, pk):
     initial = {"name": contact_list.name, "description": contact_list.description}
     form = ListForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.list_update(contact_list=contact_list, **form.cleaned_data)
-        messages.success(request, "List saved.")
-        return redirect("dashboard:list_detail", contact_list.pk)
+        try:
+            services.list_update(contact_list=contact_list, **form.cleaned_data)
+        except ValidationError as exc:
+            contact_list.refresh_from_db()
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "List saved.")
+            return redirect("dashboard:list_detail", contact_list.pk)
     context = {"form": form, "contact_list": contact_list}
     return render_page(request, "contacts/list_form.html", context, "list-form")
 

@@ -175,20 +175,39 @@ def contacts_bulk_set_opted_out(*, contacts, opted_out: bool) -> int:
     )
 
 
+def _list_name_taken(name: str) -> ValidationError:
+    return ValidationError({"name": [f"A list named “{name}” already exists in this account."]})
+
+
+def _save_list(contact_list: ContactList) -> ContactList:
+    """Saves a list whose name must be free in its account (422 on `name` if not)."""
+    contact_list.name = contact_list.name.strip()
+    clash = ContactList.objects.filter(
+        account=contact_list.account_id, name__iexact=contact_list.name
+    ).exclude(pk=contact_list.pk)
+    if clash.exists():
+        raise _list_name_taken(contact_list.name)
+    try:
+        with transaction.atomic():
+            contact_list.save()
+    except IntegrityError:  # created concurrently under the same name
+        raise _list_name_taken(contact_list.name) from None
+    return contact_list
+
+
 def list_create(*, account, name: str, description: str = "") -> ContactList:
-    """Creates an empty contact list."""
-    return ContactList.objects.create(account=account, name=name, description=description)
+    """Creates an empty contact list; names are unique per account, ignoring case."""
+    return _save_list(ContactList(account=account, name=name, description=description))
 
 
 def list_update(*, contact_list: ContactList, **changes) -> ContactList:
-    """Renames or re-describes a list."""
+    """Renames or re-describes a list (the new name must be free in the account)."""
     unknown = set(changes) - {"name", "description"}
     if unknown:
         raise TypeError(f"list_update got unknown fields: {sorted(unknown)}")
     for name, value in changes.items():
         setattr(contact_list, name, value)
-    contact_list.save()
-    return contact_list
+    return _save_list(contact_list)
 
 
 def list_delete(*, contact_list: ContactList) -> None:

@@ -325,3 +325,11 @@ def test_segment_preview_names_an_unknown_list_in_words(web, alice):
     data = _rule_rows(("list", "", "eq", "Nobody's list"))
     page = htmx(web, "post", reverse("dashboard:segment_preview"), data).content.decode()
     assert "There is no list named" in page and "Expected a list id" not in page
+
+
+@pytest.mark.django_db
+def test_a_second_list_with_the_same_name_is_an_inline_error(web, alice):
+    make_list(alice, name="Customers")
+    page = web.post(reverse("dashboard:lists"), {"name": "Customers"}).content.decode()
+    assert "has-error" in page and "already exists" in page
+    assert ContactList.objects.filter(account=alice).count() == 1
