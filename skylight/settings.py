@@ -183,7 +183,8 @@ SKYLIGHT_DEFAULT_PLAN = {
 }
 
 # ---- Transports ----
-SKYLIGHT_ALLOW_PRIVATE_NETWORK = env_bool("SKYLIGHT_ALLOW_PRIVATE_NETWORK")
+# Development (DJANGO_DEBUG=1, as `make run` sets) may reach a gateway on this machine.
+SKYLIGHT_ALLOW_PRIVATE_NETWORK = env_bool("SKYLIGHT_ALLOW_PRIVATE_NETWORK", default=DEBUG)
 SKYLIGHT_WHATSAPP_API_BASE = os.environ.get(
     "SKYLIGHT_WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0"
 )

@@ -122,7 +122,9 @@ def public_addresses(host: str, port: int, *, verb: str) -> list[str]:
         if not is_public_address(address):
             raise TransportError(
                 TransportError.PERMANENT,
-                f"Refusing to {verb} {host}: it resolves to the non-public address {address}.",
+                f"Refusing to {verb} {host}: it resolves to the non-public address {address}. "
+                "A gateway on this machine or a private network is allowed only in "
+                "development: set DJANGO_DEBUG=1 or SKYLIGHT_ALLOW_PRIVATE_NETWORK=1.",
             )
     return addresses
 

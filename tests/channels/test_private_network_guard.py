@@ -143,3 +143,10 @@ def test_an_unreachable_first_address_falls_back_to_the_next(settings, monkeypat
 
     assert result.provider_message_id
     assert len(fake_gateway.requests) == 1
+
+
+def test_the_refusal_says_how_to_allow_a_local_gateway(guarded):
+    gateway = transport("webhook", {"url": "http://127.0.0.1:9/hook", "secret": "s" * 20})
+    error = send_error(gateway, "+966501234567", text())
+    assert "DJANGO_DEBUG=1" in error.message
+    assert "SKYLIGHT_ALLOW_PRIVATE_NETWORK=1" in error.message

@@ -48,3 +48,25 @@ def test_the_embedded_sqlite_database_runs_in_wal_mode_with_a_busy_timeout(tmp_p
         timeout=60,
     )
     assert result.stdout.split() == ["wal", "30000"], result.stderr
+
+
+def _allows_private_network(env: dict) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "SKYLIGHT_TESTING")}
+    clean.pop("SKYLIGHT_ALLOW_PRIVATE_NETWORK", None)
+    probe = "from django.conf import settings; print(settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", probe],
+        cwd=ROOT,
+        env={**clean, "SECRET_KEY": "x" * 50, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout.strip() or result.stderr
+
+
+def test_development_may_reach_a_gateway_on_this_machine():
+    assert _allows_private_network({"DJANGO_DEBUG": "1"}) == "True"
+    assert _allows_private_network({"DJANGO_DEBUG": "0"}) == "False"
+    on = {"DJANGO_DEBUG": "0", "SKYLIGHT_ALLOW_PRIVATE_NETWORK": "1"}
+    assert _allows_private_network(on) == "True"
