@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The demo's sign-in link and the workers' webhook URLs use the web server's port.
+export SKYLIGHT_WEB_PORT := $(PORT)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: setup run serve test screenshots test-sqlite test-postgres lint format bench migrate demo clean

@@ -93,6 +93,7 @@ def channel_detail(request, pk):
         "provider": channel.provider,
         "provider_label": TRANSPORTS[channel.provider].label,
         "test_form": TestMessageForm(channel=channel),
+        "webhook_url": channel.webhook_url_for(request),
     }
     return render_page(request, "channels/channel_form.html", context, "channel-form")
 

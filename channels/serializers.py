@@ -13,7 +13,7 @@ class ChannelSerializer(serializers.ModelSerializer):
     should post statuses and inbound messages."""
 
     config = serializers.DictField(required=False)
-    webhook_url = serializers.CharField(read_only=True)
+    webhook_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Channel
@@ -29,6 +29,9 @@ class ChannelSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "created_at", "webhook_url"]
+
+    def get_webhook_url(self, channel) -> str:
+        return channel.webhook_url_for(self.context.get("request"))
 
     def validate_phone(self, value: str) -> str:
         return normalize_phone(value) if value and value.strip() else ""

@@ -194,7 +194,12 @@ SKYLIGHT_TELEGRAM_API_BASE = os.environ.get(
 SKYLIGHT_TWILIO_API_BASE = os.environ.get("SKYLIGHT_TWILIO_API_BASE", "https://api.twilio.com")
 SKYLIGHT_HTTP_CONNECT_TIMEOUT = float(os.environ.get("SKYLIGHT_HTTP_CONNECT_TIMEOUT", "5"))
 SKYLIGHT_HTTP_READ_TIMEOUT = float(os.environ.get("SKYLIGHT_HTTP_READ_TIMEOUT", "15"))
-SKYLIGHT_PUBLIC_URL = os.environ.get("SKYLIGHT_PUBLIC_URL", "http://localhost:8000")
+# Base of the inbound webhook URLs. Unset: pages and the API show the host and port the
+# request came to, and workers (no request) use this machine's web port (`make run PORT=`).
+SKYLIGHT_PUBLIC_URL = os.environ.get("SKYLIGHT_PUBLIC_URL", "")
+SKYLIGHT_LOCAL_URL = "http://localhost:" + (
+    os.environ.get("SKYLIGHT_WEB_PORT") or os.environ.get("PORT") or "8000"
+)
 
 # ---- Workers (django-q2) ----
 REDIS_URL = os.environ.get("REDIS_URL", "")

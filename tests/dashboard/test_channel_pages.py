@@ -46,7 +46,7 @@ def test_connecting_a_channel_never_shows_the_secret_again(web, alice):
     assert channel.config["auth_token"] == TOKEN
     page = web.get(response["Location"]).content.decode()
     assert TOKEN not in page and SID in page
-    assert channel.webhook_url in page
+    assert f"http://testserver/webhooks/{channel.webhook_token}/" in page
 
 
 @pytest.mark.django_db
@@ -138,3 +138,24 @@ def test_editing_never_renders_the_stored_secret(web, alice):
     response = web.post(reverse("dashboard:channel_new"), _twilio())
     page = web.post(response["Location"], _twilio(phone="bad phone", config_auth_token="")).content
     assert TOKEN.encode() not in page
+
+
+@pytest.mark.django_db
+def test_the_webhook_url_uses_the_host_and_port_of_the_request(client, alice_user, alice, settings):
+    settings.SKYLIGHT_PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = ["localhost"]
+    channel = make_channel(alice)
+    client.force_login(alice_user)
+    page = client.get(
+        reverse("dashboard:channel_detail", args=[channel.pk]), HTTP_HOST="localhost:8103"
+    ).content.decode()
+    assert f"http://localhost:8103/webhooks/{channel.webhook_token}/" in page
+
+
+@pytest.mark.django_db
+def test_the_api_shows_the_webhook_url_of_the_request(api, alice, settings):
+    settings.SKYLIGHT_PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = ["localhost"]
+    channel = make_channel(alice)
+    data = api.get(f"/api/v1/channels/{channel.pk}", HTTP_HOST="localhost:8103").json()["data"]
+    assert data["webhook_url"] == f"http://localhost:8103/webhooks/{channel.webhook_token}/"
