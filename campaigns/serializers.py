@@ -41,7 +41,9 @@ class MessageSerializer(serializers.ModelSerializer):
         errors = {}
         is_media = attrs["type"] in MEDIA_TYPES
         if is_media and not attrs["content"].lower().startswith(("http://", "https://")):
-            errors["content"] = [f"A {attrs['type']} message needs an http(s) URL as content."]
+            kind = MessageType(attrs["type"]).label.lower()
+            article = "An" if kind[0] in "aeiou" else "A"
+            errors["content"] = [f"{article} {kind} message needs an http(s) URL as content."]
         if attrs.get("caption") and not is_media:
             errors["caption"] = ["Only media messages take a caption."]
         if attrs.get("filename") and attrs["type"] != MessageType.DOCUMENT:

@@ -24,6 +24,7 @@ from contacts.forms import (
 )
 from contacts.importing import import_contacts_csv
 from contacts.models import ChannelType, Contact, ContactList, Segment, Tag
+from contacts.phones import InvalidPhone, normalize_phone
 from contacts.segment_errors import place_errors
 from contacts.segments import contacts_matching, segment_queryset
 from contacts.selectors import contacts_for_listing, lists_with_counts
@@ -68,10 +69,23 @@ def contacts(request):
     return render_page(request, "contacts/contacts.html", context, "results")
 
 
-def _contact_form_page(request, form, contact=None):
-    return render_page(
-        request, "contacts/contact_form.html", {"form": form, "contact": contact}, "contact-form"
+def _same_phone(request, form, contact=None):
+    """The other contact that already has the typed phone and type (to link to it)."""
+    if not form.is_bound or "phone" not in form.errors:
+        return None
+    try:
+        phone = normalize_phone(form.data.get("phone", ""))
+    except InvalidPhone:
+        return None
+    others = Contact.objects.filter(
+        account=request.account, type=form.data.get("type", ""), phone=phone
     )
+    return others.exclude(pk=contact.pk if contact else None).first()
+
+
+def _contact_form_page(request, form, contact=None):
+    context = {"form": form, "contact": contact, "same_phone": _same_phone(request, form, contact)}
+    return render_page(request, "contacts/contact_form.html", context, "contact-form")
 
 
 @account_page

@@ -45,8 +45,9 @@ def _phone_e164(raw: str) -> str:
 
 
 def _phone_taken(contact_type: str, phone: str) -> ValidationError:
+    label = ChannelType(contact_type).label if contact_type in ChannelType.values else contact_type
     return ValidationError(
-        {"phone": [f"A {contact_type} contact with phone {phone} already exists in this account."]}
+        {"phone": [f"A {label} contact with phone {phone} already exists in this account."]}
     )
 
 

@@ -2,6 +2,7 @@
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.shortcuts import render
 from django.utils import timezone
 
 from skylight.models import Account
@@ -37,3 +38,21 @@ class CurrentAccountMiddleware:
             return self.get_response(request)
         with timezone.override(zone):
             return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A dashboard action URL opened as a link (GET on a POST-only view) answers a page that
+    says so, instead of Django's empty 405; the API keeps its JSON envelope."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        machine = request.path.startswith(("/api/", "/webhooks/"))
+        if response.status_code != 405 or machine or response.content:
+            return response
+        page = render(request, "405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "skylight.middleware.CurrentAccountMiddleware",
+    "skylight.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "skylight.urls"

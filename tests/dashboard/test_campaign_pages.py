@@ -101,7 +101,7 @@ def test_message_errors_are_shown_on_their_row(web, alice):
     response = web.post(reverse("dashboard:campaign_new"), data)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "A image message needs an http(s) URL as content." in page
+    assert "An image message needs an http(s) URL as content." in page
     assert "not a url" in page  # the row is shown again as typed
     assert not Campaign.objects.exists()
 
@@ -157,7 +157,7 @@ def test_individual_contacts_are_picked_by_phone(web, alice):
     assert row.contact == contact
     page = web.post(
         reverse("dashboard:campaign_new"),
-        _form(channel, make_list(alice), lists=[], phones="+966509999999"),
+        _form(channel, make_list(alice, name="Other"), lists=[], phones="+966509999999"),
     ).content.decode()
     assert "No contact with phone +966509999999." in page
 
