@@ -37,7 +37,8 @@ ACTIONS = {
     "cancel": (services.campaign_cancel, "Cancelled"),
 }
 ALLOWED_ACTIONS = {
-    CampaignStatus.DRAFT: ("start", "edit", "cancel", "delete"),
+    # A draft has sent nothing: deleting it is the way out (the API may still cancel it).
+    CampaignStatus.DRAFT: ("start", "edit", "delete"),
     CampaignStatus.RUNNING: ("pause", "cancel"),
     CampaignStatus.PAUSED: ("resume", "cancel"),
     CampaignStatus.COMPLETED: (),
