@@ -32,7 +32,10 @@ class CampaignForm(forms.Form):
         required=False, label="Send from", widget=forms.TimeInput(attrs={"type": "time"})
     )
     window_end = forms.TimeField(
-        required=False, label="Send until", widget=forms.TimeInput(attrs={"type": "time"})
+        required=False,
+        label="Send until",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="Before “Send from” for overnight hours, e.g. 22:00 until 08:00.",
     )
     timezone = forms.ChoiceField(
         choices=TIMEZONE_CHOICES, help_text="For the send window and days."
@@ -93,8 +96,8 @@ class CampaignForm(forms.Form):
         start, end = cleaned.get("window_start"), cleaned.get("window_end")
         if (start is None) != (end is None):
             self.add_error("window_end", "Give both ends of the send window, or neither.")
-        elif start and end and start >= end:
-            self.add_error("window_end", "The window must end after it starts.")
+        elif start and end and start == end:  # end < start is an overnight window
+            self.add_error("window_end", "The window must not start and end at the same time.")
         if self.creating and not self.errors and not any(self.sources().values()):
             raise forms.ValidationError("Pick at least one list, segment or contact.")
         return cleaned

@@ -54,14 +54,18 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class SendWindowSerializer(serializers.Serializer):
-    """Local hours in which sending may happen, e.g. {"start": "09:00", "end": "20:00"}."""
+    """Local hours in which sending may happen, e.g. {"start": "09:00", "end": "20:00"};
+    an end before the start wraps past midnight ({"start": "22:00", "end": "08:00"})."""
 
     start = serializers.TimeField(format=WINDOW_FORMAT, input_formats=[WINDOW_FORMAT])
     end = serializers.TimeField(format=WINDOW_FORMAT, input_formats=[WINDOW_FORMAT])
 
     def validate(self, attrs):
-        if attrs["start"] >= attrs["end"]:
-            raise serializers.ValidationError({"end": ["The window must end after it starts."]})
+        # An end before the start is an overnight window (22:00-08:00 sends across midnight).
+        if attrs["start"] == attrs["end"]:
+            raise serializers.ValidationError(
+                {"end": ["The window must not start and end at the same time."]}
+            )
         return attrs
 
 

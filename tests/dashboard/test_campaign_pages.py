@@ -110,9 +110,9 @@ def test_message_errors_are_shown_on_their_row(web, alice):
 def test_a_campaign_needs_a_source_and_a_valid_window(web, alice):
     channel = make_channel(alice)
     contact_list = make_list(alice, [make_contact(alice)])
-    data = _form(channel, contact_list, lists=[], window_start="20:00", window_end="09:00")
+    data = _form(channel, contact_list, lists=[], window_start="20:00", window_end="20:00")
     page = web.post(reverse("dashboard:campaign_new"), data).content.decode()
-    assert "The window must end after it starts." in page
+    assert "The window must not start and end at the same time." in page
     data = _form(channel, contact_list, lists=[])
     page = web.post(reverse("dashboard:campaign_new"), data).content.decode()
     assert "Pick at least one list, segment or contact." in page
@@ -353,3 +353,22 @@ def test_after_sixty_days_the_chart_shows_the_latest_days(web, alice):
     page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
     assert "Day 70 (" in page
     assert "Day 1 (" not in page
+
+
+@pytest.mark.django_db
+def test_an_overnight_window_is_accepted(web, alice):
+    channel = make_channel(alice)
+    contact_list = make_list(alice, [make_contact(alice)])
+    data = _form(channel, contact_list, window_start="22:00", window_end="08:00")
+    assert web.post(reverse("dashboard:campaign_new"), data).status_code == 302
+    campaign = Campaign.objects.get()
+    assert (campaign.send_window_start, campaign.send_window_end) == (dt.time(22), dt.time(8))
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "sends 22:00–08:00" in page
+
+
+@pytest.mark.django_db
+def test_a_draft_offers_delete_not_cancel(web, campaign):
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    actions = page.split('id="campaign-actions"')[1].split("</div>")[0]
+    assert ">Delete</button>" in actions and "Cancel campaign" not in actions
