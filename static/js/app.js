@@ -190,3 +190,25 @@
     });
   });
 })();
+
+/* Form error summary: focus moves to it when a form comes back with errors; its links
+   move focus to the field they name. */
+(function () {
+  "use strict";
+  function focusSummary(root) {
+    var summary = root.querySelector ? root.querySelector("[data-error-summary]") : null;
+    if (!summary && root.matches && root.matches("[data-error-summary]")) summary = root;
+    if (summary) summary.focus();
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusSummary(document); });
+  document.addEventListener("htmx:load", function (event) { focusSummary(event.detail.elt); });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-error-link]");
+    if (!link) return;
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    field.scrollIntoView({ block: "center" });
+    field.focus();
+  });
+})();
