@@ -212,3 +212,35 @@
     field.focus();
   });
 })();
+
+/* Phone menu and scroll cues for tables wider than the screen. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-nav-toggle]");
+    if (!toggle) return;
+    var nav = document.getElementById(toggle.getAttribute("aria-controls"));
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.classList.toggle("open", open);
+    if (open) { var first = nav.querySelector("a"); if (first) first.focus(); }
+  });
+  function markScrolling() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls) wrap.setAttribute("data-scrolls", "");
+      else wrap.removeAttribute("data-scrolls");
+      var cue = wrap.nextElementSibling;
+      if (scrolls && !(cue && cue.classList.contains("scroll-cue"))) {
+        cue = document.createElement("p");
+        cue.className = "scroll-cue";
+        cue.setAttribute("aria-hidden", "true");
+        cue.textContent = document.body.getAttribute("data-scroll-cue") || "Scroll sideways to see more";
+        wrap.parentNode.insertBefore(cue, wrap.nextSibling);
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", markScrolling);
+  document.addEventListener("htmx:afterSettle", markScrolling);
+  window.addEventListener("resize", markScrolling);
+})();
