@@ -10,6 +10,7 @@ import dataclasses
 
 from django import forms
 
+from channels.guidance import asks_for_phone, field_help
 from channels.transports import TRANSPORTS
 from contacts.models import ChannelType
 from contacts.phones import InvalidPhone, normalize_phone
@@ -35,6 +36,8 @@ class ChannelForm(forms.Form):
         self.channel = channel
         types = dict(ChannelType.choices)
         self.fields["type"].choices = [(t, types[t]) for t in self.transport.channel_types]
+        if not asks_for_phone(self.transport.channel_types):
+            del self.fields["phone"]
         config_class = self.transport.config_class
         for spec in dataclasses.fields(config_class) if config_class else ():
             self.fields[CONFIG_PREFIX + spec.name] = self._config_field(spec)
@@ -42,8 +45,11 @@ class ChannelForm(forms.Form):
     def _config_field(self, spec) -> forms.Field:
         required = spec.default is dataclasses.MISSING
         secret = spec.name in self.transport.secret_fields
+        where = field_help(self.transport.provider, spec.name)
         if not secret:
-            return forms.CharField(label=_label(spec.name), required=False, max_length=1024)
+            return forms.CharField(
+                label=_label(spec.name), required=False, max_length=1024, help_text=where
+            )
         stored = self.channel is not None and spec.name in (self.channel.config or {})
         help_text = "Write-only: stored securely and never shown again."
         if stored:
@@ -56,11 +62,18 @@ class ChannelForm(forms.Form):
             max_length=1024,
             # Only bound data is rendered back (initial values never hold secrets).
             widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
-            help_text=help_text,
+            help_text=f"{where} {help_text}".strip(),
         )
 
     def config_fields(self):
         return [self[name] for name in self.fields if name.startswith(CONFIG_PREFIX)]
+
+    def common(self) -> dict:
+        """The channel's own fields for the services (a Telegram bot has no phone)."""
+        data = self.cleaned_data
+        return {key: data.get(key, "") for key in ("name", "type", "phone")} | {
+            "is_active": data["is_active"]
+        }
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

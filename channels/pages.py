@@ -9,6 +9,7 @@ from rest_framework.exceptions import APIException
 
 from channels import services
 from channels.forms import CONFIG_PREFIX, ChannelForm, TestMessageForm
+from channels.guidance import provider_intro
 from channels.models import Channel
 from channels.transports import TRANSPORTS, TransportError
 from skylight.page_utils import (
@@ -51,7 +52,7 @@ def channel_new(request):
                 account=request.account,
                 provider=provider,
                 config=form.config(),
-                **{key: form.cleaned_data[key] for key in ("name", "type", "phone", "is_active")},
+                **form.common(),
             )
         except APIException as exc:
             add_service_errors(form, exc, _config_error_map(form))
@@ -60,7 +61,12 @@ def channel_new(request):
                 request, f"Connected {channel.name}. Paste its webhook URL into the provider."
             )
             return redirect("dashboard:channel_detail", channel.pk)
-    context = {"form": form, "provider": provider, "provider_label": TRANSPORTS[provider].label}
+    context = {
+        "form": form,
+        "provider": provider,
+        "provider_label": TRANSPORTS[provider].label,
+        "provider_intro": provider_intro(provider),
+    }
     return render_page(request, "channels/channel_form.html", context, "channel-form")
 
 
@@ -80,7 +86,7 @@ def channel_detail(request, pk):
             services.channel_update(
                 channel=channel,
                 config=form.config(),
-                **{key: form.cleaned_data[key] for key in ("name", "type", "phone", "is_active")},
+                **form.common(),
             )
         except APIException as exc:
             add_service_errors(form, exc, _config_error_map(form))
@@ -92,6 +98,7 @@ def channel_detail(request, pk):
         "channel": channel,
         "provider": channel.provider,
         "provider_label": TRANSPORTS[channel.provider].label,
+        "provider_intro": provider_intro(channel.provider),
         "test_form": TestMessageForm(channel=channel),
         "webhook_url": channel.webhook_url_for(request),
     }

@@ -159,3 +159,23 @@ def test_the_api_shows_the_webhook_url_of_the_request(api, alice, settings):
     channel = make_channel(alice)
     data = api.get(f"/api/v1/channels/{channel.pk}", HTTP_HOST="localhost:8103").json()["data"]
     assert data["webhook_url"] == f"http://localhost:8103/webhooks/{channel.webhook_token}/"
+
+
+@pytest.mark.django_db
+def test_each_setting_says_where_to_find_it_and_telegram_asks_no_phone(web, alice):
+    url = reverse("dashboard:channel_new")
+    twilio = web.get(url, {"provider": "twilio"}).content.decode()
+    assert "Account Info › Account SID" in twilio and 'name="phone"' in twilio
+    cloud = web.get(url, {"provider": "whatsapp_cloud"}).content.decode()
+    assert "Phone number ID" in cloud and "API Setup" in cloud
+    telegram = web.get(url, {"provider": "telegram_bot"}).content.decode()
+    assert "@BotFather" in telegram and 'name="phone"' not in telegram
+    data = {
+        "provider": "telegram_bot",
+        "name": "Shop bot",
+        "type": "telegram",
+        "is_active": "on",
+        "config_bot_token": "123456:" + "A" * 30,
+    }
+    assert web.post(url, data).status_code == 302
+    assert Channel.objects.get(account=alice).phone == ""
