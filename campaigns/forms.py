@@ -71,25 +71,30 @@ class CampaignForm(forms.Form):
 
     def clean_phones(self):
         """The ids of the account's contacts at the typed numbers (any channel type)."""
+        found, bad, missing = self.phone_lookup(self.cleaned_data["phones"])
+        if bad:
+            raise forms.ValidationError(f"Not valid phone numbers: {', '.join(bad[:5])}.")
+        if missing:
+            raise forms.ValidationError(f"No contact with phone {', '.join(missing[:5])}.")
+        return found
+
+    def phone_lookup(self, text: str) -> tuple[list[int], list[str], list[str]]:
+        """(ids of the account's contacts at the typed numbers, lines that are not phone
+        numbers, numbers no contact has): the enrolment preview shows all three."""
         wanted, bad = set(), []
-        for line in self.cleaned_data["phones"].replace(",", "\n").splitlines():
+        for line in (text or "").replace(",", "\n").splitlines():
             if not line.strip():
                 continue
             try:
                 wanted.add(normalize_phone(line))
             except InvalidPhone:
                 bad.append(line.strip())
-        if bad:
-            raise forms.ValidationError(f"Not valid phone numbers: {', '.join(bad[:5])}.")
         found = dict(
             Contact.objects.filter(account=self.account, phone__in=wanted).values_list(
                 "phone", "pk"
             )
         )
-        missing = sorted(wanted - set(found))
-        if missing:
-            raise forms.ValidationError(f"No contact with phone {', '.join(missing[:5])}.")
-        return sorted(found.values())
+        return sorted(found.values()), bad, sorted(wanted - set(found))
 
     def clean(self):
         cleaned = super().clean()

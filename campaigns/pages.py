@@ -185,17 +185,24 @@ def campaign_edit(request, pk):
 
 
 def _preview_of(request, form) -> dict | None:
-    """Enrolment preview of the form's channel and sources (None until both are given)."""
+    """Enrolment preview of the form's channel and sources (None until both are given).
+
+    Typed phones count as soon as they match a contact; the others are listed (not a
+    phone number, or no such contact) before the form is submitted.
+    """
     form.is_valid()
     channel = form.cleaned_data.get("channel")
     sources = form.sources()
+    found, bad, missing = form.phone_lookup(form.data.get("phones", ""))
+    sources["contact_ids"] = found
+    problems = {"not_phones": bad[:10], "unknown_phones": missing[:10]}
     if channel is None or not any(sources.values()):
-        return None
+        return problems if bad or missing else None
     try:
         summary = services.enrolment_preview(account=request.account, channel=channel, **sources)
     except ValidationError as exc:
-        return {"errors": service_error_messages(exc)}
-    return {"summary": summary, "channel": channel}
+        return {"errors": service_error_messages(exc), **problems}
+    return {"summary": summary, "channel": channel, **problems}
 
 
 @account_page

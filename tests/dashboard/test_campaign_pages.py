@@ -143,7 +143,7 @@ def test_another_accounts_channel_or_list_cannot_be_picked(web, alice, bob):
     channel = make_channel(bob)
     contact_list = make_list(bob, [make_contact(bob)])
     page = web.post(reverse("dashboard:campaign_new"), _form(channel, contact_list)).content
-    assert page.decode().count("Select a valid choice") == 2
+    assert page.decode().count("<li>Select a valid choice") == 2
     assert not Campaign.objects.exists()
 
 
@@ -372,3 +372,15 @@ def test_a_draft_offers_delete_not_cancel(web, campaign):
     page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
     actions = page.split('id="campaign-actions"')[1].split("</div>")[0]
     assert ">Delete</button>" in actions and "Cancel campaign" not in actions
+
+
+@pytest.mark.django_db
+def test_the_preview_counts_typed_phones_and_names_the_bad_ones(web, alice):
+    channel = make_channel(alice)
+    make_contact(alice, phone="+966501112233")
+    make_contact(alice, phone="+966501112244")
+    data = {"channel": channel.pk, "phones": "+966501112233\n0096650 111 2244\n+966509999999\nabc"}
+    page = htmx(web, "post", reverse("dashboard:campaign_preview"), data).content.decode()
+    assert "data-enrol-count>2<" in page
+    assert "Not phone numbers: abc" in page
+    assert "No contact has +966509999999" in page
