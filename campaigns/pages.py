@@ -225,7 +225,21 @@ def _keyset_page(request, rows) -> dict:
     found = list(rows[: PER_PAGE + 1])
     page = found[:PER_PAGE]
     more = len(found) > PER_PAGE
-    return {"rows": page, "next_after": page[-1].id if more else None, "is_first": not after}
+    return {
+        "rows": page,
+        "next_after": page[-1].id if more else None,
+        "is_first": not after,
+        "after": after,
+    }
+
+
+def _contact_tabs(campaign) -> list[tuple[str, str, int]]:
+    """(status, label, how many) for the contact tabs, read from the campaign's counters."""
+    tabs = [("", "All", campaign.total_contacts)]
+    return tabs + [
+        (value, label, selectors.campaign_contact_total(campaign=campaign, status=value))
+        for value, label in VISIBLE_CONTACT_STATUSES
+    ]
 
 
 @account_page
@@ -247,6 +261,7 @@ def campaign_detail(request, pk):
         "schedule_more": max(0, len(schedule_rows) - MAX_SCHEDULE_ROWS),
         "contact_status": status,
         "contact_statuses": VISIBLE_CONTACT_STATUSES,
+        "contact_tabs": _contact_tabs(campaign),
         "contacts_page": SimpleLazyObject(lambda: _keyset_page(request, rows)),
         "contacts_total": total,
         "query": f"status={status}&" if status else "",

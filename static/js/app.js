@@ -244,3 +244,18 @@
   document.addEventListener("htmx:afterSettle", markScrolling);
   window.addEventListener("resize", markScrolling);
 })();
+
+/* Live regions refresh on a timer; a refresh never replaces the element that has focus
+   (the next refresh comes a few seconds later anyway). */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var region = event.detail.target;
+    if (!region || !region.hasAttribute || !region.hasAttribute("data-live-region")) return;
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (elt !== region) return;  // a click inside the region (tab, paging) always swaps
+    if (region.contains(document.activeElement) && document.activeElement !== document.body) {
+      event.detail.shouldSwap = false;
+    }
+  });
+})();

@@ -81,3 +81,24 @@ def test_a_poll_after_the_campaign_stopped_reloads_the_page(client, demo_user):
         f"/campaigns/{campaign.pk}/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="campaign-live"
     )
     assert response["HX-Refresh"] == "true"
+
+
+def test_the_contacts_table_and_its_tab_counts_follow_the_sends(
+    live_server, demo_user, new_page, console_errors
+):
+    campaign = _running_campaign(demo_user, size=6)
+    page = new_page()
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
+    contacts = page.locator("#campaign-contacts")
+    sent_tab = contacts.get_by_role("link", name="Sent")
+    expect(sent_tab.locator("[data-tab-count]")).to_have_text("0")
+    expect(contacts.get_by_role("link", name="Pending").locator("[data-tab-count]")).to_have_text(
+        "6"
+    )
+    call_command("send_cycle")
+    campaign.refresh_from_db()
+    sent = str(campaign.sent_count)
+    expect(sent_tab.locator("[data-tab-count]")).to_have_text(sent, timeout=15_000)
+    expect(contacts.locator("tbody .badge", has_text="Sent")).to_have_count(campaign.sent_count)
+    assert console_errors == []
