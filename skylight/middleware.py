@@ -2,12 +2,14 @@
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from skylight.models import Account
+from skylight.models import Account, UserPreference
 
 SESSION_KEY = "current_account_id"
+LANGUAGE_SESSION_KEY = "user_language"
 
 
 def accounts_of(user):
@@ -56,3 +58,30 @@ class MethodNotAllowedPageMiddleware:
         if response.has_header("Allow"):
             page["Allow"] = response["Allow"]
         return page
+
+
+class UserLanguageMiddleware:
+    """The signed-in user's chosen language wins over the browser's; machine-facing paths
+    (API, webhooks) always answer in the default language (English)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self._language(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+    @staticmethod
+    def _language(request) -> str:
+        if request.path.startswith(("/api/", "/webhooks/")):
+            return settings.LANGUAGE_CODE
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return ""
+        if LANGUAGE_SESSION_KEY not in request.session:  # read once per session
+            chosen = UserPreference.objects.filter(user=user).values_list("language", flat=True)
+            request.session[LANGUAGE_SESSION_KEY] = next(iter(chosen), "")
+        return request.session[LANGUAGE_SESSION_KEY]

@@ -1,5 +1,6 @@
 """Dashboard pages of the account: overview, API keys, subscription, account switcher."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
@@ -9,8 +10,8 @@ from campaigns.progress import current_daily_limit, messages_sent_today, progres
 from channels.models import Channel
 from contacts.models import Contact, ContactList
 from skylight.forms import ApiKeyForm, SwitchAccountForm
-from skylight.middleware import SESSION_KEY, accounts_of
-from skylight.models import ApiKey
+from skylight.middleware import LANGUAGE_SESSION_KEY, SESSION_KEY, accounts_of
+from skylight.models import ApiKey, UserPreference
 from skylight.page_utils import account_page, render_page
 from skylight.services import api_key_create, api_key_revoke, subscription_get
 
@@ -97,3 +98,15 @@ def switch_account(request):
         request.session[SESSION_KEY] = target.pk
         messages.success(request, f"Now working in {target.name}.")
     return redirect("dashboard:home")
+
+
+@account_page
+@require_POST
+def choose_language(request):
+    """Saves the user's dashboard language ("" follows the browser)."""
+    language = request.POST.get("language", "")
+    if language and language not in dict(settings.LANGUAGES):
+        language = ""
+    UserPreference.objects.update_or_create(user=request.user, defaults={"language": language})
+    request.session[LANGUAGE_SESSION_KEY] = language
+    return redirect("dashboard:account")
