@@ -63,8 +63,9 @@ def console_errors():
 def new_page(browser, console_errors):
     contexts = []
 
-    def make(viewport=DESKTOP):
-        context = browser.new_context(viewport=viewport)
+    def make(viewport=DESKTOP, locale=None):
+        options = {"locale": locale} if locale else {}
+        context = browser.new_context(viewport=viewport, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return console_errors.watch(context.new_page())
