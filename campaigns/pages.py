@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import APIException, ValidationError
 
 from campaigns import progress, selectors, services
-from campaigns.charts import MAX_SCHEDULE_ROWS, day_bars, projected_schedule
+from campaigns.charts import MAX_SCHEDULE_ROWS, day_bars, projected_schedule, small_campaign_cap
 from campaigns.filters import VISIBLE_CONTACT_STATUSES
 from campaigns.forms import (
     MESSAGE_TYPES,
@@ -21,6 +21,7 @@ from campaigns.forms import (
     validate_messages,
 )
 from campaigns.models import Campaign, CampaignStatus
+from campaigns.next_step import next_step
 from skylight.page_utils import (
     PER_PAGE,
     account_page,
@@ -53,6 +54,7 @@ def _with_figures(campaign, now=None):
     campaign.limit_today = progress.current_daily_limit(campaign)
     campaign.remaining = progress.remaining_today(campaign, now)
     campaign.allowed = ALLOWED_ACTIONS.get(campaign.status, ())
+    campaign.next_step = next_step(campaign, now)
     return campaign
 
 
@@ -259,6 +261,7 @@ def campaign_detail(request, pk):
         "chart": SimpleLazyObject(lambda: day_bars(campaign, schedule_rows)),
         "schedule": schedule_rows[:MAX_SCHEDULE_ROWS],
         "schedule_more": max(0, len(schedule_rows) - MAX_SCHEDULE_ROWS),
+        "small_cap": small_campaign_cap(campaign),
         "contact_status": status,
         "contact_statuses": VISIBLE_CONTACT_STATUSES,
         "contact_tabs": _contact_tabs(campaign),

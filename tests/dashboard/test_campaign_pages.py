@@ -384,3 +384,26 @@ def test_the_preview_counts_typed_phones_and_names_the_bad_ones(web, alice):
     assert "data-enrol-count>2<" in page
     assert "Not phone numbers: abc" in page
     assert "No contact has +966509999999" in page
+
+
+@pytest.mark.django_db
+def test_the_schedule_explains_the_small_campaign_cap_and_the_chart_is_labelled(web, campaign):
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "data-small-cap" in page and "at most 2 a day" in page  # ceil(6 / 3)
+    chart = page.split('id="chart-title"')[1].split("</svg>")[0]
+    assert chart.count("data-bar-value>2<") == 3  # three planned days of two
+    assert chart.count('class="limit"') == 3  # the limit is marked on planned days too
+    assert chart.count('class="grid"') == 3
+
+
+@pytest.mark.django_db
+def test_a_large_campaign_has_no_small_cap_note(web, alice):
+    campaign = make_campaign(alice, size=150)  # 50 a day is above day 1's tier (35)
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "data-small-cap" not in page
+
+
+@pytest.mark.django_db
+def test_the_campaign_page_says_what_happens_next(web, campaign):
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "data-next-step" in page and "press Start" in page
