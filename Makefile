@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The demo's sign-in link and the workers' webhook URLs use the web server's port.
+export SKYLIGHT_WEB_PORT := $(PORT)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: setup run serve test test-sqlite test-postgres lint format bench migrate demo clean
+.PHONY: setup run serve test screenshots messages test-sqlite test-postgres lint format bench migrate demo clean
 
 setup: $(VENV)/.installed node_modules/.package-lock.json
 
@@ -39,6 +41,16 @@ serve: setup
 
 test: setup
 	bash scripts/test.sh
+
+# Browser run that rewrites docs/screenshots/ (the README shows them); `make test` does not.
+screenshots: setup
+	SKYLIGHT_SCREENSHOTS=1 env -u DATABASE_URL $(PY) -m pytest tests/e2e -q
+
+# Dashboard translations: refresh locale/ar/LC_MESSAGES/django.po, then compile the .mo
+# (committed, so running SkyLight needs no gettext).
+messages: setup
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l ar --ignore=.venv --ignore=node_modules --ignore=tests --ignore=benchmarks
+	msgfmt --check -o locale/ar/LC_MESSAGES/django.mo locale/ar/LC_MESSAGES/django.po
 
 lint: setup
 	$(VENV)/bin/ruff check .

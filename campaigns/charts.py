@@ -3,8 +3,10 @@
 Planned days come from `progress.projection`, the same projection as the API's estimate.
 """
 
+import math
 from dataclasses import dataclass
 
+from campaigns.limits import daily_limit, tier_limit
 from campaigns.models import CampaignDay
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 180, 28
@@ -24,6 +26,9 @@ class Bar:
     label: str
     title: str
     planned: bool = False
+    value: str = ""  # the number written above the bar ("" when bars are too narrow)
+    value_y: float = 0.0
+    center: float = 0.0
 
 
 def _slots(campaign, schedule_rows) -> list[dict]:
@@ -50,7 +55,9 @@ def _slots(campaign, schedule_rows) -> list[dict]:
                     "date": row["date"],
                     "sent": row["contacts"],
                     "failed": 0,
-                    "limit": None,
+                    "limit": daily_limit(
+                        row["day"], campaign.is_new_number, campaign.total_contacts
+                    ),
                     "planned": True,
                 }
             )
@@ -76,6 +83,7 @@ def day_bars(campaign, schedule_rows=()) -> dict:
     slot = (CHART_WIDTH - CHART_PAD) / max(len(slots), 7)
     width = max(slot * 0.7, 2)
     every = 1 if len(slots) <= 15 else 5
+    numbered = len(slots) <= 15
     for index, s in enumerate(slots):
         sent_h, failed_h = plot_height * s["sent"] / top, plot_height * s["failed"] / top
         x = CHART_PAD + index * slot + (slot - width) / 2
@@ -94,7 +102,22 @@ def day_bars(campaign, schedule_rows=()) -> dict:
                 label=f"D{s['number']}" if index % every == 0 else "",
                 title=f"Day {s['number']} ({s['date']:%b %-d}): {what}{limit}",
                 planned=s["planned"],
+                value=str(s["sent"] + s["failed"]) if numbered else "",
+                value_y=base - sent_h - failed_h - 4,
+                center=x + width / 2,
             )
         )
     chart.update(top=top, top_y=CHART_PAD, base_y=base, left=CHART_PAD, label_y=base + 18)
+    chart["gridlines"] = [
+        {"y": base - plot_height * step / 4, "value": round(top * step / 4)} for step in (1, 2, 3)
+    ]
     return chart
+
+
+def small_campaign_cap(campaign) -> int | None:
+    """The per-day cap ⌈total/3⌉ when it is below the warm-up tier of the campaign's
+    current day (a small campaign is spread over at least three days), else None."""
+    cap = math.ceil(campaign.total_contacts / 3)
+    if cap and cap < tier_limit(max(campaign.campaign_day, 1), campaign.is_new_number):
+        return cap
+    return None

@@ -32,7 +32,10 @@ class CampaignForm(forms.Form):
         required=False, label="Send from", widget=forms.TimeInput(attrs={"type": "time"})
     )
     window_end = forms.TimeField(
-        required=False, label="Send until", widget=forms.TimeInput(attrs={"type": "time"})
+        required=False,
+        label="Send until",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="Before “Send from” for overnight hours, e.g. 22:00 until 08:00.",
     )
     timezone = forms.ChoiceField(
         choices=TIMEZONE_CHOICES, help_text="For the send window and days."
@@ -68,33 +71,38 @@ class CampaignForm(forms.Form):
 
     def clean_phones(self):
         """The ids of the account's contacts at the typed numbers (any channel type)."""
+        found, bad, missing = self.phone_lookup(self.cleaned_data["phones"])
+        if bad:
+            raise forms.ValidationError(f"Not valid phone numbers: {', '.join(bad[:5])}.")
+        if missing:
+            raise forms.ValidationError(f"No contact with phone {', '.join(missing[:5])}.")
+        return found
+
+    def phone_lookup(self, text: str) -> tuple[list[int], list[str], list[str]]:
+        """(ids of the account's contacts at the typed numbers, lines that are not phone
+        numbers, numbers no contact has): the enrolment preview shows all three."""
         wanted, bad = set(), []
-        for line in self.cleaned_data["phones"].replace(",", "\n").splitlines():
+        for line in (text or "").replace(",", "\n").splitlines():
             if not line.strip():
                 continue
             try:
                 wanted.add(normalize_phone(line))
             except InvalidPhone:
                 bad.append(line.strip())
-        if bad:
-            raise forms.ValidationError(f"Not valid phone numbers: {', '.join(bad[:5])}.")
         found = dict(
             Contact.objects.filter(account=self.account, phone__in=wanted).values_list(
                 "phone", "pk"
             )
         )
-        missing = sorted(wanted - set(found))
-        if missing:
-            raise forms.ValidationError(f"No contact with phone {', '.join(missing[:5])}.")
-        return sorted(found.values())
+        return sorted(found.values()), bad, sorted(wanted - set(found))
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("window_start"), cleaned.get("window_end")
         if (start is None) != (end is None):
             self.add_error("window_end", "Give both ends of the send window, or neither.")
-        elif start and end and start >= end:
-            self.add_error("window_end", "The window must end after it starts.")
+        elif start and end and start == end:  # end < start is an overnight window
+            self.add_error("window_end", "The window must not start and end at the same time.")
         if self.creating and not self.errors and not any(self.sources().values()):
             raise forms.ValidationError("Pick at least one list, segment or contact.")
         return cleaned

@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from campaigns import progress, selectors, services
-from campaigns.charts import MAX_SCHEDULE_ROWS, day_bars
+from campaigns.charts import MAX_SCHEDULE_ROWS, day_bars, small_campaign_cap
 from campaigns.filters import VISIBLE_CONTACT_STATUSES
 from campaigns.forms import (
     MESSAGE_TYPES,
@@ -20,6 +20,7 @@ from campaigns.forms import (
     validate_messages,
 )
 from campaigns.models import Campaign, CampaignStatus
+from campaigns.next_step import next_step
 from skylight.domain import DomainError, Invalid
 from skylight.page_utils import (
     PER_PAGE,
@@ -45,6 +46,7 @@ def _with_figures(campaign, now=None):
     campaign.sent_today = progress.messages_sent_today(campaign, now)
     campaign.limit_today = progress.current_daily_limit(campaign)
     campaign.remaining = progress.remaining_today(campaign, now)
+    campaign.next_step = next_step(campaign, now)
     return campaign
 
 
@@ -177,19 +179,26 @@ def campaign_edit(request, pk):
 
 
 def _preview_of(request, form) -> dict | None:
-    """Enrollment preview of the form's channel and sources (None until both are given)."""
+    """Enrollment preview of the form's channel and sources (None until both are given).
+
+    Typed phones count as soon as they match a contact; the others are listed (not a
+    phone number, or no such contact) before the form is submitted.
+    """
     form.is_valid()
     channel = form.cleaned_data.get("channel")
     sources = form.sources()
+    found, bad, missing = form.phone_lookup(form.data.get("phones", ""))
+    sources["contact_ids"] = found
+    problems = {"not_phones": bad[:10], "unknown_phones": missing[:10]}
     if channel is None or not any(sources.values()):
-        return None
+        return problems if bad or missing else None
     try:
         summary = services.enrollment_preview(
             account=request.account, channel=channel, estimate=True, **sources
         )
     except Invalid as exc:
-        return {"errors": service_error_messages(exc)}
-    return {"summary": summary, "channel": channel}
+        return {"errors": service_error_messages(exc), **problems}
+    return {"summary": summary, "channel": channel, **problems}
 
 
 @account_page
@@ -208,7 +217,21 @@ def _keyset_page(request, rows) -> dict:
     after = request.GET.get("after", "")
     after = int(after) if after.isdigit() else 0
     page = keyset_page(rows, size=PER_PAGE, after=after)
-    return {"rows": page.rows, "next_after": page.next_after, "is_first": not after}
+    return {
+        "rows": page.rows,
+        "next_after": page.next_after,
+        "is_first": not after,
+        "after": after,
+    }
+
+
+def _contact_tabs(campaign) -> list[tuple[str, str, int]]:
+    """(status, label, how many) for the contact tabs, read from the campaign's counters."""
+    tabs = [("", "All", campaign.total_contacts)]
+    return tabs + [
+        (value, label, selectors.campaign_contact_total(campaign=campaign, status=value))
+        for value, label in VISIBLE_CONTACT_STATUSES
+    ]
 
 
 @account_page
@@ -230,8 +253,10 @@ def campaign_detail(request, pk):
         # contacts page, and paging the contacts never reads the per-day rows.
         "chart": SimpleLazyObject(lambda: day_bars(campaign, schedule_rows)),
         "schedule": schedule_rows,
+        "small_cap": small_campaign_cap(campaign),
         "contact_status": status,
         "contact_statuses": VISIBLE_CONTACT_STATUSES,
+        "contact_tabs": _contact_tabs(campaign),
         "contacts_page": SimpleLazyObject(lambda: _keyset_page(request, rows)),
         "contacts_total": total,
         "query": f"status={status}&" if status else "",
@@ -240,7 +265,15 @@ def campaign_detail(request, pk):
     partial = (
         "contacts" if request.GET.get("status") is not None or "after" in request.GET else "live"
     )
-    return render_page(request, "campaigns/campaign_detail.html", context, partial)
+    response = render_page(request, "campaigns/campaign_detail.html", context, partial)
+    if _is_live_poll(request) and not context["is_live"]:
+        # The campaign stopped running: its heading and buttons change, so reload once.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _is_live_poll(request) -> bool:
+    return bool(request.htmx) and request.htmx.target == "campaign-live"
 
 
 @account_page

@@ -85,7 +85,9 @@ def _free_form_errors(attrs) -> dict:
     if not attrs.get("content"):
         errors["content"] = ["This field is required."]
     elif is_media and not attrs["content"].lower().startswith(("http://", "https://")):
-        errors["content"] = [f"A {attrs['type']} message needs an http(s) URL as content."]
+        kind = MessageType(attrs["type"]).label.lower()
+        article = "An" if kind[0] in "aeiou" else "A"
+        errors["content"] = [f"{article} {kind} message needs an http(s) URL as content."]
     if attrs.get("caption") and not is_media:
         errors["caption"] = ["Only media messages take a caption."]
     if attrs.get("filename") and attrs["type"] != MessageType.DOCUMENT:
@@ -108,7 +110,8 @@ def _template_errors(attrs) -> dict:
 
 
 class SendWindowSerializer(serializers.Serializer):
-    """Local hours in which sending may happen, e.g. {"start": "09:00", "end": "20:00"}."""
+    """Local hours in which sending may happen, e.g. {"start": "09:00", "end": "20:00"};
+    an end before the start wraps past midnight ({"start": "22:00", "end": "08:00"})."""
 
     start = serializers.TimeField(format=WINDOW_FORMAT, input_formats=[WINDOW_FORMAT])
     end = serializers.TimeField(format=WINDOW_FORMAT, input_formats=[WINDOW_FORMAT])
@@ -120,8 +123,11 @@ class SendWindowSerializer(serializers.Serializer):
         }
         if missing:
             raise serializers.ValidationError(missing)
-        if attrs["start"] >= attrs["end"]:
-            raise serializers.ValidationError({"end": ["The window must end after it starts."]})
+        # An end before the start is an overnight window (22:00-08:00 sends across midnight).
+        if attrs["start"] == attrs["end"]:
+            raise serializers.ValidationError(
+                {"end": ["The window must not start and end at the same time."]}
+            )
         return attrs
 
 

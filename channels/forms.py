@@ -1,14 +1,16 @@
 """Dashboard forms for channels: common fields plus one field per provider setting.
 
 The provider settings come from the transport's typed config class, so every provider
-gets its own form without naming providers here. Secrets are write-only: never
-rendered back, and left blank on edit to keep the stored value.
+gets its own form without naming providers here. Secrets are write-only: a stored secret
+is never rendered back (left blank on edit to keep it); one the user just typed is kept
+in the form when the form comes back with an error, since nothing was saved yet.
 """
 
 import dataclasses
 
 from django import forms
 
+from channels.guidance import asks_for_phone, field_help
 from channels.transports import TRANSPORTS
 from channels.transports.config import is_flag
 from contacts.models import ChannelType
@@ -36,6 +38,8 @@ class ChannelForm(forms.Form):
         self.channel = channel
         types = dict(ChannelType.choices)
         self.fields["type"].choices = [(t, types[t]) for t in self.transport.channel_types]
+        if not asks_for_phone(self.transport.channel_types):
+            del self.fields["phone"]
         config_class = self.transport.config_class
         for spec in dataclasses.fields(config_class) if config_class else ():
             self.fields[CONFIG_PREFIX + spec.name] = self._config_field(spec)
@@ -43,7 +47,8 @@ class ChannelForm(forms.Form):
     def _config_field(self, spec) -> forms.Field:
         required = spec.default is dataclasses.MISSING
         secret = spec.name in self.transport.secret_fields
-        where = spec.metadata.get("help", "")
+        # Where to find the value: the transport's own help, else the provider guidance.
+        where = spec.metadata.get("help", "") or field_help(self.transport.provider, spec.name)
         if is_flag(spec):
             return forms.BooleanField(
                 label=_label(spec.name), required=False, initial=spec.default, help_text=where
@@ -56,16 +61,26 @@ class ChannelForm(forms.Form):
         note = "Write-only: stored securely and never shown again."
         if stored:
             note = "Saved. Leave blank to keep it, or type a new value to replace it."
+        if self.is_bound and self.data.get(CONFIG_PREFIX + spec.name):
+            note = "Kept as you typed it: it is saved only when the form is saved."
         return forms.CharField(
             label=f"{_label(spec.name)}{'' if required else ' (optional)'}",
             required=False,
             max_length=1024,
-            widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+            # Only bound data is rendered back (initial values never hold secrets).
+            widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
             help_text=f"{where} {note}".strip(),
         )
 
     def config_fields(self):
         return [self[name] for name in self.fields if name.startswith(CONFIG_PREFIX)]
+
+    def common(self) -> dict:
+        """The channel's own fields for the services (a Telegram bot has no phone)."""
+        data = self.cleaned_data
+        return {key: data.get(key, "") for key in ("name", "type", "phone")} | {
+            "is_active": data["is_active"]
+        }
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

@@ -49,7 +49,17 @@ class Channel(models.Model):
     @property
     def webhook_url(self) -> str:
         """Where the provider posts statuses and inbound messages for this channel."""
-        return f"{settings.SKYLIGHT_PUBLIC_URL.rstrip('/')}/webhooks/{self.webhook_token}/"
+        return self.webhook_url_for(None)
+
+    def webhook_url_for(self, request) -> str:
+        """The webhook URL as seen from `request` (its host and port) unless
+        SKYLIGHT_PUBLIC_URL names the public base; without a request, the local web port."""
+        path = f"/webhooks/{self.webhook_token}/"
+        if settings.SKYLIGHT_PUBLIC_URL:
+            return settings.SKYLIGHT_PUBLIC_URL.rstrip("/") + path
+        if request is not None:
+            return request.build_absolute_uri(path)
+        return settings.SKYLIGHT_LOCAL_URL + path
 
 
 class InboundReceipt(models.Model):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from channels import services
 from channels.connection import channel_connection_state, channel_webhook_register
 from channels.forms import CONFIG_PREFIX, ChannelForm, TestMessageForm
+from channels.guidance import provider_intro
 from channels.models import Channel
 from channels.transports import TRANSPORTS, ConfigError, TransportError
 from skylight.domain import DomainError
@@ -55,7 +56,7 @@ def channel_new(request):
                 account=request.account,
                 provider=provider,
                 config=form.config(),
-                **{key: form.cleaned_data[key] for key in ("name", "type", "phone", "is_active")},
+                **form.common(),
             )
         except DomainError as exc:
             add_service_errors(form, exc, _config_error_map(form))
@@ -69,6 +70,7 @@ def channel_new(request):
         "provider": provider,
         "provider_label": TRANSPORTS[provider].label,
         "transport": TRANSPORTS[provider],
+        "provider_intro": provider_intro(provider),
     }
     return render_page(request, "channels/channel_form.html", context, "channel-form")
 
@@ -89,7 +91,7 @@ def channel_detail(request, pk):
             services.channel_update(
                 channel=channel,
                 config=form.config(),
-                **{key: form.cleaned_data[key] for key in ("name", "type", "phone", "is_active")},
+                **form.common(),
             )
         except DomainError as exc:
             add_service_errors(form, exc, _config_error_map(form))
@@ -102,7 +104,9 @@ def channel_detail(request, pk):
         "provider": channel.provider,
         "provider_label": TRANSPORTS[channel.provider].label,
         "transport": TRANSPORTS[channel.provider],
+        "provider_intro": provider_intro(channel.provider),
         "test_form": TestMessageForm(channel=channel),
+        "webhook_url": channel.webhook_url_for(request),
     }
     return render_page(request, "channels/channel_form.html", context, "channel-form")
 

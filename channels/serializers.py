@@ -15,7 +15,7 @@ class ChannelSerializer(serializers.ModelSerializer):
     `unavailable_since`."""
 
     config = serializers.DictField(required=False)
-    webhook_url = serializers.CharField(read_only=True)
+    webhook_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Channel
@@ -39,6 +39,9 @@ class ChannelSerializer(serializers.ModelSerializer):
             "unavailable_reason",
             "unavailable_since",
         ]
+
+    def get_webhook_url(self, channel) -> str:
+        return channel.webhook_url_for(self.context.get("request"))
 
     def validate_phone(self, value: str) -> str:
         return normalize_phone(value) if value and value.strip() else ""

@@ -137,10 +137,11 @@ def _checked_rows(records, header: list[str], result: ImportResult) -> Iterator[
     phones: dict[str, str | InvalidPhone] = {}
     for number, record in records:
         cells = dict(zip(header, (cell.strip() for cell in record), strict=False))
-        if not any(cells.values()):
+        if not any(cells.values()) and not _extra_cells(record, header):
             continue
         raw_phone = cells.get("phone", "")
         try:
+            _check_width(record, header)
             row = _row(number, cells, _cached_phone(raw_phone, phones))
             if row.phone in seen:
                 raise _RowRejected(f"Same phone as row {seen[row.phone]}.")
@@ -149,6 +150,20 @@ def _checked_rows(records, header: list[str], result: ImportResult) -> Iterator[
             continue
         seen[row.phone] = number
         yield row
+
+
+def _extra_cells(record: list[str], header: list[str]) -> list[str]:
+    return [cell for cell in record[len(header) :] if cell.strip()]
+
+
+def _check_width(record: list[str], header: list[str]) -> None:
+    """A row with more values than the header has columns is malformed (a stray comma or
+    an unquoted value): importing it would silently drop or shift data."""
+    if _extra_cells(record, header):
+        raise _RowRejected(
+            f"The row has {len(record)} values but the header has {len(header)} columns; "
+            "quote values that contain the separator."
+        )
 
 
 PHONE_CACHE_SIZE = 10_000

@@ -1,6 +1,7 @@
 """Contacts, contact lists and rule-based segments."""
 
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from skylight.models import Account
@@ -87,6 +88,11 @@ class ContactList(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        constraints = [
+            # Names pick lists in forms and segment rules, so two lists cannot share one
+            # (ignoring case).
+            models.UniqueConstraint(Lower("name"), "account", name="unique_list_name_per_account")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -23,6 +23,8 @@ from contacts.forms import (
 )
 from contacts.importing import import_contacts_csv
 from contacts.models import ChannelType, Contact, ContactList, ListMembership, Segment, Tag
+from contacts.phones import InvalidPhone, normalize_phone
+from contacts.segment_errors import place_errors
 from contacts.segments import contacts_matching, segment_queryset
 from contacts.selectors import contacts_for_listing, lists_with_counts
 from skylight.counting import Total, total_of
@@ -70,10 +72,23 @@ def contacts(request):
     return render_page(request, "contacts/contacts.html", context, "results")
 
 
-def _contact_form_page(request, form, contact=None):
-    return render_page(
-        request, "contacts/contact_form.html", {"form": form, "contact": contact}, "contact-form"
+def _same_phone(request, form, contact=None):
+    """The other contact that already has the typed phone and type (to link to it)."""
+    if not form.is_bound or "phone" not in form.errors:
+        return None
+    try:
+        phone = normalize_phone(form.data.get("phone", ""))
+    except InvalidPhone:
+        return None
+    others = Contact.objects.filter(
+        account=request.account, type=form.data.get("type", ""), phone=phone
     )
+    return others.exclude(pk=contact.pk if contact else None).first()
+
+
+def _contact_form_page(request, form, contact=None):
+    context = {"form": form, "contact": contact, "same_phone": _same_phone(request, form, contact)}
+    return render_page(request, "contacts/contact_form.html", context, "contact-form")
 
 
 @account_page
@@ -143,7 +158,7 @@ def contact_import(request):
         try:
             context.update(_run_import(request.account, form.cleaned_data))
         except Invalid as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, {"name": "new_list"})
         else:
             context["form"] = ImportForm(account=request.account)
     return render_page(request, "contacts/import.html", context, "import-panel")
@@ -172,9 +187,13 @@ def _lists_context(request, form=None):
 def lists(request):
     form = ListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contact_list = services.list_create(account=request.account, **form.cleaned_data)
-        messages.success(request, f"Created list {contact_list.name}.")
-        return redirect("dashboard:list_detail", contact_list.pk)
+        try:
+            contact_list = services.list_create(account=request.account, **form.cleaned_data)
+        except Invalid as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Created list {contact_list.name}.")
+            return redirect("dashboard:list_detail", contact_list.pk)
     return render_page(request, "contacts/lists.html", _lists_context(request, form), "list-form")
 
 
@@ -225,9 +244,14 @@ def list_edit(request, pk):
     initial = {"name": contact_list.name, "description": contact_list.description}
     form = ListForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.list_update(contact_list=contact_list, **form.cleaned_data)
-        messages.success(request, "List saved.")
-        return redirect("dashboard:list_detail", contact_list.pk)
+        try:
+            services.list_update(contact_list=contact_list, **form.cleaned_data)
+        except Invalid as exc:
+            contact_list.refresh_from_db()
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "List saved.")
+            return redirect("dashboard:list_detail", contact_list.pk)
     context = {"form": form, "contact_list": contact_list}
     return render_page(request, "contacts/list_form.html", context, "list-form")
 
@@ -301,15 +325,19 @@ def segment_count(request, pk):
 
 
 def _segment_page(request, form, rows, segment=None, preview=None):
+    preview = preview or _preview(request.account, _rules_of(segment), rows)
+    rows = rows or [{"field": "tags", "key": "", "op": "eq", "value": ""}]
+    for row, error in zip(rows, preview.get("row_errors", ()), strict=False):
+        row["error"] = error
     context = {
         "form": form,
         "segment": segment,
-        "rows": rows or [{"field": "tags", "key": "", "op": "eq", "value": ""}],
+        "rows": rows,
         "fields": SEGMENT_FIELDS,
         "operator_labels": OPERATOR_LABELS,
         "operators_json": json.dumps(operators_by_field()),
         "lists": ContactList.objects.filter(account=request.account),
-        "preview": preview or _preview(request.account, _rules_of(segment)),
+        "preview": preview,
     }
     return render_page(request, "contacts/segment_form.html", context, "segment-form")
 
@@ -318,13 +346,19 @@ def _rules_of(segment):
     return segment.rules if segment else {"match": "all", "conditions": []}
 
 
-def _preview(account, rules) -> dict:
-    """How many contacts the rules match now, a few of them, or why the rules are invalid."""
+def _preview(account, rules, rows=()) -> dict:
+    """How many contacts the rules match now, a few of them, or why the rules are invalid.
+
+    Errors about one condition go to its row (`row_errors`, in words); the rest to `errors`.
+    """
     try:
         members = contacts_matching(account, rules)
         return {"count": members.count(), "sample": list(members.order_by("-id")[:5])}
     except Invalid as exc:
-        return {"errors": service_error_messages(exc)}
+        row_errors, general = place_errors(exc.errors, list(rows))
+        if not general and not any(row_errors):
+            general = service_error_messages(exc)
+        return {"errors": general, "row_errors": row_errors, "invalid": True}
 
 
 def _save_segment(request, segment=None):
@@ -341,11 +375,15 @@ def _save_segment(request, segment=None):
                     segment=segment, name=form.cleaned_data["name"], rules=rules
                 )
         except Invalid as exc:
-            add_service_errors(form, exc)
+            row_errors, general = place_errors(exc.errors, rows)
+            for message in general:
+                form.add_error(None, message)
+            if any(row_errors):
+                form.add_error(None, "Some conditions need fixing: see the notes under them.")
         else:
             messages.success(request, f"Saved segment {segment.name}.")
             return redirect("dashboard:segments")
-    return _segment_page(request, form, rows, segment, _preview(request.account, rules))
+    return _segment_page(request, form, rows, segment, _preview(request.account, rules, rows))
 
 
 @account_page
@@ -376,6 +414,6 @@ def segment_delete(request, pk):
 @account_page
 @require_POST
 def segment_preview(request):
-    rules, _ = rules_from_post(request.POST, request.account)
-    context = {"preview": _preview(request.account, rules)}
+    rules, rows = rules_from_post(request.POST, request.account)
+    context = {"preview": _preview(request.account, rules, rows)}
     return render(request, "contacts/segment_form.html#preview", context)

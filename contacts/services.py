@@ -47,8 +47,9 @@ def _phone_e164(raw: str) -> str:
 
 
 def _phone_taken(contact_type: str, phone: str) -> Invalid:
+    label = ChannelType(contact_type).label if contact_type in ChannelType.values else contact_type
     return Invalid(
-        {"phone": [f"A {contact_type} contact with phone {phone} already exists in this account."]}
+        {"phone": [f"A {label} contact with phone {phone} already exists in this account."]}
     )
 
 
@@ -228,20 +229,39 @@ def contacts_bulk_set_opted_out(*, contacts, opted_out: bool) -> int:
     )
 
 
+def _list_name_taken(name: str) -> Invalid:
+    return Invalid({"name": [f"A list named “{name}” already exists in this account."]})
+
+
+def _save_list(contact_list: ContactList) -> ContactList:
+    """Saves a list whose name must be free in its account (422 on `name` if not)."""
+    contact_list.name = contact_list.name.strip()
+    clash = ContactList.objects.filter(
+        account=contact_list.account_id, name__iexact=contact_list.name
+    ).exclude(pk=contact_list.pk)
+    if clash.exists():
+        raise _list_name_taken(contact_list.name)
+    try:
+        with transaction.atomic():
+            contact_list.save()
+    except IntegrityError:  # created concurrently under the same name
+        raise _list_name_taken(contact_list.name) from None
+    return contact_list
+
+
 def list_create(*, account, name: str, description: str = "") -> ContactList:
-    """Creates an empty contact list."""
-    return ContactList.objects.create(account=account, name=name, description=description)
+    """Creates an empty contact list; names are unique per account, ignoring case."""
+    return _save_list(ContactList(account=account, name=name, description=description))
 
 
 def list_update(*, contact_list: ContactList, **changes) -> ContactList:
-    """Renames or re-describes a list."""
+    """Renames or re-describes a list (the new name must be free in the account)."""
     unknown = set(changes) - {"name", "description"}
     if unknown:
         raise TypeError(f"list_update got unknown fields: {sorted(unknown)}")
     for name, value in changes.items():
         setattr(contact_list, name, value)
-    contact_list.save()
-    return contact_list
+    return _save_list(contact_list)
 
 
 def list_delete(*, contact_list: ContactList) -> None:

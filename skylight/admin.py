@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from skylight.models import Account, ApiKey, Membership, Plan, Subscription
+from skylight.models import Account, ApiKey, Membership, Plan, Subscription, UserPreference
 from skylight.roles import OWNER_ONLY_MESSAGE, may_administer
 from skylight.services import api_key_create, api_key_revoke
 
@@ -119,3 +119,9 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_filter = ["plan"]
     search_fields = ["account__name"]
     list_select_related = ["account", "plan"]
+
+
+@admin.register(UserPreference)
+class UserPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    search_fields = ["user__username"]

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
 from skylight.middleware import accounts_of
 from skylight.roles import request_is_owner
@@ -15,3 +16,8 @@ def current_account(request):
         # Called by the template engine only where a page asks (one query then).
         "is_account_owner": lambda: request_is_owner(request),
     }
+
+
+def time_zone_name(request):
+    """The name of the zone pages show times in (the account's), to label those times."""
+    return {"TIME_ZONE_NAME": timezone.get_current_timezone_name()}

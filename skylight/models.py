@@ -143,3 +143,15 @@ class Subscription(models.Model):
     @property
     def outreach_campaigns_remaining(self) -> int:
         return max(0, self.plan.outreach_campaigns - self.outreach_campaigns_used)
+
+
+class UserPreference(models.Model):
+    """A dashboard user's own choices; `language` blank follows the browser."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(max_length=8, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language or 'browser language'})"

@@ -1,12 +1,13 @@
 """Dashboard pages of the account: API keys, subscription, account switcher."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from skylight.forms import ApiKeyForm, SwitchAccountForm
-from skylight.middleware import SESSION_KEY, accounts_of
-from skylight.models import ApiKey
+from skylight.middleware import LANGUAGE_SESSION_KEY, SESSION_KEY, accounts_of
+from skylight.models import ApiKey, UserPreference
 from skylight.page_utils import account_page, owner_page, render_page
 from skylight.roles import request_is_owner
 from skylight.services import api_key_create, api_key_revoke, subscription_get
@@ -72,3 +73,15 @@ def switch_account(request):
         request.session[SESSION_KEY] = target.pk
         messages.success(request, f"Now working in {target.name}.")
     return redirect("dashboard:home")
+
+
+@account_page
+@require_POST
+def choose_language(request):
+    """Saves the user's dashboard language ("" follows the browser)."""
+    language = request.POST.get("language", "")
+    if language and language not in dict(settings.LANGUAGES):
+        language = ""
+    UserPreference.objects.update_or_create(user=request.user, defaults={"language": language})
+    request.session[LANGUAGE_SESSION_KEY] = language
+    return redirect("dashboard:account")

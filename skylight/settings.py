@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "skylight.middleware.ApiAwareCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,6 +105,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "skylight.middleware.CurrentAccountMiddleware",
+    "skylight.middleware.UserLanguageMiddleware",
+    "skylight.middleware.MethodNotAllowedPageMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login before the view runs.
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -121,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "skylight.context_processors.current_account",
+                "skylight.context_processors.time_zone_name",
             ],
         },
     },
@@ -173,7 +178,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "skylight.observability.client_ip"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The dashboard speaks English and Arabic (browser's Accept-Language, or the user's
+# choice on the account page); the API always answers in English.
+LANGUAGES = [("en", "English"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -318,7 +327,8 @@ SKYLIGHT_DEFAULT_PLAN = {
 }
 
 # ---- Transports ----
-SKYLIGHT_ALLOW_PRIVATE_NETWORK = env_bool("SKYLIGHT_ALLOW_PRIVATE_NETWORK")
+# Development (DJANGO_DEBUG=1, as `make run` sets) may reach a gateway on this machine.
+SKYLIGHT_ALLOW_PRIVATE_NETWORK = env_bool("SKYLIGHT_ALLOW_PRIVATE_NETWORK", default=DEBUG)
 SKYLIGHT_WHATSAPP_API_BASE = os.environ.get(
     "SKYLIGHT_WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0"
 )
@@ -328,7 +338,12 @@ SKYLIGHT_TELEGRAM_API_BASE = os.environ.get(
 SKYLIGHT_TWILIO_API_BASE = os.environ.get("SKYLIGHT_TWILIO_API_BASE", "https://api.twilio.com")
 SKYLIGHT_HTTP_CONNECT_TIMEOUT = float(os.environ.get("SKYLIGHT_HTTP_CONNECT_TIMEOUT", "5"))
 SKYLIGHT_HTTP_READ_TIMEOUT = float(os.environ.get("SKYLIGHT_HTTP_READ_TIMEOUT", "15"))
-SKYLIGHT_PUBLIC_URL = os.environ.get("SKYLIGHT_PUBLIC_URL", "http://localhost:8000")
+# Base of the inbound webhook URLs. Unset: pages and the API show the host and port the
+# request came to, and workers (no request) use this machine's web port (`make run PORT=`).
+SKYLIGHT_PUBLIC_URL = os.environ.get("SKYLIGHT_PUBLIC_URL", "")
+SKYLIGHT_LOCAL_URL = "http://localhost:" + (
+    os.environ.get("SKYLIGHT_WEB_PORT") or os.environ.get("PORT") or "8000"
+)
 # WAHA's typing indicator: a random pause in this range ("low-high" seconds) between
 # startTyping and the send. Off under tests so suites stay fast (see docs/channels.md).
 SKYLIGHT_TYPING_PAUSE_SECONDS = os.environ.get(

@@ -135,7 +135,9 @@ def public_addresses(host: str, port: int, *, verb: str) -> list[str]:
             logger.warning("refused non-public target host=%s address=%s", host, address)
             raise TransportError(
                 TransportError.PERMANENT,
-                f"Refusing to {verb} {host}: it is not a public internet address.",
+                f"Refusing to {verb} {host}: it is not a public internet address. "
+                "A gateway on this machine or a private network is allowed only in "
+                "development: set DJANGO_DEBUG=1 or SKYLIGHT_ALLOW_PRIVATE_NETWORK=1.",
             )
     return addresses
 

@@ -2,6 +2,10 @@
 (function () {
   "use strict";
 
+  // Scripts run: the phone layout may fold the navigation into a menu (no inline
+  // script sets this, so the Content-Security-Policy allows no inline script at all).
+  document.documentElement.classList.add("js");
+
   function on(eventName, selector, handler) {
     document.addEventListener(eventName, function (event) {
       var target = event.target.closest(selector);
@@ -170,4 +174,92 @@
   function init(root) { root.querySelectorAll("[data-rows] [data-row-list] > li").forEach(syncCondition); }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
+})();
+
+/* Segment preview: errors about a condition are shown under that condition's row. */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var data = document.getElementById("segment-row-errors");
+    if (!data || !event.detail.elt.closest || !event.detail.elt.closest("#segment-form")) return;
+    var errors = JSON.parse(data.textContent || "[]") || [];
+    var rows = document.querySelectorAll("#segment-form [data-row-list] > li");
+    rows.forEach(function (row, index) {
+      var note = row.querySelector("[data-cond-error]");
+      if (!note) return;
+      var message = errors[index] || "";
+      note.textContent = message;
+      note.hidden = !message;
+      row.classList.toggle("has-error", !!message);
+    });
+  });
+})();
+
+/* Form error summary: focus moves to it when a form comes back with errors; its links
+   move focus to the field they name. */
+(function () {
+  "use strict";
+  function focusSummary(root) {
+    var summary = root.querySelector ? root.querySelector("[data-error-summary]") : null;
+    if (!summary && root.matches && root.matches("[data-error-summary]")) summary = root;
+    if (summary) summary.focus();
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusSummary(document); });
+  document.addEventListener("htmx:load", function (event) { focusSummary(event.detail.elt); });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-error-link]");
+    if (!link) return;
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    field.scrollIntoView({ block: "center" });
+    field.focus();
+  });
+})();
+
+/* Phone menu and scroll cues for tables wider than the screen. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-nav-toggle]");
+    if (!toggle) return;
+    var nav = document.getElementById(toggle.getAttribute("aria-controls"));
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.classList.toggle("open", open);
+    if (open) { var first = nav.querySelector("a"); if (first) first.focus(); }
+  });
+  function markScrolling() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls) wrap.setAttribute("data-scrolls", "");
+      else wrap.removeAttribute("data-scrolls");
+      var cue = wrap.nextElementSibling;
+      if (scrolls && !(cue && cue.classList.contains("scroll-cue"))) {
+        cue = document.createElement("p");
+        cue.className = "scroll-cue";
+        cue.setAttribute("aria-hidden", "true");
+        cue.textContent = document.body.getAttribute("data-scroll-cue") || "Scroll sideways to see more";
+        wrap.parentNode.insertBefore(cue, wrap.nextSibling);
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", markScrolling);
+  document.addEventListener("htmx:afterSettle", markScrolling);
+  window.addEventListener("resize", markScrolling);
+})();
+
+/* Live regions refresh on a timer; a refresh never replaces the element that has focus
+   (the next refresh comes a few seconds later anyway). */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var region = event.detail.target;
+    if (!region || !region.hasAttribute || !region.hasAttribute("data-live-region")) return;
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (elt !== region) return;  // a click inside the region (tab, paging) always swaps
+    if (region.contains(document.activeElement) && document.activeElement !== document.body) {
+      event.detail.shouldSwap = false;
+    }
+  });
 })();

@@ -101,7 +101,6 @@ BAD_INPUT = [
     ("unknown segment", {"segment_ids": [999_999]}, "segment_ids"),
     ("unknown channel", {"channel_id": 999_999}, "channel_id"),
     ("missing channel", {"channel_id": None}, "channel_id"),
-    ("window backwards", {"send_window": {"start": "20:00", "end": "09:00"}}, "send_window.end"),
     ("window empty", {"send_window": {"start": "09:00", "end": "09:00"}}, "send_window.end"),
     ("window bad time", {"send_window": {"start": "9am", "end": "20:00"}}, "send_window.start"),
     ("window half", {"send_window": {"start": "09:00"}}, "send_window.end"),
@@ -164,3 +163,8 @@ def test_more_than_100000_explicit_ids_are_422_not_a_database_error(api, channel
     assert response.status_code == 422
     assert "contact_ids" in response.json()["errors"]
     assert not Campaign.objects.exists()
+
+
+def test_an_overnight_window_is_accepted_and_returned(create_campaign):
+    data = create_campaign(send_window={"start": "22:00", "end": "08:00"})
+    assert data["send_window"] == {"start": "22:00", "end": "08:00"}

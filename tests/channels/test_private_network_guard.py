@@ -186,3 +186,10 @@ def test_the_channel_test_neither_reveals_addresses_nor_echoes_the_answer(
     assert response.status_code == 422
     assert "not a public internet address" in response.json()["message"]
     assert fake_gateway.requests[-1:] and len(fake_gateway.requests) == 1
+
+
+def test_the_refusal_says_how_to_allow_a_local_gateway(guarded):
+    gateway = transport("webhook", {"url": "http://127.0.0.1:9/hook", "secret": "s" * 20})
+    error = send_error(gateway, "+966501234567", text())
+    assert "DJANGO_DEBUG=1" in error.message
+    assert "SKYLIGHT_ALLOW_PRIVATE_NETWORK=1" in error.message

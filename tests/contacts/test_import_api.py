@@ -80,3 +80,11 @@ def test_imports_only_into_the_callers_account(bob_api, alice, bob):
     result = bob_api.post(URL, {"file": upload}, format="multipart").json()["data"]
     assert (result["created"], result["updated"]) == (1, 0)
     assert Contact.objects.get(account=alice).name == "Alice's"
+
+
+def test_a_malformed_row_is_a_row_error(api, alice):
+    upload = csv_upload("name,phone\nSara,+966501111111\nOmar,+966502222222,Jeddah\n")
+    body = api.post(URL, {"file": upload}, format="multipart").json()["data"]
+    assert (body["created"], body["rejected"]) == (1, 1)
+    assert body["errors"][0]["row"] == 3
+    assert not Contact.objects.filter(phone="+966502222222").exists()

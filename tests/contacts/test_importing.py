@@ -176,3 +176,17 @@ def test_a_row_with_too_many_tags_is_rejected(alice):
     tags = ";".join(f"t{n}" for n in range(51))
     result = run(alice, f"phone,tags\n+966501111111,{tags}\n")
     assert result.rejected == 1 and "At most 50 tags" in result.errors[0]["reason"]
+
+
+def test_a_row_with_more_values_than_columns_is_rejected(alice):
+    result = run(
+        alice,
+        "name,phone,tags,city\n"
+        "Sara,+966501111111,vip,Riyadh\n"
+        "Omar,+966502222222,vip,Jeddah,oops,more\n"
+        "Maha,+966503333333,,Riyadh,,\n",
+    )
+    assert (result.created, result.rejected) == (2, 1)
+    assert result.errors[0]["row"] == 3 and result.errors[0]["phone"] == "+966502222222"
+    assert "6 values but the header has 4 columns" in result.errors[0]["reason"]
+    assert not Contact.objects.filter(phone="+966502222222").exists()

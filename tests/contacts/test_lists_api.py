@@ -153,3 +153,17 @@ def test_ids_are_checked_in_chunks_without_missing_a_foreign_one(api, alice, bob
     assert bad.status_code == 422 and str(foreign) in bad.json()["errors"]["contact_ids"][0]
     good = api.post(url, {"contact_ids": mine}, format="json")
     assert good.json()["data"] == {"added": 7, "contacts_count": 7}
+
+
+def test_a_list_name_is_unique_per_account_ignoring_case(api, alice, bob):
+    make_list(alice, name="Customers")
+    make_list(bob, name="VIPs")
+    response = api.post(URL, {"name": "customers "}, format="json")
+    assert response.status_code == 422
+    assert "already exists" in response.json()["errors"]["name"][0]
+    assert api.post(URL, {"name": "VIPs"}, format="json").status_code == 201  # bob's is his
+    other = make_list(alice, name="Leads")
+    response = api.patch(f"{URL}/{other.pk}", {"name": "CUSTOMERS"}, format="json")
+    assert response.status_code == 422
+    other.refresh_from_db()
+    assert other.name == "Leads"

@@ -101,7 +101,7 @@ def test_message_errors_are_shown_on_their_row(web, alice):
     response = web.post(reverse("dashboard:campaign_new"), data)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "A image message needs an http(s) URL as content." in page
+    assert "An image message needs an http(s) URL as content." in page
     assert "not a url" in page  # the row is shown again as typed
     assert not Campaign.objects.exists()
 
@@ -110,9 +110,9 @@ def test_message_errors_are_shown_on_their_row(web, alice):
 def test_a_campaign_needs_a_source_and_a_valid_window(web, alice):
     channel = make_channel(alice)
     contact_list = make_list(alice, [make_contact(alice)])
-    data = _form(channel, contact_list, lists=[], window_start="20:00", window_end="09:00")
+    data = _form(channel, contact_list, lists=[], window_start="20:00", window_end="20:00")
     page = web.post(reverse("dashboard:campaign_new"), data).content.decode()
-    assert "The window must end after it starts." in page
+    assert "The window must not start and end at the same time." in page
     data = _form(channel, contact_list, lists=[])
     page = web.post(reverse("dashboard:campaign_new"), data).content.decode()
     assert "Pick at least one list, segment or contact." in page
@@ -143,7 +143,7 @@ def test_another_accounts_channel_or_list_cannot_be_picked(web, alice, bob):
     channel = make_channel(bob)
     contact_list = make_list(bob, [make_contact(bob)])
     page = web.post(reverse("dashboard:campaign_new"), _form(channel, contact_list)).content
-    assert page.decode().count("Select a valid choice") == 2
+    assert page.decode().count("<li>Select a valid choice") == 2
     assert not Campaign.objects.exists()
 
 
@@ -157,7 +157,7 @@ def test_individual_contacts_are_picked_by_phone(web, alice):
     assert row.contact == contact
     page = web.post(
         reverse("dashboard:campaign_new"),
-        _form(channel, make_list(alice), lists=[], phones="+966509999999"),
+        _form(channel, make_list(alice, name="Other"), lists=[], phones="+966509999999"),
     ).content.decode()
     assert "No contact with phone +966509999999." in page
 
@@ -228,7 +228,7 @@ def _buttons(page: str) -> set[str]:
 @pytest.mark.django_db
 def test_only_allowed_actions_are_offered(web, campaign):
     url = reverse("dashboard:campaign_detail", args=[campaign.pk])
-    assert _buttons(web.get(url).content.decode()) == {"Start", "Cancel campaign", "Delete", "Edit"}
+    assert _buttons(web.get(url).content.decode()) == {"Start", "Delete", "Edit"}
     campaign_start(campaign=campaign)
     assert _buttons(web.get(url).content.decode()) == {"Pause", "Cancel campaign"}
     campaign_pause(campaign=campaign)
@@ -353,3 +353,57 @@ def test_after_sixty_days_the_chart_shows_the_latest_days(web, alice):
     page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
     assert "Day 70 (" in page
     assert "Day 1 (" not in page
+
+
+@pytest.mark.django_db
+def test_an_overnight_window_is_accepted(web, alice):
+    channel = make_channel(alice)
+    contact_list = make_list(alice, [make_contact(alice)])
+    data = _form(channel, contact_list, window_start="22:00", window_end="08:00")
+    assert web.post(reverse("dashboard:campaign_new"), data).status_code == 302
+    campaign = Campaign.objects.get()
+    assert (campaign.send_window_start, campaign.send_window_end) == (dt.time(22), dt.time(8))
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "sends 22:00–08:00" in page
+
+
+@pytest.mark.django_db
+def test_a_draft_offers_delete_not_cancel(web, campaign):
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    actions = page.split('id="campaign-actions"')[1].split("</div>")[0]
+    assert ">Delete</button>" in actions and "Cancel campaign" not in actions
+
+
+@pytest.mark.django_db
+def test_the_preview_counts_typed_phones_and_names_the_bad_ones(web, alice):
+    channel = make_channel(alice)
+    make_contact(alice, phone="+966501112233")
+    make_contact(alice, phone="+966501112244")
+    data = {"channel": channel.pk, "phones": "+966501112233\n0096650 111 2244\n+966509999999\nabc"}
+    page = htmx(web, "post", reverse("dashboard:campaign_preview"), data).content.decode()
+    assert "data-enroll-count>2<" in page
+    assert "Not phone numbers: abc" in page
+    assert "No contact has +966509999999" in page
+
+
+@pytest.mark.django_db
+def test_the_schedule_explains_the_small_campaign_cap_and_the_chart_is_labelled(web, campaign):
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "data-small-cap" in page and "at most 2 a day" in page  # ceil(6 / 3)
+    chart = page.split('id="chart-title"')[1].split("</svg>")[0]
+    assert chart.count("data-bar-value>2<") == 3  # three planned days of two
+    assert chart.count('class="limit"') == 3  # the limit is marked on planned days too
+    assert chart.count('class="grid"') == 3
+
+
+@pytest.mark.django_db
+def test_a_large_campaign_has_no_small_cap_note(web, alice):
+    campaign = make_campaign(alice, size=150)  # 50 a day is above day 1's tier (35)
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "data-small-cap" not in page
+
+
+@pytest.mark.django_db
+def test_the_campaign_page_says_what_happens_next(web, campaign):
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "data-next-step" in page and "press Start" in page

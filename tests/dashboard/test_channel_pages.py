@@ -46,7 +46,7 @@ def test_connecting_a_channel_never_shows_the_secret_again(web, alice):
     assert channel.config["auth_token"] == TOKEN
     page = web.get(response["Location"]).content.decode()
     assert TOKEN not in page and SID in page
-    assert channel.webhook_url in page
+    assert f"http://testserver/webhooks/{channel.webhook_token}/" in page
 
 
 @pytest.mark.django_db
@@ -122,3 +122,60 @@ def test_a_channel_in_use_cannot_be_deleted(web, alice):
     unused = make_channel(alice, name="Spare")
     web.post(reverse("dashboard:channel_delete", args=[unused.pk]))
     assert not Channel.objects.filter(pk=unused.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_form_error_keeps_the_secret_just_typed(web, alice):
+    page = web.post(reverse("dashboard:channel_new"), _twilio(phone="not a phone")).content
+    page = page.decode()
+    assert "has-error" in page and not Channel.objects.exists()
+    assert f'name="config_auth_token" value="{TOKEN}"' in page
+    assert "Kept as you typed it" in page
+
+
+@pytest.mark.django_db
+def test_editing_never_renders_the_stored_secret(web, alice):
+    response = web.post(reverse("dashboard:channel_new"), _twilio())
+    page = web.post(response["Location"], _twilio(phone="bad phone", config_auth_token="")).content
+    assert TOKEN.encode() not in page
+
+
+@pytest.mark.django_db
+def test_the_webhook_url_uses_the_host_and_port_of_the_request(client, alice_user, alice, settings):
+    settings.SKYLIGHT_PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = ["localhost"]
+    channel = make_channel(alice)
+    client.force_login(alice_user)
+    page = client.get(
+        reverse("dashboard:channel_detail", args=[channel.pk]), HTTP_HOST="localhost:8103"
+    ).content.decode()
+    assert f"http://localhost:8103/webhooks/{channel.webhook_token}/" in page
+
+
+@pytest.mark.django_db
+def test_the_api_shows_the_webhook_url_of_the_request(api, alice, settings):
+    settings.SKYLIGHT_PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = ["localhost"]
+    channel = make_channel(alice)
+    data = api.get(f"/api/v1/channels/{channel.pk}", HTTP_HOST="localhost:8103").json()["data"]
+    assert data["webhook_url"] == f"http://localhost:8103/webhooks/{channel.webhook_token}/"
+
+
+@pytest.mark.django_db
+def test_each_setting_says_where_to_find_it_and_telegram_asks_no_phone(web, alice):
+    url = reverse("dashboard:channel_new")
+    twilio = web.get(url, {"provider": "twilio"}).content.decode()
+    assert "Account Info › Account SID" in twilio and 'name="phone"' in twilio
+    cloud = web.get(url, {"provider": "whatsapp_cloud"}).content.decode()
+    assert "Phone number ID" in cloud and "API Setup" in cloud
+    telegram = web.get(url, {"provider": "telegram_bot"}).content.decode()
+    assert "@BotFather" in telegram and 'name="phone"' not in telegram
+    data = {
+        "provider": "telegram_bot",
+        "name": "Shop bot",
+        "type": "telegram",
+        "is_active": "on",
+        "config_bot_token": "123456:" + "A" * 30,
+    }
+    assert web.post(url, data).status_code == 302
+    assert Channel.objects.get(account=alice).phone == ""

@@ -308,3 +308,28 @@ def test_deleting_a_contact_mid_send_is_refused_with_a_message(web, alice):
     assert response.status_code == 200
     assert Contact.objects.filter(pk=row.contact_id).exists()
     assert b'class="error"' in response.content
+
+
+@pytest.mark.django_db
+def test_segment_errors_are_words_under_the_condition(web, alice):
+    data = _rule_rows(("name", "", "eq", "Noura"), ("attributes", "", "eq", "Riyadh"))
+    page = web.post(reverse("dashboard:segment_new"), data).content.decode()
+    assert "Unknown field" not in page and "conditions.1" not in page
+    second_row = page.split('class="msg-row cond-row"')[2]
+    assert "Type the attribute&#x27;s key, for example city." in second_row
+    assert not Segment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_segment_preview_names_an_unknown_list_in_words(web, alice):
+    data = _rule_rows(("list", "", "eq", "Nobody's list"))
+    page = htmx(web, "post", reverse("dashboard:segment_preview"), data).content.decode()
+    assert "There is no list named" in page and "Expected a list id" not in page
+
+
+@pytest.mark.django_db
+def test_a_second_list_with_the_same_name_is_an_inline_error(web, alice):
+    make_list(alice, name="Customers")
+    page = web.post(reverse("dashboard:lists"), {"name": "Customers"}).content.decode()
+    assert "has-error" in page and "already exists" in page
+    assert ContactList.objects.filter(account=alice).count() == 1

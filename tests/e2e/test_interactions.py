@@ -92,3 +92,35 @@ def test_an_api_key_is_shown_once_and_can_be_revoked(
     key.refresh_from_db()
     assert key.revoked_at is not None
     assert console_errors == []
+
+
+def test_switching_all_or_any_recounts_and_errors_sit_under_the_condition(
+    live_server, demo_user, new_page, console_errors
+):
+    _alice_contacts(demo_user)
+    page = new_page()
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/segments/new/")
+    first = page.locator(".cond-row").first
+    first.get_by_label("Field").select_option("name")
+    first.get_by_label("Operator").select_option("contains")
+    first.get_by_label("Value").fill("noura")
+    expect(page.locator("[data-member-count]")).to_have_text("1")
+    page.get_by_role("button", name="Add condition").click()
+    second = page.locator(".cond-row").nth(1)
+    second.get_by_label("Field").select_option("name")
+    second.get_by_label("Operator").select_option("contains")
+    second.get_by_label("Value").fill("omar")
+    expect(page.locator("[data-member-count]")).to_have_text("0")
+    page.get_by_label("Match").select_option("any")
+    expect(page.locator("[data-member-count]")).to_have_text("2")
+
+    second.get_by_label("Field").select_option("attributes")
+    second.get_by_label("Attribute key").fill("")
+    note = second.locator("[data-cond-error]")
+    expect(note).to_have_text("Type the attribute's key, for example city.")
+    expect(first.locator("[data-cond-error]")).to_be_hidden()
+    expect(page.locator("#segment-preview")).not_to_contain_text("conditions.1")
+    second.get_by_label("Attribute key").fill("city")
+    expect(note).to_be_hidden()
+    assert console_errors == []

@@ -1,7 +1,7 @@
 """The cycle's rules: windows and timezones, pacing, shared channels, pause, opt-out."""
 
 import math
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from campaigns.engine import run_cycle
@@ -221,3 +221,29 @@ def test_campaigns_sharing_a_number_take_turns_within_a_cycle(alice):
     (went,) = {batch.campaign_id for batch in planned}
     waiting = Campaign.objects.get(pk=({first.pk, second.pk} - {went}).pop())
     assert now + timedelta(seconds=17) < waiting.next_send_at <= now + timedelta(seconds=60)
+
+
+def test_an_overnight_window_sends_across_midnight_and_not_by_day(bob):
+    overnight = {"start": time(22), "end": time(8)}
+    campaign = start_campaign(bob, contacts=30, at=utc(2027, 3, 1, 12), send_window=overnight)
+    limit = math.ceil(30 / 3)  # the small-campaign cap
+
+    cycle(utc(2027, 3, 1, 12))  # 15:00 in Riyadh: outside
+    campaign.refresh_from_db()
+    assert campaign.sent_count == 0 and campaign.next_send_at == utc(2027, 3, 1, 19)
+
+    cycle(utc(2027, 3, 1, 19, 1))  # 22:01: inside the evening part
+    campaign.refresh_from_db()
+    evening = campaign.sent_count
+    assert 0 < evening <= limit
+
+    cycle(utc(2027, 3, 2, 1, 30))  # 04:30 on local day 2: inside the morning part
+    campaign.refresh_from_db()
+    assert campaign.campaign_day == 2 and campaign.sent_count > evening
+    morning = campaign.sent_count
+
+    for hour in (6, 9, 12, 18):  # 09:00 to 21:00 local: closed
+        cycle(utc(2027, 3, 2, hour))
+    campaign.refresh_from_db()
+    assert campaign.sent_count == morning and campaign.next_send_at == utc(2027, 3, 2, 19)
+    assert attempted_on(campaign, date(2027, 3, 2)) <= limit

@@ -118,3 +118,42 @@ def test_keys_digested_with_another_pepper_no_longer_match(settings, alice):
     assert key.matches(raw_key)
     settings.SKYLIGHT_API_KEY_PEPPER = "a-different-pepper"
     assert not key.matches(raw_key)
+
+
+def _allows_private_network(env: dict) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "SKYLIGHT_TESTING")}
+    clean.pop("SKYLIGHT_ALLOW_PRIVATE_NETWORK", None)
+    probe = "from django.conf import settings; print(settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", probe],
+        cwd=ROOT,
+        env={**clean, "SECRET_KEY": "x" * 50, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout.strip() or result.stderr
+
+
+def test_development_may_reach_a_gateway_on_this_machine():
+    assert _allows_private_network({"DJANGO_DEBUG": "1"}) == "True"
+    assert _allows_private_network({"DJANGO_DEBUG": "0"}) == "False"
+    on = {"DJANGO_DEBUG": "0", "SKYLIGHT_ALLOW_PRIVATE_NETWORK": "1"}
+    assert _allows_private_network(on) == "True"
+
+
+def test_the_demo_sign_in_link_uses_the_web_port(tmp_path):
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SKYLIGHT_PUBLIC_URL")
+    }
+    env = {**clean, "DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env["SKYLIGHT_WEB_PORT"] = "8103"
+    run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 120}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], check=True, **run)
+    seeded = subprocess.run([sys.executable, "manage.py", "seed_demo", "--contacts", "3"], **run)
+    assert "http://localhost:8103/login/" in seeded.stdout, seeded.stderr
+
+
+def test_make_run_passes_its_port_to_the_settings():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "export SKYLIGHT_WEB_PORT := $(PORT)" in makefile

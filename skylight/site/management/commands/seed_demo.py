@@ -4,6 +4,7 @@ import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             raw_key, campaign = self.seed(contacts)
         self.stdout.write(
             "\nSkyLight demo is ready.\n"
-            f"  Sign in:  http://localhost:8000/login/\n"
+            f"  Sign in:  {settings.SKYLIGHT_PUBLIC_URL or settings.SKYLIGHT_LOCAL_URL}/login/\n"
             f"  Username: {DEMO_USER}\n"
             f"  Password: {DEMO_PASSWORD}\n"
             f"  API key:  {raw_key}\n"

@@ -1,0 +1,42 @@
+"""The dashboard in Arabic: from the browser's Accept-Language or the user's choice."""
+
+import pytest
+from django.urls import reverse
+
+from skylight.models import UserPreference
+from tests.conftest import make_contact
+
+
+@pytest.mark.django_db
+def test_an_arabic_browser_gets_the_arabic_right_to_left_dashboard(web):
+    page = web.get(reverse("dashboard:home"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "الحملات" in page and "تسجيل الخروج" in page
+    english = web.get(reverse("dashboard:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en" dir="ltr">' in english and ">Campaigns</a>" in english
+
+
+@pytest.mark.django_db
+def test_the_users_choice_wins_over_the_browser(web, alice_user):
+    response = web.post(reverse("dashboard:account_language"), {"language": "ar"})
+    assert response.status_code == 302
+    assert UserPreference.objects.get(user=alice_user).language == "ar"
+    page = web.get(reverse("dashboard:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    web.post(reverse("dashboard:account_language"), {"language": ""})
+    page = web.get(reverse("dashboard:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en" dir="ltr">' in page
+
+
+@pytest.mark.django_db
+def test_user_content_gets_its_own_direction(web, alice):
+    make_contact(alice, name="نورة السالم")
+    page = web.get(reverse("dashboard:contacts")).content.decode()
+    assert 'dir="auto">نورة السالم</a>' in page
+
+
+@pytest.mark.django_db
+def test_the_api_answers_in_english_whatever_the_browser(api):
+    response = api.post("/api/v1/lists", {}, format="json", HTTP_ACCEPT_LANGUAGE="ar")
+    assert response.status_code == 422
+    assert response.json()["errors"]["name"] == ["This field is required."]
