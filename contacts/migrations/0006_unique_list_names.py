@@ -25,7 +25,7 @@ def rename_duplicates(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contacts", "0001_initial"),
+        ("contacts", "0005_suppressions"),
         ("skylight", "0001_initial"),
     ]
 

@@ -7,7 +7,7 @@ import pytest
 
 from campaigns.models import Delivery
 from campaigns.status_batches import delivery_statuses_record
-from channels.inbound import delivery_status_record
+from campaigns.deliveries import delivery_status_record
 from channels.models import StatusReceipt
 from channels.webhooks.events import StatusEvent
 from tests.channels.conftest import make_delivery
