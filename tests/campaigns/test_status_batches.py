@@ -5,10 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from campaigns.models import Delivery
-from campaigns.status_batches import delivery_statuses_record
 from campaigns.deliveries import delivery_status_record
-from channels.models import StatusReceipt
+from campaigns.models import Delivery, StatusReceipt
+from campaigns.status_batches import delivery_statuses_record
 from channels.webhooks.events import StatusEvent
 from tests.channels.conftest import make_delivery
 from tests.conftest import make_channel, make_contact
