@@ -19,6 +19,7 @@ from skylight.models import Membership
 from skylight.services import api_key_create
 
 _phones = itertools.count(1)
+_lists = itertools.count(1)
 
 
 def api_client_for(account) -> APIClient:
@@ -73,7 +74,9 @@ def make_channel(account, **fields) -> Channel:
     return Channel.objects.create(account=account, **fields)
 
 
-def make_list(account, contacts=(), name="Customers") -> ContactList:
+def make_list(account, contacts=(), name=None) -> ContactList:
+    """A list of `contacts`; names are unique per account, so each default is new."""
+    name = name or f"Customers {next(_lists)}"
     contact_list = ContactList.objects.create(account=account, name=name)
     ListMembership.objects.bulk_create(
         [ListMembership(contact_list=contact_list, contact=contact) for contact in contacts]

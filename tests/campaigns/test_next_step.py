@@ -7,7 +7,7 @@ import pytest
 from campaigns.models import Campaign
 from campaigns.next_step import next_step
 from campaigns.services import campaign_pause, campaign_start
-from tests.dashboard.conftest import make_campaign
+from tests.factories import make_campaign
 
 
 def utc(*args):

@@ -9,8 +9,7 @@ from campaigns.deliveries import delivery_status_record
 from campaigns.models import Delivery, StatusReceipt
 from campaigns.status_batches import delivery_statuses_record
 from channels.webhooks.events import StatusEvent
-from tests.channels.conftest import make_delivery
-from tests.conftest import make_channel, make_contact
+from tests.factories import make_channel, make_contact, make_delivery
 from tests.fakes.whatsapp import meta_signature, status_update
 
 SEQUENCES = [

@@ -8,7 +8,7 @@ from django.utils import timezone
 from channels.availability import channel_ready
 from channels.services import channel_send_test, channel_update
 from channels.transports import TransportError
-from tests.conftest import make_channel
+from tests.factories import make_channel
 
 
 @pytest.fixture

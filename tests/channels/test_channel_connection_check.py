@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import make_channel
+from tests.factories import make_channel
 
 
 @pytest.fixture

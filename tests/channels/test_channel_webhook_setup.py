@@ -3,7 +3,7 @@
 import pytest
 
 from channels.models import Channel
-from tests.conftest import make_channel
+from tests.factories import make_channel
 from tests.fakes.telegram import BOT_TOKEN
 
 

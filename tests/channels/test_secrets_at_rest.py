@@ -13,7 +13,7 @@ from django.db import connection
 from channels import secrets
 from channels.models import Channel
 from channels.transports import TRANSPORTS
-from tests.conftest import make_channel
+from tests.factories import make_channel
 from tests.fakes.whatsapp import ACCESS_TOKEN, APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN
 
 pytestmark = pytest.mark.django_db

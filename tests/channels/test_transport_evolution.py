@@ -3,9 +3,8 @@
 import pytest
 
 from channels.transports.evolution_api import EvolutionApiTransport
+from tests.channels.helpers import media, send_error, text, transport
 from tests.fakes.evolution import API_KEY, INSTANCE
-
-from .conftest import media, send_error, text, transport
 
 
 @pytest.fixture

@@ -3,9 +3,8 @@
 import pytest
 
 from channels.transports.waha import WahaTransport
+from tests.channels.helpers import media, send_error, text, transport
 from tests.fakes.waha import API_KEY
-
-from .conftest import media, send_error, text, transport
 
 
 @pytest.fixture

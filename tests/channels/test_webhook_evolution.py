@@ -2,10 +2,8 @@
 
 import pytest
 
-from tests.conftest import make_channel, make_contact
+from tests.factories import make_channel, make_contact, make_delivery
 from tests.fakes.evolution import update, upsert
-
-from .conftest import make_delivery
 
 
 @pytest.fixture

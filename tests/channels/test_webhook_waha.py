@@ -4,10 +4,8 @@ import time
 
 import pytest
 
-from tests.conftest import make_channel, make_contact
+from tests.factories import make_channel, make_contact, make_delivery
 from tests.fakes.waha import HMAC_KEY, inbound_message, message_ack, signed_headers, waha_event
-
-from .conftest import make_delivery
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from django.db import connection, connections
 from contacts import services
 from contacts.importing import import_contacts_csv
 from contacts.models import Contact, ContactList, ListMembership
-from tests.conftest import make_contact
-from tests.contacts.conftest import csv_upload, make_list
+from tests.contacts.helpers import csv_upload
+from tests.factories import make_contact, make_list
 
 
 def assert_exact(*lists):
@@ -38,7 +38,7 @@ def test_the_triggers_exist(db):
 
 def test_bulk_inserts_and_services_keep_it_exact(alice):
     contacts = [make_contact(alice) for _ in range(6)]
-    first = make_list(alice, *contacts[:3], name="first")  # a plain bulk INSERT
+    first = make_list(alice, contacts[:3], name="first")  # a plain bulk INSERT
     second = make_list(alice, name="second")
     assert ContactList.objects.get(pk=first.pk).members_count == 3
     added = services.list_add_contacts(
@@ -53,7 +53,7 @@ def test_bulk_inserts_and_services_keep_it_exact(alice):
 
 def test_deleting_contacts_moves_every_list_they_were_in(alice):
     contacts = [make_contact(alice) for _ in range(5)]
-    first, second = make_list(alice, *contacts, name="a"), make_list(alice, *contacts[:2], name="b")
+    first, second = make_list(alice, contacts, name="a"), make_list(alice, contacts[:2], name="b")
     services.contact_delete(contact=contacts[0])
     services.contacts_delete(contacts=Contact.objects.filter(pk__in=[c.pk for c in contacts[1:3]]))
     assert ContactList.objects.get(pk=first.pk).members_count == 2
@@ -63,7 +63,7 @@ def test_deleting_contacts_moves_every_list_they_were_in(alice):
 
 def test_an_import_into_a_list_counts_new_and_existing_members_once(alice):
     existing = make_contact(alice, phone="+966501111111")
-    contact_list = make_list(alice, existing, name="imported")
+    contact_list = make_list(alice, [existing], name="imported")
     text = "name,phone\nA,+966501111111\nB,+966502222222\nC,+966503333333\nbad,12\n"
     import_contacts_csv(account=alice, file=csv_upload(text), contact_list=contact_list)
     import_contacts_csv(account=alice, file=csv_upload(text), contact_list=contact_list)
@@ -81,7 +81,7 @@ def test_saving_a_stale_list_does_not_write_its_old_count_back(alice):
 
 
 def test_the_api_and_the_lists_page_show_the_counter(api, alice):
-    contact_list = make_list(alice, make_contact(alice), make_contact(alice), name="two")
+    contact_list = make_list(alice, [make_contact(alice), make_contact(alice)], name="two")
     ContactList.objects.filter(pk=contact_list.pk).update(members_count=7)  # proves the source
     rows = api.get("/api/v1/lists").json()["data"]
     assert [row["contacts_count"] for row in rows] == [7]

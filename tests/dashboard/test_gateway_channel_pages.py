@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from channels.models import Channel
-from tests.conftest import make_channel
-from tests.dashboard.conftest import htmx
+from tests.dashboard.helpers import htmx
+from tests.factories import make_channel
 from tests.fakes import evolution, waha
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from skylight.models import UserPreference
-from tests.conftest import make_contact
+from tests.factories import make_contact
 
 
 @pytest.mark.django_db

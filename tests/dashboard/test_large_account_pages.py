@@ -14,8 +14,8 @@ from campaigns.models import Campaign
 from contacts.filters import ContactFilter
 from contacts.models import Contact, ContactList
 from skylight import counting
-from tests.conftest import make_channel, make_contact
-from tests.dashboard.conftest import htmx, make_list
+from tests.dashboard.helpers import htmx
+from tests.factories import make_channel, make_contact, make_list
 
 # session, user, account (middleware), accounts menu (whole pages) + the page's own
 PAGE_QUERIES = {

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from .conftest import member_of
+from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db
 

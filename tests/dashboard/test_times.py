@@ -9,8 +9,7 @@ from campaigns.models import CampaignContact
 from contacts.services import contact_set_opted_out
 from skylight.models import ApiKey
 from skylight.services import api_key_create
-from tests.conftest import make_contact
-from tests.dashboard.conftest import make_campaign
+from tests.factories import make_campaign, make_contact
 
 SIX_45_UTC = dt.datetime(2026, 12, 1, 6, 45, tzinfo=dt.UTC)
 

@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import make_contact
-from tests.dashboard.conftest import make_campaign
+from tests.factories import make_campaign, make_contact
 
 
 @pytest.mark.django_db

@@ -9,8 +9,8 @@ from campaigns.models import Campaign
 from campaigns.services import campaign_create, campaign_start
 from channels.models import Channel
 from contacts.models import ContactList, ListMembership
-from tests.conftest import make_contact
 from tests.e2e.conftest import sign_in
+from tests.factories import make_contact
 
 
 def _running_campaign(user, size=30):

@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from campaigns.models import CampaignContact, Delivery
-from tests.conftest import api_client_for, make_channel
+from tests.engine.helpers import cycle, start_campaign
+from tests.factories import api_client_for, make_channel, make_contacts
 from tests.fakes.whatsapp import PHONE_NUMBER_ID
-
-from .conftest import cycle, make_contacts, start_campaign
 
 START = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
 SPRING = [

@@ -15,9 +15,8 @@ from django.conf import settings
 from pythonjsonlogger.json import JsonFormatter
 
 from skylight.observability import ContextFilter
-from tests.conftest import make_channel
-
-from .conftest import cycle, start_campaign
+from tests.engine.helpers import cycle, start_campaign
+from tests.factories import make_channel
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,10 +13,9 @@ import pytest
 from django.core.cache import cache
 
 from skylight import metrics
-from tests.conftest import make_channel
+from tests.engine.helpers import cycle, start_campaign
+from tests.factories import make_channel
 from tests.fakes.gateway import skylight_signature
-
-from .conftest import cycle, start_campaign
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,11 +8,10 @@ import pytest
 
 from campaigns.models import CampaignContact, Delivery
 from channels.models import Channel
-from tests.conftest import make_channel
+from tests.engine.helpers import assert_counters_match, cycle, run_days, start_campaign
+from tests.factories import make_channel
 from tests.fakes import evolution as fake_evolution_module
 from tests.fakes import waha as fake_waha_module
-
-from .conftest import assert_counters_match, cycle, run_days, start_campaign
 
 START = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
 HI = [{"type": "text", "content": "Hi {{first_name|there}}"}]
