@@ -95,13 +95,16 @@ class CampaignViewSet(
         responses=CampaignContactSerializer(many=True),
         parameters=[
             OpenApiParameter("status", str, enum=[value for value, _ in VISIBLE_CONTACT_STATUSES]),
-            OpenApiParameter("page", int),
-            OpenApiParameter("per_page", int, description="Max 100 (default 25)"),
             OpenApiParameter("cursor", str, description="meta.next_cursor of the previous page"),
         ],
         filters=False,
     )
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        pagination_class=CampaignContactPagination,
+    )
     def contacts(self, request, pk=None):
         campaign = self.get_object()
         rows = selectors.campaign_contact_rows(campaign=campaign, params=request.query_params)

@@ -1,22 +1,25 @@
 """Campaign API shapes: the reference's campaign object and contact row, and the inputs."""
 
+import re
 from functools import cache
 from zoneinfo import available_timezones
 
 from django.utils import timezone as dj_timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns import progress
 from campaigns.models import Campaign, CampaignContact, CampaignMessage, ContactStatus, MessageType
 from channels.models import Channel
 from contacts.models import Contact, ContactList, Segment
-from skylight.api.fields import AccountIdListField, AccountObjectIdField
+from skylight.api.fields import AccountIdListField, AccountObjectIdField, TimezoneField
 
 MAX_MESSAGES = 10
 MAX_EXPLICIT_CONTACTS = 100_000
 MEDIA_TYPES = {MessageType.IMAGE, MessageType.DOCUMENT, MessageType.VIDEO, MessageType.AUDIO}
 SOURCE_FIELDS = ("contact_ids", "list_ids", "segment_ids")
 WINDOW_FORMAT = "%H:%M"
+WINDOW_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 class ClientSettingSerializer(serializers.ModelSerializer):
@@ -51,11 +54,24 @@ class MessageSerializer(serializers.ModelSerializer):
         return attrs
 
 
+@extend_schema_field({"type": "string", "pattern": WINDOW_PATTERN, "example": "09:00"})
+class WindowTimeField(serializers.TimeField):
+    """A local time written exactly `HH:MM` (24-hour, two digits each)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format=WINDOW_FORMAT, input_formats=[WINDOW_FORMAT], **kwargs)
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not re.fullmatch(WINDOW_PATTERN, value):
+            self.fail("invalid", format="HH:MM")
+        return super().to_internal_value(value)
+
+
 class SendWindowSerializer(serializers.Serializer):
     """Local hours in which sending may happen, e.g. {"start": "09:00", "end": "20:00"}."""
 
-    start = serializers.TimeField(format=WINDOW_FORMAT, input_formats=[WINDOW_FORMAT])
-    end = serializers.TimeField(format=WINDOW_FORMAT, input_formats=[WINDOW_FORMAT])
+    start = WindowTimeField()
+    end = WindowTimeField()
 
     def validate(self, attrs):
         if attrs["start"] >= attrs["end"]:
@@ -100,6 +116,7 @@ class CampaignSerializer(serializers.ModelSerializer):
     send_window = serializers.SerializerMethodField()
     enrollment = serializers.SerializerMethodField()
     estimated_completion_date = serializers.SerializerMethodField()
+    timezone = TimezoneField(read_only=True)
 
     class Meta:
         model = Campaign
@@ -196,7 +213,7 @@ class CampaignWriteSerializer(serializers.Serializer):
     messages = MessageSerializer(many=True, allow_empty=False, max_length=MAX_MESSAGES)
     is_new_number = serializers.BooleanField(default=False)
     send_window = SendWindowSerializer(required=False, allow_null=True, default=None)
-    timezone = serializers.CharField(max_length=64, required=False, validators=[_timezone_name])
+    timezone = TimezoneField(required=False, validators=[_timezone_name])
 
 
 class CampaignUpdateSerializer(CampaignWriteSerializer):

@@ -7,12 +7,16 @@ from channels.transports import TRANSPORTS
 from contacts.phones import normalize_phone
 
 
+class ProviderConfigField(serializers.DictField):
+    """A provider's settings; documented per provider by `channels.openapi`."""
+
+
 class ChannelSerializer(serializers.ModelSerializer):
     """A connected channel. `config` is write-through except the provider's secret fields,
     which are accepted on write and never returned; `webhook_url` is where the provider
     should post statuses and inbound messages."""
 
-    config = serializers.DictField(required=False)
+    config = ProviderConfigField(required=False)
     webhook_url = serializers.CharField(read_only=True)
 
     class Meta:

@@ -78,7 +78,7 @@ class ContactListViewSet(AccountScopedModelViewSet):
     def perform_destroy(self, instance):
         services.list_delete(contact_list=instance)
 
-    @extend_schema(request=ListMembersSerializer, responses=ListMembersResultSerializer)
+    @extend_schema(request=ListMembersSerializer, responses={200: ListMembersResultSerializer})
     @action(detail=True, methods=["post", "delete"], url_path="contacts")
     def members(self, request, pk=None):
         contact_list = self.get_object()

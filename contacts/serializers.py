@@ -1,10 +1,11 @@
 """API shapes of contacts, lists and segments. Writes go through contacts.services."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contacts.limits import MAX_TAG, MAX_TAGS, attributes_problem
 from contacts.models import ChannelType, Contact, ContactList, Segment
-from contacts.phones import MAX_RAW_LENGTH, normalize_phone
+from contacts.phones import E164_PATTERN, MAX_RAW_LENGTH, normalize_phone
 from contacts.segments import validate_rules
 from skylight.api.fields import AccountIdListField, AccountObjectIdField
 
@@ -37,6 +38,7 @@ class AttributesField(serializers.JSONField):
         return data
 
 
+@extend_schema_field({"type": "string", "pattern": E164_PATTERN, "example": "+966501234567"})
 class PhoneField(serializers.CharField):
     """A phone number as a string (a JSON number would lose its `+` and leading zeros)."""
 

@@ -70,8 +70,40 @@ def dump(instance: Any) -> dict[str, str]:
 
 def matches(pattern: str, message: str) -> Check:
     compiled = re.compile(pattern)
-    return lambda value: None if compiled.fullmatch(value) else message
+
+    def check(value: str) -> str | None:
+        return None if compiled.fullmatch(value) else message
+
+    check.json_schema = {"pattern": f"^{pattern}$"}
+    return check
 
 
 def min_length(length: int) -> Check:
-    return lambda value: None if len(value) >= length else f"At least {length} characters."
+    def check(value: str) -> str | None:
+        return None if len(value) >= length else f"At least {length} characters."
+
+    check.json_schema = {"minLength": length}
+    return check
+
+
+def json_schema(config_class: type, *, hidden: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The JSON Schema of a config class (for the OpenAPI document), without `hidden` fields.
+
+    A check may describe itself with a `json_schema` attribute (a pattern, a minimum length).
+    """
+    properties, required = {}, []
+    for spec in dataclasses.fields(config_class):
+        if spec.name in hidden:
+            continue
+        schema = {"type": "string", "maxLength": MAX_LENGTH}
+        schema.update(getattr(spec.metadata.get("check"), "json_schema", {}))
+        if spec.default is dataclasses.MISSING:
+            required.append(spec.name)
+            schema.setdefault("minLength", 1)
+        properties[spec.name] = schema
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    if config_class.__doc__ and not config_class.__doc__.startswith(config_class.__name__ + "("):
+        schema["description"] = config_class.__doc__.strip()
+    return schema

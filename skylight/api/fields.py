@@ -1,5 +1,8 @@
 """Serializer fields shared by the API."""
 
+from zoneinfo import available_timezones
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 ID_CHECK_BATCH = 20_000
@@ -66,3 +69,12 @@ class AccountIdListField(serializers.ListField):
                 f"No {self.model._meta.verbose_name} with id {shown}{more} in this account."
             )
         return ids
+
+
+@extend_schema_field({"type": "string", "enum": sorted(available_timezones()), "example": "UTC"})
+class TimezoneField(serializers.CharField):
+    """An IANA time zone name, e.g. `Asia/Riyadh` (validated by the serializer using it)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 64)
+        super().__init__(**kwargs)

@@ -55,16 +55,24 @@ class EnvelopePagination(PageNumberPagination):
         return {
             "type": "object",
             "properties": {
-                "success": {"type": "boolean"},
+                "success": {"type": "boolean", "x-const": True},
                 "data": schema,
-                "meta": {
-                    "type": "object",
-                    "properties": {
-                        name: {"type": "integer"}
-                        for name in ("current_page", "per_page", "total", "last_page")
-                    },
-                },
+                "meta": self.meta_schema(),
             },
+            "required": ["success", "data", "meta"],
+        }
+
+    def meta_schema(self) -> dict:
+        names = ("current_page", "per_page", "total", "last_page")
+        return {
+            "type": "object",
+            "properties": {
+                "current_page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+                "total": {"type": "integer", "minimum": 0},
+                "last_page": {"type": "integer", "minimum": 1},
+            },
+            "required": list(names),
         }
 
 
