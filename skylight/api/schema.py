@@ -131,7 +131,9 @@ class EnvelopeAutoSchema(AutoSchema):
             response["headers"] = deepcopy(ERROR_HEADERS[status])
         return response
 
-    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
+    def _get_response_for_code(
+        self, serializer, status_code, media_types=None, direction="response"
+    ):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
         if not str(status_code).startswith("2") or self._paginates(serializer):
             return response
