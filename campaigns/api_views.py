@@ -50,7 +50,8 @@ class CampaignViewSet(
         campaign = services.campaign_create(account=self.account, **serializer.validated_data)
         return self._campaign_response(campaign, status.HTTP_201_CREATED)
 
-    @extend_schema(request=CampaignUpdateSerializer, responses=CampaignSerializer)
+    # PUT changes only what is sent, like PATCH: documented with the partial shape.
+    @extend_schema(request=CampaignUpdateSerializer(partial=True), responses=CampaignSerializer)
     def update(self, request, pk=None, partial=True):
         campaign = self.get_object()
         serializer = CampaignUpdateSerializer(

@@ -13,6 +13,7 @@ from campaigns.models import Campaign, CampaignContact, CampaignMessage, Contact
 from channels.models import Channel
 from contacts.models import Contact, ContactList, Segment
 from skylight.api.fields import AccountIdListField, AccountObjectIdField, TimezoneField
+from skylight.api.strict import StrictJsonTypes
 
 MAX_MESSAGES = 10
 MAX_EXPLICIT_CONTACTS = 100_000
@@ -28,7 +29,7 @@ class ClientSettingSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "type"]
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(StrictJsonTypes, serializers.ModelSerializer):
     """One message of the sequence; media messages carry their URL in `content`."""
 
     type = serializers.ChoiceField(choices=MessageType.choices)
@@ -67,7 +68,7 @@ class WindowTimeField(serializers.TimeField):
         return super().to_internal_value(value)
 
 
-class SendWindowSerializer(serializers.Serializer):
+class SendWindowSerializer(StrictJsonTypes, serializers.Serializer):
     """Local hours in which sending may happen, e.g. {"start": "09:00", "end": "20:00"}."""
 
     start = WindowTimeField()
@@ -206,7 +207,7 @@ class CampaignContactSerializer(serializers.ModelSerializer):
         return ContactStatus.PENDING if row.status == ContactStatus.SENDING else row.status
 
 
-class CampaignWriteSerializer(serializers.Serializer):
+class CampaignWriteSerializer(StrictJsonTypes, serializers.Serializer):
     """Fields a draft's update may change (PUT and PATCH both change only what is sent)."""
 
     name = serializers.CharField(max_length=255)

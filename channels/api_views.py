@@ -7,13 +7,15 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from contacts.models import ChannelType
 from skylight.api.exceptions import error_response
+from skylight.api.filters import StrictBooleanFilter
 from skylight.api.views import AccountScopedModelViewSet
 
 from . import services
 from .models import Channel
 from .serializers import ChannelSerializer, ChannelTestResultSerializer, ChannelTestSerializer
-from .transports import ConfigError, TransportError
+from .transports import ConfigError, TransportError, provider_choices
 
 TRANSPORT_ERROR_STATUS = {
     TransportError.PERMANENT: 422,
@@ -23,6 +25,10 @@ TRANSPORT_ERROR_STATUS = {
 
 
 class ChannelFilter(django_filters.FilterSet):
+    type = django_filters.ChoiceFilter(choices=ChannelType.choices)
+    provider = django_filters.ChoiceFilter(choices=provider_choices())
+    is_active = StrictBooleanFilter()
+
     class Meta:
         model = Channel
         fields = ["type", "provider", "is_active"]

@@ -14,15 +14,20 @@ from .transports.config import json_schema
 def provider_config_schema(provider: str, direction: str) -> dict:
     """The settings `provider` takes (request) or shows (response: secrets left out)."""
     transport = TRANSPORTS[provider]
-    hidden = transport.secret_fields if direction == "response" else ()
+    secrets = transport.secret_fields
     schema = {"type": "object", "properties": {}, "additionalProperties": False}
-    if transport.config_class is not None:
-        schema = json_schema(transport.config_class, hidden=hidden)
+    if transport.config_class is not None and direction == "response":
+        schema = json_schema(transport.config_class, hidden=secrets)
+    elif transport.config_class is not None:
+        # An update may leave secrets out to keep the stored ones; a new channel needs them.
+        schema = json_schema(transport.config_class, optional=secrets)
     types = ", ".join(transport.channel_types)
-    secrets = ", ".join(transport.secret_fields)
     description = f"`{provider}` ({transport.label}) settings, for channel types: {types}."
     if secrets:
-        description += f" Secret, never returned: {secrets}."
+        description += (
+            f" Secret (never returned; required on create, kept when left out of an update):"
+            f" {', '.join(secrets)}."
+        )
     return {"title": provider, "x-provider": provider, **schema, "description": description}
 
 
@@ -32,9 +37,12 @@ def component_name(provider: str, direction: str) -> str:
 
 
 class ProviderConfigFieldExtension(OpenApiSerializerFieldExtension):
-    """`config` is oneOf the providers' settings on write.
+    """`config`: the settings of the provider named by the sibling `provider` field.
 
-    Responses use anyOf: with secrets left out, several providers show the same `{}`.
+    JSON Schema cannot select a branch by a sibling's value, and with secrets optional
+    (updates) or hidden (responses) several providers accept `{}`; so the branches are
+    listed as `anyOf` (a `oneOf` would call `{}` invalid for a console channel), each
+    branch marked with `x-provider`.
     """
 
     target_class = "channels.serializers.ProviderConfigField"
@@ -50,8 +58,7 @@ class ProviderConfigFieldExtension(OpenApiSerializerFieldExtension):
             )
             auto_schema.registry.register_on_missing(component)
             refs.append(component.ref)
-        combinator = "oneOf" if direction == "request" else "anyOf"
         return {
-            combinator: refs,
+            "anyOf": refs,
             "description": "Provider settings: the shape named after the channel's `provider`.",
         }

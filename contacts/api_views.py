@@ -24,6 +24,8 @@ ID_PATTERN = r"[0-9]{1,19}"
 
 
 class ContactViewSet(AccountScopedModelViewSet):
+    """Contacts of the key's account; a phone is unique per account and channel type."""
+
     queryset = selectors.contacts_for_listing()
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
@@ -62,6 +64,8 @@ class ContactViewSet(AccountScopedModelViewSet):
 
 
 class ContactListViewSet(AccountScopedModelViewSet):
+    """Contact lists of the key's account, with their member counts."""
+
     queryset = selectors.lists_with_counts()
     serializer_class = ContactListSerializer
     filterset_class = ContactListFilter
@@ -98,6 +102,8 @@ class ContactListViewSet(AccountScopedModelViewSet):
 
 
 class SegmentViewSet(AccountScopedModelViewSet):
+    """Rule-based segments of the key's account; members are evaluated at each request."""
+
     queryset = Segment.objects.all()
     serializer_class = SegmentSerializer
     filterset_class = SegmentFilter

@@ -5,9 +5,11 @@ from rest_framework import serializers
 
 from contacts.limits import MAX_TAG, MAX_TAGS, attributes_problem
 from contacts.models import ChannelType, Contact, ContactList, Segment
+from contacts.openapi import ATTRIBUTES_SCHEMA, SEGMENT_RULES_SCHEMA
 from contacts.phones import E164_PATTERN, MAX_RAW_LENGTH, normalize_phone
 from contacts.segments import validate_rules
 from skylight.api.fields import AccountIdListField, AccountObjectIdField
+from skylight.api.strict import StrictJsonTypes
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -27,6 +29,7 @@ class TagNamesField(serializers.ListField):
         return [tag.name for tag in value.all()]
 
 
+@extend_schema_field(ATTRIBUTES_SCHEMA)
 class AttributesField(serializers.JSONField):
     """A flat object of scalar values (strings, numbers, booleans, null)."""
 
@@ -53,7 +56,7 @@ class PhoneField(serializers.CharField):
         return normalize_phone(super().to_internal_value(data))
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(StrictJsonTypes, serializers.ModelSerializer):
     name = serializers.CharField(max_length=255, allow_blank=True, default="")
     phone = PhoneField()
     type = serializers.ChoiceField(choices=ChannelType.choices, default=ChannelType.WHATSAPP)
@@ -94,7 +97,7 @@ class ImportResultSerializer(serializers.Serializer):
     errors = ImportErrorSerializer(many=True)
 
 
-class ContactListSerializer(serializers.ModelSerializer):
+class ContactListSerializer(StrictJsonTypes, serializers.ModelSerializer):
     contacts_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -103,7 +106,7 @@ class ContactListSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class ListMembersSerializer(serializers.Serializer):
+class ListMembersSerializer(StrictJsonTypes, serializers.Serializer):
     contact_ids = AccountIdListField(model=Contact, allow_empty=False)
 
 
@@ -113,10 +116,13 @@ class ListMembersResultSerializer(serializers.Serializer):
     contacts_count = serializers.IntegerField()
 
 
-class SegmentSerializer(serializers.ModelSerializer):
-    rules = serializers.JSONField(
-        help_text='{"match": "all"|"any", "conditions": [{"field", "op", "value"}]}'
-    )
+@extend_schema_field(SEGMENT_RULES_SCHEMA)
+class SegmentRulesField(serializers.JSONField):
+    """`{"match": "all"|"any", "conditions": [{"field", "op", "value"}]}`."""
+
+
+class SegmentSerializer(StrictJsonTypes, serializers.ModelSerializer):
+    rules = SegmentRulesField()
 
     class Meta:
         model = Segment

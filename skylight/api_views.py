@@ -28,5 +28,7 @@ class SubscriptionView(GenericAPIView):
 
 
 class AccountChannelsView(AccountScopedMixin, ListAPIView):
+    """The account's channels (the same objects as `GET /channels`)."""
+
     queryset = Channel.objects.order_by("id")
     serializer_class = ChannelSerializer

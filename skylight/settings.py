@@ -162,6 +162,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "skylight.api.schema.strip_trailing_slashes",
         "skylight.api.schema.id_limits",
+        "skylight.api.schema.create_links",
         "skylight.api.schema.constants",
     ],
     "ENUM_NAME_OVERRIDES": {

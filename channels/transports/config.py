@@ -51,8 +51,6 @@ def _field_value(spec: dataclasses.Field, raw: Any) -> tuple[str | None, str | N
     required = spec.default is dataclasses.MISSING
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return ("This setting is required." if required else None), None
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        raw = str(raw)
     if not isinstance(raw, str):
         return "Must be a string.", None
     value = raw.strip()
@@ -86,8 +84,11 @@ def min_length(length: int) -> Check:
     return check
 
 
-def json_schema(config_class: type, *, hidden: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The JSON Schema of a config class (for the OpenAPI document), without `hidden` fields.
+def json_schema(
+    config_class: type, *, hidden: tuple[str, ...] = (), optional: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The JSON Schema of a config class (for the OpenAPI document), without `hidden` fields
+    and with `optional` ones not required.
 
     A check may describe itself with a `json_schema` attribute (a pattern, a minimum length).
     """
@@ -97,9 +98,13 @@ def json_schema(config_class: type, *, hidden: tuple[str, ...] = ()) -> dict[str
             continue
         schema = {"type": "string", "maxLength": MAX_LENGTH}
         schema.update(getattr(spec.metadata.get("check"), "json_schema", {}))
-        if spec.default is dataclasses.MISSING:
+        if spec.default is dataclasses.MISSING and spec.name not in optional:
             required.append(spec.name)
             schema.setdefault("minLength", 1)
+        elif spec.default is not dataclasses.MISSING:  # null or "" leave it unset
+            schema["nullable"] = True
+            if "pattern" in schema:
+                schema["pattern"] = f"^({schema['pattern'][1:-1]})?$"
         properties[spec.name] = schema
     schema = {"type": "object", "properties": properties, "additionalProperties": False}
     if required:

@@ -16,6 +16,7 @@ from drf_spectacular.plumbing import (
     is_list_serializer,
 )
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
 MAX_ID = 2**63 - 1
 # `x-const` becomes a one-value enum after drf-spectacular's enum extraction (see `constants`),
@@ -103,9 +104,10 @@ class EnvelopeAutoSchema(AutoSchema):
             self.method = "DELETE"
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        """`many=True` serializers: their length limits as minItems/maxItems."""
+        """Lists (`many=True`, ListField): their length limits as minItems/maxItems."""
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        if schema and is_list_serializer(field) and schema.get("type") == "array":
+        is_list = is_list_serializer(field) or isinstance(field, serializers.ListField)
+        if schema and is_list and schema.get("type") == "array":
             if getattr(field, "min_length", None) is not None:
                 schema["minItems"] = field.min_length
             elif not getattr(field, "allow_empty", True):
@@ -183,12 +185,39 @@ def strip_trailing_slashes(result, generator, request, public):
 
 
 def id_limits(result, generator, request, public):
-    """Ids in paths are positive bigints (some routes match them as digit strings)."""
+    """Ids (`{id}` in paths, `*_id` filters) are positive bigints, whatever the route matches."""
     for item in result["paths"].values():
         for operation in item.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
-                if parameter.get("in") == "path" and parameter.get("name") == "id":
+                name, where = parameter.get("name", ""), parameter.get("in")
+                is_id = name == "id" if where == "path" else name.endswith("_id")
+                if is_id and where in ("path", "query"):
                     parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    return result
+
+
+def create_links(result, generator, request, public):
+    """Links from each create (201) to the operations on the object it made (`/x/{id}...`).
+
+    Clients and stateful testing follow them with the new object's `data.id`.
+    """
+    paths = result["paths"]
+    for path, item in paths.items():
+        created = item.get("post", {}).get("responses", {}).get("201")
+        if created is None:
+            continue
+        links = {
+            operation["operationId"]: {
+                "operationId": operation["operationId"],
+                "parameters": {"id": "$response.body#/data/id"},
+            }
+            for other, other_item in paths.items()
+            if other.startswith(f"{path}/{{id}}")
+            for method, operation in other_item.items()
+            if method in {"get", "put", "patch", "post", "delete"}
+        }
+        if links:
+            created["links"] = links
     return result
 
 
