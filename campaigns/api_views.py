@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaigns import selectors, services
+from campaigns.api_examples import CREATE_REQUEST, CREATED
 from campaigns.filters import VISIBLE_CONTACT_STATUSES, CampaignFilter
 from campaigns.models import Campaign
 from campaigns.pagination import CampaignContactPagination
@@ -41,7 +42,11 @@ class CampaignViewSet(
         fresh = self.get_queryset().get(pk=campaign.pk)
         return Response(CampaignSerializer(fresh).data, status=status_code)
 
-    @extend_schema(request=CampaignCreateSerializer, responses={201: CampaignSerializer})
+    @extend_schema(
+        request=CampaignCreateSerializer,
+        responses={201: CampaignSerializer},
+        examples=[CREATE_REQUEST, CREATED],
+    )
     def create(self, request):
         serializer = CampaignCreateSerializer(
             data=request.data, context=self.get_serializer_context()

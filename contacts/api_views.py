@@ -1,11 +1,12 @@
 """Contacts, lists and segments over the API: thin views over selectors and services."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from contacts import selectors, services
+from contacts.api_examples import CONTACT_CREATE, SEGMENT_CREATE
 from contacts.filters import ContactFilter, ContactListFilter, SegmentFilter
 from contacts.importing import import_contacts_csv
 from contacts.models import ChannelType, Segment
@@ -23,6 +24,7 @@ from skylight.api.views import AccountScopedModelViewSet
 ID_PATTERN = r"[0-9]{1,19}"
 
 
+@extend_schema_view(create=extend_schema(examples=CONTACT_CREATE))
 class ContactViewSet(AccountScopedModelViewSet):
     """Contacts of the key's account; a phone is unique per account and channel type."""
 
@@ -101,6 +103,7 @@ class ContactListViewSet(AccountScopedModelViewSet):
         return Response({**changed, "contacts_count": count})
 
 
+@extend_schema_view(create=extend_schema(examples=SEGMENT_CREATE))
 class SegmentViewSet(AccountScopedModelViewSet):
     """Rule-based segments of the key's account; members are evaluated at each request."""
 

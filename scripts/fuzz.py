@@ -57,6 +57,9 @@ def parse_args():
     parser.add_argument("--seed", type=int, default=20260301)
     parser.add_argument("--max-time", type=int, default=None, help="overall budget (seconds)")
     parser.add_argument("--workers", default="1")
+    parser.add_argument(
+        "--phases", default="examples,coverage,fuzzing,stateful", help="schemathesis phases"
+    )
     parser.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -161,7 +164,7 @@ def schemathesis(options, port: int, api_key: str) -> int:
         "--checks",
         "all",
         "--phases",
-        "examples,coverage,fuzzing,stateful",
+        options.phases,
         "--max-examples",
         str(options.max_examples),
         "--seed",
