@@ -101,7 +101,11 @@ class CampaignViewSet(
         responses=CampaignContactSerializer(many=True),
         parameters=[
             OpenApiParameter("status", str, enum=[value for value, _ in VISIBLE_CONTACT_STATUSES]),
-            OpenApiParameter("cursor", str, description="meta.next_cursor of the previous page"),
+            OpenApiParameter(
+                "cursor",
+                {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+                description="meta.next_cursor of the previous page (opaque; others are 422)",
+            ),
         ],
         filters=False,
     )
