@@ -2,7 +2,7 @@
 
 import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from contacts.models import ChannelType
 from skylight.api.exceptions import error_response
 from skylight.api.filters import StrictBooleanFilter
+from skylight.api.schema import ERROR_SCHEMA
 from skylight.api.views import AccountScopedModelViewSet
 
 from . import services
@@ -55,7 +56,15 @@ class ChannelViewSet(AccountScopedModelViewSet):
     def perform_destroy(self, instance):
         services.channel_delete(channel=instance)
 
-    @extend_schema(request=ChannelTestSerializer, responses=ChannelTestResultSerializer)
+    @extend_schema(
+        request=ChannelTestSerializer,
+        responses={
+            200: ChannelTestResultSerializer,
+            502: OpenApiResponse(
+                ERROR_SCHEMA, description="The provider failed or could not be reached."
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):
         """Sends one text message through the channel now (422/502 naming the provider error)."""

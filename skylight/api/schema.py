@@ -222,7 +222,11 @@ def create_links(result, generator, request, public):
 
 
 def constants(result, generator, request, public):
-    """`x-const: value` as `enum: [value]` (OpenAPI 3.0 has no `const`)."""
+    """`x-const: value` as `enum: [value]` (OpenAPI 3.0 has no `const`).
+
+    Works on a copy: the document shares dicts with module constants (ERROR_SCHEMA).
+    """
+    result = deepcopy(result)
     for schema in _walk(result):
         if "x-const" in schema:
             schema["enum"] = [schema.pop("x-const")]

@@ -141,3 +141,15 @@ def test_main_operations_carry_examples(document):
 def test_creates_link_to_the_operations_on_the_new_object(document):
     links = document["paths"][API + "/campaigns"]["post"]["responses"]["201"]["links"]
     assert links["campaigns_start_create"]["parameters"] == {"id": "$response.body#/data/id"}
+
+
+def test_generating_twice_gives_the_same_document(document):
+    again = SchemaGenerator().get_schema(request=None, public=True)
+    assert again == document
+    assert again["components"]["schemas"]["Error"]["properties"]["success"]["enum"] == [False]
+
+
+def test_the_channel_test_send_documents_the_providers_502(document):
+    response = document["paths"][API + "/channels/{id}/test"]["post"]["responses"]["502"]
+    schema = response["content"]["application/json"]["schema"]
+    assert schema["properties"]["success"]["enum"] == [False]
