@@ -7,7 +7,7 @@ PORT ?= 8000
 export SKYLIGHT_WEB_PORT := $(PORT)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: setup run serve test screenshots messages test-sqlite test-postgres lint format bench migrate demo clean
+.PHONY: setup run serve test screenshots messages test-sqlite test-postgres lint format bench fuzz migrate demo clean
 
 setup: $(VENV)/.installed node_modules/.package-lock.json
 
@@ -61,6 +61,12 @@ lint: setup
 format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# schemathesis (all checks, every phase, fixed seed) against a server on a fresh PostgreSQL
+# database; scripts/test.sh runs a shorter pass. FUZZ_EXAMPLES bounds cases per operation.
+FUZZ_EXAMPLES ?= 100
+fuzz: setup
+	PG_URL=$(PG_URL) $(PY) scripts/fuzz.py --max-examples $(FUZZ_EXAMPLES)
 
 # The API throughput figures use Debian's wrk (a Python load generator stands in without it).
 bench: setup

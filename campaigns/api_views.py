@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from campaigns import selectors, services
+from campaigns.api_examples import CREATE_REQUEST, CREATED
 from campaigns.filters import VISIBLE_CONTACT_STATUSES, CampaignFilter
 from campaigns.models import Campaign
 from campaigns.pagination import CampaignContactPagination
@@ -41,7 +42,11 @@ class CampaignViewSet(
         fresh = self.get_queryset().get(pk=campaign.pk)
         return Response(CampaignSerializer(fresh).data, status=status_code)
 
-    @extend_schema(request=CampaignCreateSerializer, responses={201: CampaignSerializer})
+    @extend_schema(
+        request=CampaignCreateSerializer,
+        responses={201: CampaignSerializer},
+        examples=[CREATE_REQUEST, CREATED],
+    )
     def create(self, request):
         serializer = CampaignCreateSerializer(
             data=request.data, context=self.get_serializer_context()
@@ -50,7 +55,8 @@ class CampaignViewSet(
         campaign = services.campaign_create(account=self.account, **serializer.validated_data)
         return self._campaign_response(campaign, status.HTTP_201_CREATED)
 
-    @extend_schema(request=CampaignUpdateSerializer, responses=CampaignSerializer)
+    # PUT changes only what is sent, like PATCH: documented with the partial shape.
+    @extend_schema(request=CampaignUpdateSerializer(partial=True), responses=CampaignSerializer)
     def update(self, request, pk=None):
         campaign = self.get_object()
         serializer = CampaignUpdateSerializer(
@@ -95,13 +101,20 @@ class CampaignViewSet(
         responses=CampaignContactSerializer(many=True),
         parameters=[
             OpenApiParameter("status", str, enum=[value for value, _ in VISIBLE_CONTACT_STATUSES]),
-            OpenApiParameter("page", int),
-            OpenApiParameter("per_page", int, description="Max 100 (default 25)"),
-            OpenApiParameter("cursor", str, description="meta.next_cursor of the previous page"),
+            OpenApiParameter(
+                "cursor",
+                {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+                description="meta.next_cursor of the previous page (opaque; others are 422)",
+            ),
         ],
         filters=False,
     )
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        pagination_class=CampaignContactPagination,
+    )
     def contacts(self, request, pk=None):
         campaign = self.get_object()
         rows = selectors.campaign_contact_rows(campaign=campaign, params=request.query_params)

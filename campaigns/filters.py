@@ -3,6 +3,7 @@
 import django_filters
 
 from campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus
+from skylight.filters import IdFilter
 
 # `sending` is the engine's claim; to API users such a contact is still pending.
 VISIBLE_CONTACT_STATUSES = [
@@ -12,7 +13,7 @@ VISIBLE_CONTACT_STATUSES = [
 
 class CampaignFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CampaignStatus.choices)
-    channel_id = django_filters.NumberFilter(field_name="channel_id")
+    channel_id = IdFilter(field_name="channel_id")
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:

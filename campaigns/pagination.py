@@ -65,3 +65,18 @@ class CampaignContactPagination(EnvelopePagination):
 
     def meta(self) -> dict:
         return {**super().meta(), "next_cursor": self.next_cursor}
+
+    def meta_schema(self) -> dict:
+        schema = super().meta_schema()
+        properties = schema["properties"]
+        properties["current_page"] = {
+            **properties["current_page"],
+            "nullable": True,
+            "description": "null when the page was asked for by cursor",
+        }
+        properties["next_cursor"] = {
+            "type": "string",
+            "nullable": True,
+            "description": "Pass as `cursor` for the next page; null on the last page.",
+        }
+        return {**schema, "required": [*schema["required"], "next_cursor"]}

@@ -1,9 +1,11 @@
 """Campaign API shapes: the campaign object and contact row of docs/api.md, and the inputs."""
 
+import re
 from functools import cache
 from zoneinfo import available_timezones
 
 from django.utils import timezone as dj_timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns import progress
@@ -11,7 +13,13 @@ from campaigns.messages import template_errors
 from campaigns.models import Campaign, CampaignContact, CampaignMessage, MessageType
 from channels.models import Channel
 from contacts.models import Contact, ContactList, Segment
-from skylight.api.fields import AccountIdListField, AccountObjectIdField, datetime_text
+from skylight.api.fields import (
+    AccountIdListField,
+    AccountObjectIdField,
+    TimezoneField,
+    datetime_text,
+)
+from skylight.api.strict import StrictJsonTypes
 
 MAX_MESSAGES = 10
 MAX_EXPLICIT_CONTACTS = 100_000
@@ -20,6 +28,7 @@ SOURCE_FIELDS = ("contact_ids", "list_ids", "segment_ids")
 WINDOW_FORMAT = "%H:%M"
 TEMPLATE_FIELDS = ["template_name", "language", "parameters"]
 MAX_PARAMETERS = 20
+WINDOW_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 class ClientSettingSerializer(serializers.ModelSerializer):
@@ -28,7 +37,7 @@ class ClientSettingSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "type"]
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(StrictJsonTypes, serializers.ModelSerializer):
     """One message of the sequence; media messages carry their URL in `content`.
 
     A `template` message (WhatsApp Cloud API channels only) names an approved template
@@ -109,12 +118,25 @@ def _template_errors(attrs) -> dict:
     return errors
 
 
-class SendWindowSerializer(serializers.Serializer):
+@extend_schema_field({"type": "string", "pattern": WINDOW_PATTERN, "example": "09:00"})
+class WindowTimeField(serializers.TimeField):
+    """A local time written exactly `HH:MM` (24-hour, two digits each)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format=WINDOW_FORMAT, input_formats=[WINDOW_FORMAT], **kwargs)
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not re.fullmatch(WINDOW_PATTERN, value):
+            self.fail("invalid", format="HH:MM")
+        return super().to_internal_value(value)
+
+
+class SendWindowSerializer(StrictJsonTypes, serializers.Serializer):
     """Local hours in which sending may happen, e.g. {"start": "09:00", "end": "20:00"};
     an end before the start wraps past midnight ({"start": "22:00", "end": "08:00"})."""
 
-    start = serializers.TimeField(format=WINDOW_FORMAT, input_formats=[WINDOW_FORMAT])
-    end = serializers.TimeField(format=WINDOW_FORMAT, input_formats=[WINDOW_FORMAT])
+    start = WindowTimeField()
+    end = WindowTimeField()
 
     def validate(self, attrs):
         # A PATCH makes nested fields optional; a window is still both ends or nothing.
@@ -174,6 +196,7 @@ class CampaignSerializer(serializers.ModelSerializer):
     send_window = serializers.SerializerMethodField()
     enrollment = serializers.SerializerMethodField()
     estimated_completion_date = serializers.SerializerMethodField()
+    timezone = TimezoneField(read_only=True)
 
     class Meta:
         model = Campaign
@@ -328,14 +351,14 @@ class CampaignContactSerializer(serializers.ModelSerializer):
         }
 
 
-class CampaignWriteSerializer(serializers.Serializer):
+class CampaignWriteSerializer(StrictJsonTypes, serializers.Serializer):
     """Fields a draft's update may change (PUT and PATCH both change only what is sent)."""
 
     name = serializers.CharField(max_length=255)
     messages = MessageSerializer(many=True, allow_empty=False, max_length=MAX_MESSAGES)
     is_new_number = serializers.BooleanField(default=False)
     send_window = SendWindowSerializer(required=False, allow_null=True, default=None)
-    timezone = serializers.CharField(max_length=64, required=False, validators=[_timezone_name])
+    timezone = TimezoneField(required=False, validators=[_timezone_name])
     stop_on_reply = serializers.BooleanField(
         required=False,
         help_text="Default true: a contact who replies gets nothing more from this campaign.",

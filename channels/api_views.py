@@ -5,13 +5,16 @@ from dataclasses import asdict
 import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
+from contacts.models import ChannelType
 from skylight.api.exceptions import error_response
+from skylight.filters import StrictBooleanFilter
+from skylight.api.schema import ERROR_SCHEMA
 from skylight.api.views import AccountScopedMixin, AccountScopedModelViewSet
 
 from . import services
@@ -24,7 +27,7 @@ from .serializers import (
     ChannelWebhookResultSerializer,
     MessageTemplateSerializer,
 )
-from .transports import ConfigError, TransportError
+from .transports import ConfigError, TransportError, provider_choices
 
 TRANSPORT_ERROR_STATUS = {
     TransportError.PERMANENT: 422,
@@ -34,6 +37,10 @@ TRANSPORT_ERROR_STATUS = {
 
 
 class ChannelFilter(django_filters.FilterSet):
+    type = django_filters.ChoiceFilter(choices=ChannelType.choices)
+    provider = django_filters.ChoiceFilter(choices=provider_choices())
+    is_active = StrictBooleanFilter()
+
     class Meta:
         model = Channel
         fields = ["type", "provider", "is_active"]
@@ -60,7 +67,15 @@ class ChannelViewSet(AccountScopedModelViewSet):
     def perform_destroy(self, instance):
         services.channel_delete(channel=instance)
 
-    @extend_schema(request=ChannelTestSerializer, responses=ChannelTestResultSerializer)
+    @extend_schema(
+        request=ChannelTestSerializer,
+        responses={
+            200: ChannelTestResultSerializer,
+            502: OpenApiResponse(
+                ERROR_SCHEMA, description="The provider failed or could not be reached."
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):
         """Asks a gateway for its session state first, then sends one text message now.

@@ -5,3 +5,6 @@ class ChannelsConfig(AppConfig):
     name = "channels"
     label = "messaging_channels"
     verbose_name = "Channels"
+
+    def ready(self):
+        from . import openapi  # noqa: F401  registers the `config` schema extension

@@ -5,16 +5,22 @@ from rest_framework import serializers
 from channels.models import Channel
 from channels.transports import TRANSPORTS
 from contacts.phones import normalize_phone
+from contacts.serializers import PhoneField
+from skylight.api.strict import StrictJsonTypes
 
 
-class ChannelSerializer(serializers.ModelSerializer):
+class ProviderConfigField(serializers.DictField):
+    """A provider's settings; documented per provider by `channels.openapi`."""
+
+
+class ChannelSerializer(StrictJsonTypes, serializers.ModelSerializer):
     """A connected channel. `config` is write-through except the provider's secret fields,
     which are accepted on write and never returned; `webhook_url` is where the provider
     should post statuses and inbound messages; `unavailable_reason` (empty when the
     channel can send) says why the provider cannot send right now, since
     `unavailable_since`."""
 
-    config = serializers.DictField(required=False)
+    config = ProviderConfigField(required=False)
     webhook_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -54,10 +60,10 @@ class ChannelSerializer(serializers.ModelSerializer):
         return data
 
 
-class ChannelTestSerializer(serializers.Serializer):
+class ChannelTestSerializer(StrictJsonTypes, serializers.Serializer):
     """`POST /channels/{id}/test`: `phone` (E.164) or, for Telegram, `recipient` (chat id)."""
 
-    phone = serializers.CharField(required=False, max_length=32)
+    phone = PhoneField(required=False)
     recipient = serializers.CharField(required=False, max_length=64)
     text = serializers.CharField(required=False, max_length=4096, allow_blank=True)
 

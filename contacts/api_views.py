@@ -1,11 +1,12 @@
 """Contacts, lists and segments over the API: thin views over selectors and services."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from contacts import selectors, services
+from contacts.api_examples import CONTACT_CREATE, SEGMENT_CREATE
 from contacts.filters import ContactFilter, ContactListFilter, SegmentFilter
 from contacts.importing import import_contacts_csv
 from contacts.models import ChannelType, Segment
@@ -25,7 +26,10 @@ from skylight.uploads import upload_limit_text, upload_too_large
 ID_PATTERN = r"[0-9]{1,19}"
 
 
+@extend_schema_view(create=extend_schema(examples=CONTACT_CREATE))
 class ContactViewSet(AccountScopedModelViewSet):
+    """Contacts of the key's account; a phone is unique per account and channel type."""
+
     queryset = selectors.contacts_for_listing()
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
@@ -68,6 +72,8 @@ class ContactViewSet(AccountScopedModelViewSet):
 
 
 class ContactListViewSet(AccountScopedModelViewSet):
+    """Contact lists of the key's account, with their member counts."""
+
     queryset = selectors.lists_with_counts()
     serializer_class = ContactListSerializer
     filterset_class = ContactListFilter
@@ -84,7 +90,7 @@ class ContactListViewSet(AccountScopedModelViewSet):
     def perform_destroy(self, instance):
         services.list_delete(contact_list=instance)
 
-    @extend_schema(request=ListMembersSerializer, responses=ListMembersResultSerializer)
+    @extend_schema(request=ListMembersSerializer, responses={200: ListMembersResultSerializer})
     @action(detail=True, methods=["post", "delete"], url_path="contacts")
     def members(self, request, pk=None):
         contact_list = self.get_object()
@@ -103,7 +109,10 @@ class ContactListViewSet(AccountScopedModelViewSet):
         return Response({**changed, "contacts_count": contact_list.members_count})
 
 
+@extend_schema_view(create=extend_schema(examples=SEGMENT_CREATE))
 class SegmentViewSet(AccountScopedModelViewSet):
+    """Rule-based segments of the key's account; members are evaluated at each request."""
+
     queryset = Segment.objects.all()
     serializer_class = SegmentSerializer
     filterset_class = SegmentFilter

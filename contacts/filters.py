@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from contacts.models import ChannelType, Contact, ContactList, ListMembership, Segment
+from skylight.filters import IdFilter, StrictBooleanFilter
 
 _NOT_PHONE_CHARS = re.compile(r"[^\d+]")
 
@@ -16,8 +17,8 @@ class ContactFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", max_length=255)
     tag = django_filters.CharFilter(method="filter_tag", max_length=64)
     type = django_filters.ChoiceFilter(choices=ChannelType.choices)
-    list_id = django_filters.NumberFilter(method="filter_list", min_value=1, max_value=2**63 - 1)
-    opted_out = django_filters.BooleanFilter()
+    list_id = IdFilter(method="filter_list")
+    opted_out = StrictBooleanFilter()
 
     class Meta:
         model = Contact

@@ -7,6 +7,8 @@ import phonenumbers
 from skylight.domain import Invalid
 
 MAX_RAW_LENGTH = 32
+# What normalize_phone returns, for the OpenAPI document (JavaScript regex syntax).
+E164_PATTERN = r"^\+[1-9][0-9]{6,14}$"
 _INTERNATIONAL_DIGITS = re.compile(r"^(?:00)?([1-9]\d{6,14})$")
 _SEPARATORS = re.compile(r"[\s().\-/]")
 _E164_SHAPE = re.compile(r"\+([1-9]\d{6,14})")

@@ -1,12 +1,15 @@
 """API shapes of contacts, lists and segments. Writes go through contacts.services."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contacts.limits import MAX_TAG, MAX_TAGS, attributes_problem
 from contacts.models import ChannelType, Contact, ContactList, Segment
-from contacts.phones import MAX_RAW_LENGTH, normalize_phone
+from contacts.openapi import ATTRIBUTES_SCHEMA, SEGMENT_RULES_SCHEMA
+from contacts.phones import E164_PATTERN, MAX_RAW_LENGTH, normalize_phone
 from contacts.segments import validate_rules
 from skylight.api.fields import AccountIdListField, AccountObjectIdField, datetime_text
+from skylight.api.strict import StrictJsonTypes
 from skylight.uploads import max_upload_bytes, upload_limit_text
 
 
@@ -25,6 +28,7 @@ class TagNamesField(serializers.ListField):
         return [tag.name for tag in value.all()]
 
 
+@extend_schema_field(ATTRIBUTES_SCHEMA)
 class AttributesField(serializers.JSONField):
     """A flat object of scalar values (strings, numbers, booleans, null)."""
 
@@ -36,6 +40,7 @@ class AttributesField(serializers.JSONField):
         return data
 
 
+@extend_schema_field({"type": "string", "pattern": E164_PATTERN, "example": "+966501234567"})
 class PhoneField(serializers.CharField):
     """A phone number as a string (a JSON number would lose its `+` and leading zeros)."""
 
@@ -50,7 +55,7 @@ class PhoneField(serializers.CharField):
         return normalize_phone(super().to_internal_value(data))
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(StrictJsonTypes, serializers.ModelSerializer):
     name = serializers.CharField(max_length=255, allow_blank=True, default="")
     phone = PhoneField()
     type = serializers.ChoiceField(choices=ChannelType.choices, default=ChannelType.WHATSAPP)
@@ -107,7 +112,7 @@ class ImportResultSerializer(serializers.Serializer):
     errors = ImportErrorSerializer(many=True)
 
 
-class ContactListSerializer(serializers.ModelSerializer):
+class ContactListSerializer(StrictJsonTypes, serializers.ModelSerializer):
     contacts_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -116,7 +121,7 @@ class ContactListSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class ListMembersSerializer(serializers.Serializer):
+class ListMembersSerializer(StrictJsonTypes, serializers.Serializer):
     contact_ids = AccountIdListField(model=Contact, allow_empty=False)
 
 
@@ -126,10 +131,13 @@ class ListMembersResultSerializer(serializers.Serializer):
     contacts_count = serializers.IntegerField()
 
 
-class SegmentSerializer(serializers.ModelSerializer):
-    rules = serializers.JSONField(
-        help_text='{"match": "all"|"any", "conditions": [{"field", "op", "value"}]}'
-    )
+@extend_schema_field(SEGMENT_RULES_SCHEMA)
+class SegmentRulesField(serializers.JSONField):
+    """`{"match": "all"|"any", "conditions": [{"field", "op", "value"}]}`."""
+
+
+class SegmentSerializer(StrictJsonTypes, serializers.ModelSerializer):
+    rules = SegmentRulesField()
 
     class Meta:
         model = Segment

@@ -26,6 +26,10 @@ env -u DATABASE_URL $PY -m pytest "$@"
 if pg_up; then
   echo "== suite on PostgreSQL =="
   DATABASE_URL=$PG_URL $PY -m pytest "$@"
+  if [ "${SKYLIGHT_SKIP_FUZZ:-}" != "1" ]; then
+    echo "== schemathesis (short; make fuzz runs the long pass) =="
+    PG_URL=$PG_URL $PY scripts/fuzz.py --max-examples 8 --phases examples,fuzzing,stateful
+  fi
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL is required under CI=true and could not be reached" >&2
   exit 1

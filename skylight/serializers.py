@@ -1,9 +1,12 @@
 from rest_framework import serializers
 
+from skylight.api.fields import TimezoneField
 from skylight.models import Account, Subscription
 
 
 class AccountSerializer(serializers.ModelSerializer):
+    timezone = TimezoneField(read_only=True)
+
     class Meta:
         model = Account
         fields = ["id", "name", "timezone"]

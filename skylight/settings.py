@@ -269,7 +269,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["skylight.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": os.environ.get("SKYLIGHT_API_RATE", "600/min")},
     "EXCEPTION_HANDLER": "skylight.api.exceptions.envelope_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "skylight.api.schema.EnvelopeAutoSchema",
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
     "UNAUTHENTICATED_USER": None,
 }
@@ -281,9 +281,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Bodies are documented as JSON (uploads declare multipart themselves); forms also parse.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "skylight.api.schema.strip_trailing_slashes",
+        "skylight.api.schema.id_limits",
+        "skylight.api.schema.create_links",
+        "skylight.api.schema.constants",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ChannelTypeEnum": "contacts.models.ChannelType",

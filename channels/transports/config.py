@@ -85,8 +85,6 @@ def _field_value(spec: dataclasses.Field, raw: Any) -> tuple[str | None, Any]:
     required = spec.default is dataclasses.MISSING
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return ("This setting is required." if required else None), None
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        raw = str(raw)
     if not isinstance(raw, str):
         return "Must be a string.", None
     value = raw.strip()
@@ -106,8 +104,47 @@ def dump(instance: Any) -> dict[str, str]:
 
 def matches(pattern: str, message: str) -> Check:
     compiled = re.compile(pattern)
-    return lambda value: None if compiled.fullmatch(value) else message
+
+    def check(value: str) -> str | None:
+        return None if compiled.fullmatch(value) else message
+
+    check.json_schema = {"pattern": f"^{pattern}$"}
+    return check
 
 
 def min_length(length: int) -> Check:
-    return lambda value: None if len(value) >= length else f"At least {length} characters."
+    def check(value: str) -> str | None:
+        return None if len(value) >= length else f"At least {length} characters."
+
+    check.json_schema = {"minLength": length}
+    return check
+
+
+def json_schema(
+    config_class: type, *, hidden: tuple[str, ...] = (), optional: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The JSON Schema of a config class (for the OpenAPI document), without `hidden` fields
+    and with `optional` ones not required.
+
+    A check may describe itself with a `json_schema` attribute (a pattern, a minimum length).
+    """
+    properties, required = {}, []
+    for spec in dataclasses.fields(config_class):
+        if spec.name in hidden:
+            continue
+        schema = {"type": "string", "maxLength": MAX_LENGTH}
+        schema.update(getattr(spec.metadata.get("check"), "json_schema", {}))
+        if spec.default is dataclasses.MISSING and spec.name not in optional:
+            required.append(spec.name)
+            schema.setdefault("minLength", 1)
+        elif spec.default is not dataclasses.MISSING:  # null or "" leave it unset
+            schema["nullable"] = True
+            if "pattern" in schema:
+                schema["pattern"] = f"^({schema['pattern'][1:-1]})?$"
+        properties[spec.name] = schema
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    if config_class.__doc__ and not config_class.__doc__.startswith(config_class.__name__ + "("):
+        schema["description"] = config_class.__doc__.strip()
+    return schema

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from contacts.phones import InvalidPhone, normalize_phone
+from contacts.phones import E164_PATTERN, InvalidPhone, normalize_phone
 
 from . import http
 from .base import OutboundMessage, SendResult, Transport, TransportError
@@ -22,6 +22,9 @@ def _e164(value: str) -> str | None:
     except InvalidPhone as exc:
         return exc.message
     return None
+
+
+_e164.json_schema = {"pattern": E164_PATTERN}
 
 
 @dataclass(frozen=True)

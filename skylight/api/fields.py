@@ -1,5 +1,8 @@
 """Serializer fields shared by the API."""
 
+from zoneinfo import available_timezones
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 ID_CHECK_BATCH = 20_000
@@ -78,3 +81,12 @@ def datetime_text(value) -> str | None:
     stays byte-for-byte what the declared fields would give.
     """
     return None if value is None else _DATETIME.to_representation(value)
+
+
+@extend_schema_field({"type": "string", "enum": sorted(available_timezones()), "example": "UTC"})
+class TimezoneField(serializers.CharField):
+    """An IANA time zone name, e.g. `Asia/Riyadh` (validated by the serializer using it)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 64)
+        super().__init__(**kwargs)

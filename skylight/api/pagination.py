@@ -1,9 +1,23 @@
 """Page-number pagination in the envelope; `per_page` is clamped to 100."""
 
 import math
+import re
 
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
+def _integer_param(request, name: str, default: int) -> int:
+    """The query parameter as an integer; not one at all is 422 (out of range is clamped)."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not _INTEGER.fullmatch(raw):
+        raise ValidationError({name: ["Enter a whole number."]})
+    return int(raw)
 
 
 class EnvelopePagination(PageNumberPagination):
@@ -12,19 +26,11 @@ class EnvelopePagination(PageNumberPagination):
     max_page_size = 100
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        try:
-            size = int(raw) if raw is not None else self.page_size
-        except ValueError:
-            size = self.page_size
+        size = _integer_param(request, self.page_size_query_param, self.page_size)
         return min(max(size, 1), self.max_page_size)
 
     def get_page_number(self, request, paginator):
-        raw = request.query_params.get(self.page_query_param, 1)
-        try:
-            return max(int(raw), 1)
-        except (TypeError, ValueError):
-            return 1
+        return max(_integer_param(request, self.page_query_param, 1), 1)
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -54,14 +60,22 @@ class EnvelopePagination(PageNumberPagination):
         return {
             "type": "object",
             "properties": {
-                "success": {"type": "boolean"},
+                "success": {"type": "boolean", "x-const": True},
                 "data": schema,
-                "meta": {
-                    "type": "object",
-                    "properties": {
-                        name: {"type": "integer"}
-                        for name in ("current_page", "per_page", "total", "last_page")
-                    },
-                },
+                "meta": self.meta_schema(),
             },
+            "required": ["success", "data", "meta"],
+        }
+
+    def meta_schema(self) -> dict:
+        names = ("current_page", "per_page", "total", "last_page")
+        return {
+            "type": "object",
+            "properties": {
+                "current_page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+                "total": {"type": "integer", "minimum": 0},
+                "last_page": {"type": "integer", "minimum": 1},
+            },
+            "required": list(names),
         }

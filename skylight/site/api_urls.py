@@ -1,5 +1,5 @@
 from csp.decorators import csp_update
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from channels.api_views import AccountChannelsView
@@ -15,9 +15,10 @@ REDOC_SOURCES = {
 }
 
 urlpatterns = [
-    path("account", api_views.AccountView.as_view(), name="account"),
-    path("account/subscription", api_views.SubscriptionView.as_view(), name="subscription"),
-    path("account/channels", AccountChannelsView.as_view(), name="account-channels"),
+    # Like every other path, these answer with or without the trailing slash.
+    re_path(r"^account/?$", api_views.AccountView.as_view(), name="account"),
+    re_path(r"^account/subscription/?$", api_views.SubscriptionView.as_view(), name="subscription"),
+    re_path(r"^account/channels/?$", AccountChannelsView.as_view(), name="account-channels"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",
