@@ -297,16 +297,25 @@ class CampaignSerializer(serializers.ModelSerializer):
             "timezone": campaign.timezone,
             "enrollment": self.get_enrollment(campaign),
             "estimated_completion_date": self.get_estimated_completion_date(campaign),
+            "stop_on_reply": bool(campaign.stop_on_reply),
+            "replied_count": campaign.replied_count,
         }
 
 
 def _message_representation(message: CampaignMessage) -> dict:
-    return {
+    data = {
         "type": str(message.type),
         "content": message.content,
         "caption": message.caption,
         "filename": message.filename,
     }
+    if message.type == MessageType.TEMPLATE:
+        data.update(
+            template_name=message.template_name,
+            language=message.language,
+            parameters=list(message.parameters),
+        )
+    return data
 
 
 class ContactSummarySerializer(serializers.ModelSerializer):
@@ -348,6 +357,8 @@ class CampaignContactSerializer(serializers.ModelSerializer):
             "sent_at": datetime_text(row.sent_at),
             "error": row.error,
             "contact": {"id": contact.pk, "name": contact.name, "type": str(contact.type)},
+            "replied_at": datetime_text(row.replied_at),
+            "skip_reason": self.get_skip_reason(row),
         }
 
 

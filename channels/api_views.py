@@ -13,9 +13,9 @@ from rest_framework.response import Response
 
 from contacts.models import ChannelType
 from skylight.api.exceptions import error_response
-from skylight.filters import StrictBooleanFilter
 from skylight.api.schema import ERROR_SCHEMA
 from skylight.api.views import AccountScopedMixin, AccountScopedModelViewSet
+from skylight.filters import StrictBooleanFilter
 
 from . import services
 from .connection import channel_connection_state, channel_templates, channel_webhook_register

@@ -108,7 +108,7 @@ def test_the_migration_encrypts_secrets_stored_in_plaintext_before_it(alice):
         cursor.execute(f"UPDATE {table} SET config = %s WHERE id = %s", [plain, channel.pk])
     assert "old-plain" in raw_config(channel.pk)
 
-    migration = importlib.import_module("channels.migrations.0002_encrypt_channel_secrets")
+    migration = importlib.import_module("channels.migrations.0005_encrypt_channel_secrets")
     migration.seal_stored_secrets(global_apps, connection.schema_editor())
 
     assert "old-plain" not in raw_config(channel.pk)

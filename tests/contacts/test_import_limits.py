@@ -83,7 +83,7 @@ def test_bad_encoding_deep_in_the_file_writes_nothing(alice):
     data = ("name,phone\n" + rows(4500)).encode() + b"Bad \xff\xfe,+966599999999\n"
     with pytest.raises(Exception) as info:
         import_contacts_csv(account=alice, file=io.BytesIO(data))
-    assert "UTF-8" in str(info.value.detail)
+    assert "UTF-8" in str(info.value.errors)
     assert not Contact.objects.exists()
 
 

@@ -1,11 +1,11 @@
-"""Migration contacts 0002 renames duplicate list names before making names unique."""
+"""Migration contacts 0006 renames duplicate list names before making names unique."""
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("contacts", "0001_initial")]
-AFTER = [("contacts", "0002_unique_list_names")]
+BEFORE = [("contacts", "0005_suppressions")]
+AFTER = [("contacts", "0006_unique_list_names")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from skylight import metrics
 from tests.engine.helpers import cycle, start_campaign
 from tests.factories import make_channel
-from tests.fakes.gateway import skylight_signature
+from tests.fakes.gateway import skylight_headers
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,10 +130,7 @@ def test_metrics_count_webhooks_by_provider_and_result(client, settings, alice):
 
     client.post(url, body, content_type="application/json", HTTP_X_SKYLIGHT_SIGNATURE="bad")
     client.post(
-        url,
-        body,
-        content_type="application/json",
-        HTTP_X_SKYLIGHT_SIGNATURE=skylight_signature(body, "s" * 32),
+        url, body, content_type="application/json", **skylight_headers(body, secret="s" * 32)
     )
 
     after = scrape(client).content.decode()

@@ -120,6 +120,14 @@ def test_keys_digested_with_another_pepper_no_longer_match(settings, alice):
     assert not key.matches(raw_key)
 
 
+# What production requires besides DJANGO_DEBUG=0 (tests/production starts it for real).
+PRODUCTION_SECRETS = {
+    "SECRET_KEY": "x" * 50,
+    "SKYLIGHT_ENCRYPTION_KEYS": "iWkHq2mO9pRk4vJz4iG1Xq3dH5yU8tB2cN7eL0wA6sE=",
+    "SKYLIGHT_API_KEY_PEPPER": "a-production-pepper",
+}
+
+
 def _allows_private_network(env: dict) -> str:
     clean = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "SKYLIGHT_TESTING")}
     clean.pop("SKYLIGHT_ALLOW_PRIVATE_NETWORK", None)
@@ -127,7 +135,7 @@ def _allows_private_network(env: dict) -> str:
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-v", "0", "-c", probe],
         cwd=ROOT,
-        env={**clean, "SECRET_KEY": "x" * 50, **env},
+        env={**clean, **PRODUCTION_SECRETS, **env},
         capture_output=True,
         text=True,
         timeout=60,
