@@ -35,6 +35,11 @@ class ContactViewSet(AccountScopedModelViewSet):
     filterset_class = ContactFilter
     lookup_value_regex = ID_PATTERN
 
+    def get_queryset(self):
+        if self.action == "list":  # rows only read: their tags as a plain prefetched list
+            return selectors.contacts_for_api_listing().filter(account=self.account)
+        return super().get_queryset()
+
     def perform_create(self, serializer):
         serializer.instance = services.contact_create(
             account=self.account, **serializer.validated_data

@@ -80,12 +80,18 @@ class ContactSerializer(StrictJsonTypes, serializers.ModelSerializer):
             "name": contact.name,
             "phone": contact.phone,
             "type": str(contact.type),
-            "tags": [tag.name for tag in contact.tags.all()],
+            "tags": [tag.name for tag in _tags_of(contact)],
             "attributes": contact.attributes,
             "opted_out": bool(contact.opted_out),
             "opted_out_at": datetime_text(contact.opted_out_at),
             "created_at": datetime_text(contact.created_at),
         }
+
+
+def _tags_of(contact: Contact):
+    """The contact's tags: the prefetched list when the queryset made one."""
+    tags = getattr(contact, "tag_list", None)
+    return contact.tags.all() if tags is None else tags
 
 
 class ContactImportSerializer(serializers.Serializer):
