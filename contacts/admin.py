@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from contacts.models import Contact, ContactList, Segment, Tag
+from contacts.models import Contact, ContactList, OptChange, Segment, Tag
 from contacts.phones import InvalidPhone, normalize_phone
 from contacts.segments import segment_queryset, validate_rules
 from contacts.services import (
@@ -134,3 +134,16 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["account"]
     list_select_related = ["account"]
+
+
+@admin.register(OptChange)
+class OptChangeAdmin(admin.ModelAdmin):
+    """Who opted a contact out or back in by hand, and why (read-only history)."""
+
+    list_display = ["contact", "opted_out", "reason", "changed_by", "created_at"]
+    list_select_related = ["contact", "changed_by"]
+    search_fields = ["contact__phone", "contact__name", "reason"]
+    readonly_fields = ["contact", "opted_out", "reason", "changed_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -135,7 +135,18 @@ def contact_delete(request, pk):
 def contact_opt_out(request, pk):
     contact = get_object_or_404(Contact, pk=pk, account=request.account)
     opted_out = request.POST.get("opted_out", "1" if not contact.opted_out else "0") == "1"
-    services.contact_set_opted_out(contact=contact, opted_out=opted_out)
+    # The reason comes from the confirmation prompt (htmx's HX-Prompt) or the form field.
+    reason = (request.headers.get("HX-Prompt") or request.POST.get("reason", "")).strip()
+    if not reason:
+        messages.error(request, "Give a reason to change whether this contact gets messages.")
+        if request.htmx:
+            response = render_page(request, "contacts/contacts.html", {"contact": contact}, "row")
+            response["HX-Reswap"] = "none"
+            return response
+        return redirect(request.META.get("HTTP_REFERER") or reverse("dashboard:contacts"))
+    services.contact_set_opted_out(
+        contact=contact, opted_out=opted_out, reason=reason, changed_by=request.user
+    )
     if not request.htmx:
         return redirect(request.META.get("HTTP_REFERER") or reverse("dashboard:contacts"))
     contact = contacts_filtered(request.account, {}).get(pk=pk)

@@ -91,11 +91,12 @@ def test_editing_a_contact(web, alice):
 def test_the_opt_out_toggle_swaps_its_row(web, alice):
     contact = make_contact(alice, name="Toggle me")
     url = reverse("dashboard:contact_opt_out", args=[contact.pk])
-    page = htmx(web, "post", url, {"opted_out": "1"}).content.decode()
+    page = htmx(web, "post", url, {"opted_out": "1", "reason": "Asked us to stop"}).content
+    page = page.decode()
     contact.refresh_from_db()
     assert contact.opted_out and contact.opted_out_at is not None
     assert page.strip().startswith(f'<tr id="contact-{contact.pk}"') and "Opted out" in page
-    htmx(web, "post", url, {"opted_out": "0"})
+    htmx(web, "post", url, {"opted_out": "0", "reason": "Signed up again"})
     contact.refresh_from_db()
     assert not contact.opted_out and contact.opted_out_at is None
 
@@ -333,3 +334,23 @@ def test_a_second_list_with_the_same_name_is_an_inline_error(web, alice):
     page = web.post(reverse("dashboard:lists"), {"name": "Customers"}).content.decode()
     assert "has-error" in page and "already exists" in page
     assert ContactList.objects.filter(account=alice).count() == 1
+
+
+@pytest.mark.django_db
+def test_opting_back_in_needs_a_reason_and_records_it(web, alice, alice_user):
+    from contacts.models import OptChange
+
+    contact = make_contact(alice, name="Noura", opted_out=True)
+    url = reverse("dashboard:contact_opt_out", args=[contact.pk])
+    response = htmx(web, "post", url, {"opted_out": "0"})
+    contact.refresh_from_db()
+    assert contact.opted_out and response["HX-Reswap"] == "none"
+    htmx(web, "post", url, {"opted_out": "0"}, HTTP_HX_PROMPT="Signed up again in the shop")
+    contact.refresh_from_db()
+    assert not contact.opted_out
+    change = OptChange.objects.get(contact=contact)
+    assert (change.opted_out, change.reason, change.changed_by) == (
+        False,
+        "Signed up again in the shop",
+        alice_user,
+    )
