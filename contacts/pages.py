@@ -1,5 +1,7 @@
 """Dashboard pages for contacts, lists, segments and CSV import (writes go to the services)."""
 
+import csv
+import io
 import json
 
 from django.contrib import messages
@@ -175,7 +177,20 @@ def _run_import(account, data) -> dict:
         result = import_contacts_csv(
             account=account, file=data["file"], type=data["type"], contact_list=contact_list
         )
-    return {"result": result, "imported_list": contact_list}
+    return {
+        "result": result,
+        "imported_list": contact_list,
+        "rejected_csv": _rejected_csv(result.errors),
+    }
+
+
+def _rejected_csv(errors) -> str:
+    """The rejected rows as CSV text (row, phone, reason), for a download link."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "phone", "reason"])
+    writer.writerows([error["row"], error["phone"], error["reason"]] for error in errors)
+    return out.getvalue()
 
 
 # --- lists ----------------------------------------------------------------------

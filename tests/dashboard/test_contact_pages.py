@@ -354,3 +354,18 @@ def test_opting_back_in_needs_a_reason_and_records_it(web, alice, alice_user):
         "Signed up again in the shop",
         alice_user,
     )
+
+
+@pytest.mark.django_db
+def test_rejected_rows_can_be_downloaded_as_csv(web, alice):
+    from urllib.parse import unquote
+
+    text = "name,phone\nSara,+966501234567\nBad,12345\nOmar,+966501234568,extra\n"
+    page = htmx(
+        web, "post", reverse("dashboard:contact_import"), {"file": _csv(text), "type": "whatsapp"}
+    ).content.decode()
+    link = page.split("data:text/csv;charset=utf-8,")[1].split('"')[0]
+    rows = unquote(link).splitlines()
+    assert rows[0] == "row,phone,reason"
+    assert rows[1].startswith("3,12345,") and rows[2].startswith("4,+966501234568,")
+    assert 'download="rejected-rows.csv"' in page
