@@ -10,7 +10,7 @@ from campaigns.progress import current_daily_limit, messages_sent_today, progres
 from channels.models import Channel
 from contacts.models import Contact, ContactList
 from skylight.forms import ApiKeyForm, SwitchAccountForm
-from skylight.middleware import LANGUAGE_SESSION_KEY, SESSION_KEY, accounts_of
+from skylight.middleware import SESSION_KEY, accounts_of
 from skylight.models import ApiKey, UserPreference
 from skylight.page_utils import account_page, render_page
 from skylight.services import api_key_create, api_key_revoke, subscription_get
@@ -47,8 +47,10 @@ def _account_context(request, **extra):
         if plan_limit
         else 100
     )
+    chosen = UserPreference.objects.filter(user=request.user).values_list("language", flat=True)
     return {
         "subscription": subscription,
+        "user_language": next(iter(chosen), ""),
         "used_pct": used_pct,
         "api_keys": ApiKey.objects.filter(account=request.account).order_by("-created_at"),
         "key_form": extra.pop("key_form", None) or ApiKeyForm(),
@@ -108,5 +110,4 @@ def choose_language(request):
     if language and language not in dict(settings.LANGUAGES):
         language = ""
     UserPreference.objects.update_or_create(user=request.user, defaults={"language": language})
-    request.session[LANGUAGE_SESSION_KEY] = language
     return redirect("dashboard:account")
