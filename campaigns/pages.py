@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import APIException, ValidationError
 
-from campaigns import progress, selectors, services
+from campaigns import progress, rendering, selectors, services
 from campaigns.charts import MAX_SCHEDULE_ROWS, day_bars, projected_schedule, small_campaign_cap
 from campaigns.filters import VISIBLE_CONTACT_STATUSES
 from campaigns.forms import (
@@ -20,7 +20,7 @@ from campaigns.forms import (
     message_rows_of,
     validate_messages,
 )
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.models import Campaign, CampaignContact, CampaignStatus
 from campaigns.next_step import next_step
 from skylight.page_utils import (
     PER_PAGE,
@@ -244,6 +244,23 @@ def _contact_tabs(campaign) -> list[tuple[str, str, int]]:
     ]
 
 
+def _message_examples(campaign) -> dict:
+    """The sequence rendered for one enrolled contact (placeholders and one spintax pick)."""
+    row = CampaignContact.objects.filter(campaign=campaign).select_related("contact").first()
+    messages_ = list(campaign.messages.all())
+    if row is None:
+        return {"sample": None, "messages": [(m, "") for m in messages_]}
+    contact = row.contact
+    recipient = rendering.Recipient(
+        name=contact.name, phone=contact.phone, attributes=contact.attributes
+    )
+    rendered = [
+        (m, rendering.render(m.content if m.type == "text" else m.caption, recipient, f"p{m.pk}"))
+        for m in messages_
+    ]
+    return {"sample": contact, "messages": rendered}
+
+
 @account_page
 def campaign_detail(request, pk):
     campaign = _with_figures(_scoped(request, pk))
@@ -269,6 +286,7 @@ def campaign_detail(request, pk):
         "contacts_total": total,
         "query": f"status={status}&" if status else "",
         "is_live": campaign.status == CampaignStatus.RUNNING,
+        "examples": SimpleLazyObject(lambda: _message_examples(campaign)),
     }
     partial = (
         "contacts" if request.GET.get("status") is not None or "after" in request.GET else "live"
