@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
-from campaigns import progress, selectors, services
+from campaigns import progress, rendering, selectors, services
 from campaigns.charts import MAX_SCHEDULE_ROWS, day_bars, small_campaign_cap
 from campaigns.filters import VISIBLE_CONTACT_STATUSES
 from campaigns.forms import (
@@ -19,7 +19,7 @@ from campaigns.forms import (
     message_rows_of,
     validate_messages,
 )
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.models import Campaign, CampaignContact, CampaignStatus
 from campaigns.next_step import next_step
 from skylight.domain import DomainError, Invalid
 from skylight.page_utils import (
@@ -234,6 +234,23 @@ def _contact_tabs(campaign) -> list[tuple[str, str, int]]:
     ]
 
 
+def _message_examples(campaign) -> dict:
+    """The sequence rendered for one enrolled contact (placeholders and one spintax pick)."""
+    row = CampaignContact.objects.filter(campaign=campaign).select_related("contact").first()
+    messages_ = list(campaign.messages.all())
+    if row is None:
+        return {"sample": None, "messages": [(m, "") for m in messages_]}
+    contact = row.contact
+    recipient = rendering.Recipient(
+        name=contact.name, phone=contact.phone, attributes=contact.attributes
+    )
+    rendered = [
+        (m, rendering.render(m.content if m.type == "text" else m.caption, recipient, f"p{m.pk}"))
+        for m in messages_
+    ]
+    return {"sample": contact, "messages": rendered}
+
+
 @account_page
 def campaign_detail(request, pk):
     campaign = _with_figures(_scoped(request, pk))
@@ -261,6 +278,7 @@ def campaign_detail(request, pk):
         "contacts_total": total,
         "query": f"status={status}&" if status else "",
         "is_live": campaign.is_running,
+        "examples": SimpleLazyObject(lambda: _message_examples(campaign)),
     }
     partial = (
         "contacts" if request.GET.get("status") is not None or "after" in request.GET else "live"

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from contacts.models import Contact, ContactList, Segment, Suppression, Tag
+from contacts.models import Contact, ContactList, OptChange, Segment, Suppression, Tag
 from contacts.segments import segment_queryset, validate_rules
 from contacts.services import (
     contact_check,
@@ -198,3 +198,16 @@ class SuppressionAdmin(admin.ModelAdmin):
             self.message_user(request, " ".join(error_messages(exc.errors)), messages.ERROR)
             return
         obj.pk = entry.pk
+
+
+@admin.register(OptChange)
+class OptChangeAdmin(admin.ModelAdmin):
+    """Who opted a contact out or back in by hand, and why (read-only history)."""
+
+    list_display = ["contact", "opted_out", "reason", "changed_by", "created_at"]
+    list_select_related = ["contact", "changed_by"]
+    search_fields = ["contact__phone", "contact__name", "reason"]
+    readonly_fields = ["contact", "opted_out", "reason", "changed_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,5 +1,6 @@
 """Contacts, contact lists and rule-based segments."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -173,3 +174,21 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} ({self.channel_type})"
+
+
+class OptChange(models.Model):
+    """Someone opted a contact out or back in by hand, and why (dashboard or admin)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="opt_changes")
+    opted_out = models.BooleanField()
+    reason = models.CharField(max_length=500)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{'out' if self.opted_out else 'in'}: {self.reason}"

@@ -1,5 +1,7 @@
 """Dashboard pages for contacts, lists, segments and CSV import (writes go to the services)."""
 
+import csv
+import io
 import json
 
 from django.contrib import messages
@@ -138,7 +140,18 @@ def contact_delete(request, pk):
 def contact_opt_out(request, pk):
     contact = get_object_or_404(Contact, pk=pk, account=request.account)
     opted_out = request.POST.get("opted_out", "1" if not contact.opted_out else "0") == "1"
-    services.contact_set_opted_out(contact=contact, opted_out=opted_out)
+    # The reason comes from the confirmation prompt (htmx's HX-Prompt) or the form field.
+    reason = (request.headers.get("HX-Prompt") or request.POST.get("reason", "")).strip()
+    if not reason:
+        messages.error(request, "Give a reason to change whether this contact gets messages.")
+        if request.htmx:
+            response = render_page(request, "contacts/contacts.html", {"contact": contact}, "row")
+            response["HX-Reswap"] = "none"
+            return response
+        return redirect(request.META.get("HTTP_REFERER") or reverse("dashboard:contacts"))
+    services.contact_set_opted_out(
+        contact=contact, opted_out=opted_out, reason=reason, changed_by=request.user
+    )
     if not request.htmx:
         return redirect(request.META.get("HTTP_REFERER") or reverse("dashboard:contacts"))
     contact = contacts_filtered(request.account, {}).get(pk=pk)
@@ -172,7 +185,20 @@ def _run_import(account, data) -> dict:
         result = import_contacts_csv(
             account=account, file=data["file"], type=data["type"], contact_list=contact_list
         )
-    return {"result": result, "imported_list": contact_list}
+    return {
+        "result": result,
+        "imported_list": contact_list,
+        "rejected_csv": _rejected_csv(result.errors),
+    }
+
+
+def _rejected_csv(errors) -> str:
+    """The rejected rows as CSV text (row, phone, reason), for a download link."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "phone", "reason"])
+    writer.writerows([error["row"], error["phone"], error["reason"]] for error in errors)
+    return out.getvalue()
 
 
 # --- lists ----------------------------------------------------------------------

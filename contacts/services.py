@@ -6,7 +6,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from contacts.limits import check_contact_fields
-from contacts.models import ChannelType, Contact, ContactList, ListMembership, Segment, Tag
+from contacts.models import (
+    ChannelType,
+    Contact,
+    ContactList,
+    ListMembership,
+    OptChange,
+    Segment,
+    Tag,
+)
 from contacts.phones import InvalidPhone, normalize_phone
 from contacts.segments import validate_rules
 from contacts.signals import contacts_deleting
@@ -208,10 +216,21 @@ def _apply_opt_out(contact: Contact, opted_out: bool) -> None:
     contact.opted_out = opted_out
 
 
-def contact_set_opted_out(*, contact: Contact, opted_out: bool) -> Contact:
-    """Opts the contact out (stamping `opted_out_at` once) or back in (clearing it)."""
-    _apply_opt_out(contact, opted_out)
-    contact.save(update_fields=["opted_out", "opted_out_at", "updated_at"])
+def contact_set_opted_out(
+    *, contact: Contact, opted_out: bool, reason: str = "", changed_by=None
+) -> Contact:
+    """Opts the contact out (stamping `opted_out_at` once) or back in (clearing it).
+
+    With a `reason` (a person's decision in the dashboard), the change and its reason are
+    recorded as an OptChange.
+    """
+    with transaction.atomic():
+        _apply_opt_out(contact, opted_out)
+        contact.save(update_fields=["opted_out", "opted_out_at", "updated_at"])
+        if reason:
+            OptChange.objects.create(
+                contact=contact, opted_out=opted_out, reason=reason[:500], changed_by=changed_by
+            )
     return contact
 
 

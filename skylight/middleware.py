@@ -11,7 +11,6 @@ from django.utils import timezone, translation
 from skylight.models import Account, UserPreference
 
 SESSION_KEY = "current_account_id"
-LANGUAGE_SESSION_KEY = "user_language"
 
 
 def accounts_of(user):
@@ -83,10 +82,9 @@ class UserLanguageMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return ""
-        if LANGUAGE_SESSION_KEY not in request.session:  # read once per session
-            chosen = UserPreference.objects.filter(user=user).values_list("language", flat=True)
-            request.session[LANGUAGE_SESSION_KEY] = next(iter(chosen), "")
-        return request.session[LANGUAGE_SESSION_KEY]
+        # One small query per page; caching it in the session would write the session.
+        chosen = UserPreference.objects.filter(user=user).values_list("language", flat=True)
+        return next(iter(chosen), "")
 
 
 class ApiAwareCommonMiddleware(CommonMiddleware):

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from skylight.forms import ApiKeyForm, SwitchAccountForm
-from skylight.middleware import LANGUAGE_SESSION_KEY, SESSION_KEY, accounts_of
+from skylight.middleware import SESSION_KEY, accounts_of
 from skylight.models import ApiKey, UserPreference
 from skylight.page_utils import account_page, owner_page, render_page
 from skylight.roles import request_is_owner
@@ -22,8 +22,10 @@ def _account_context(request, **extra):
         else 100
     )
     keys = ApiKey.objects.filter(account=request.account).order_by("-created_at")
+    chosen = UserPreference.objects.filter(user=request.user).values_list("language", flat=True)
     return {
         "subscription": subscription,
+        "user_language": next(iter(chosen), ""),
         "used_pct": used_pct,
         "api_keys": keys if request_is_owner(request) else ApiKey.objects.none(),
         "key_form": extra.pop("key_form", None) or ApiKeyForm(),
@@ -83,5 +85,4 @@ def choose_language(request):
     if language and language not in dict(settings.LANGUAGES):
         language = ""
     UserPreference.objects.update_or_create(user=request.user, defaults={"language": language})
-    request.session[LANGUAGE_SESSION_KEY] = language
     return redirect("dashboard:account")

@@ -2,7 +2,6 @@
 
 import pytest
 
-from skylight.middleware import LANGUAGE_SESSION_KEY
 from tests.factories import make_campaign, make_contact, make_list, make_segment, member_of
 
 
@@ -18,12 +17,8 @@ def bob_user(bob):
 
 @pytest.fixture
 def web(client, alice_user):
-    """A browser-like test client signed in as alice (her language choice already read,
-    as after the session's first page, so query counts measure any later page)."""
+    """A browser-like test client signed in as alice."""
     client.force_login(alice_user)
-    session = client.session
-    session[LANGUAGE_SESSION_KEY] = ""
-    session.save()
     return client
 
 

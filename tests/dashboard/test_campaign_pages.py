@@ -407,3 +407,24 @@ def test_a_large_campaign_has_no_small_cap_note(web, alice):
 def test_the_campaign_page_says_what_happens_next(web, campaign):
     page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
     assert "data-next-step" in page and "press Start" in page
+
+
+@pytest.mark.django_db
+def test_the_detail_page_shows_the_messages_rendered_for_a_contact(web, alice):
+    from campaigns.services import campaign_create
+
+    channel = make_channel(alice)
+    noura = make_contact(alice, name="Noura Saleh", attributes={"city": "Riyadh"})
+    campaign = campaign_create(
+        account=alice,
+        name="Rendered",
+        channel=channel,
+        messages=[
+            {"type": "text", "content": "{Hi|Hello} {{first_name|there}} in {{attributes.city}}"}
+        ],
+        contact_ids=[noura.pk],
+    )
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    example = page.split("data-example>")[1].split("<")[0]
+    assert example in ("Hi Noura in Riyadh", "Hello Noura in Riyadh")
+    assert "As Noura Saleh gets them" in page

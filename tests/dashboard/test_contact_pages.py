@@ -91,11 +91,12 @@ def test_editing_a_contact(web, alice):
 def test_the_opt_out_toggle_swaps_its_row(web, alice):
     contact = make_contact(alice, name="Toggle me")
     url = reverse("dashboard:contact_opt_out", args=[contact.pk])
-    page = htmx(web, "post", url, {"opted_out": "1"}).content.decode()
+    page = htmx(web, "post", url, {"opted_out": "1", "reason": "Asked us to stop"}).content
+    page = page.decode()
     contact.refresh_from_db()
     assert contact.opted_out and contact.opted_out_at is not None
     assert page.strip().startswith(f'<tr id="contact-{contact.pk}"') and "Opted out" in page
-    htmx(web, "post", url, {"opted_out": "0"})
+    htmx(web, "post", url, {"opted_out": "0", "reason": "Signed up again"})
     contact.refresh_from_db()
     assert not contact.opted_out and contact.opted_out_at is None
 
@@ -333,3 +334,38 @@ def test_a_second_list_with_the_same_name_is_an_inline_error(web, alice):
     page = web.post(reverse("dashboard:lists"), {"name": "Customers"}).content.decode()
     assert "has-error" in page and "already exists" in page
     assert ContactList.objects.filter(account=alice).count() == 1
+
+
+@pytest.mark.django_db
+def test_opting_back_in_needs_a_reason_and_records_it(web, alice, alice_user):
+    from contacts.models import OptChange
+
+    contact = make_contact(alice, name="Noura", opted_out=True)
+    url = reverse("dashboard:contact_opt_out", args=[contact.pk])
+    response = htmx(web, "post", url, {"opted_out": "0"})
+    contact.refresh_from_db()
+    assert contact.opted_out and response["HX-Reswap"] == "none"
+    htmx(web, "post", url, {"opted_out": "0"}, HTTP_HX_PROMPT="Signed up again in the shop")
+    contact.refresh_from_db()
+    assert not contact.opted_out
+    change = OptChange.objects.get(contact=contact)
+    assert (change.opted_out, change.reason, change.changed_by) == (
+        False,
+        "Signed up again in the shop",
+        alice_user,
+    )
+
+
+@pytest.mark.django_db
+def test_rejected_rows_can_be_downloaded_as_csv(web, alice):
+    from urllib.parse import unquote
+
+    text = "name,phone\nSara,+966501234567\nBad,12345\nOmar,+966501234568,extra\n"
+    page = htmx(
+        web, "post", reverse("dashboard:contact_import"), {"file": _csv(text), "type": "whatsapp"}
+    ).content.decode()
+    link = page.split("data:text/csv;charset=utf-8,")[1].split('"')[0]
+    rows = unquote(link).splitlines()
+    assert rows[0] == "row,phone,reason"
+    assert rows[1].startswith("3,12345,") and rows[2].startswith("4,+966501234568,")
+    assert 'download="rejected-rows.csv"' in page

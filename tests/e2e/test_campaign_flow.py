@@ -21,6 +21,9 @@ CSV = (
 
 
 def nav(page, name):
+    menu = page.get_by_role("button", name="Menu")  # the phone layout folds the navigation
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
 
 

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from contacts.models import Segment
+from contacts.models import OptChange, Segment
 from skylight.models import ApiKey
 from tests.e2e.conftest import sign_in
 from tests.factories import make_contact
@@ -53,6 +53,13 @@ def test_searching_and_opting_out_without_reloading(
 ):
     _alice_contacts(demo_user)
     page = new_page()
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept("Asked by phone" if len(asked) == 1 else "Signed up again at the shop")
+
+    page.on("dialog", answer)
     sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/contacts/")
     page.get_by_label("Search").fill("noura")
@@ -68,6 +75,13 @@ def test_searching_and_opting_out_without_reloading(
     row = page.locator("#contact-results tbody tr").first
     row.get_by_role("button", name="Opt Noura Saleh back in").click()
     expect(row).to_contain_text("Subscribed")
+    assert asked[0].startswith("Stop messaging") and asked[1].startswith("Send messages")
+    changes = OptChange.objects.filter(contact__name="Noura Saleh").order_by("created_at")
+    assert [(c.opted_out, c.reason) for c in changes] == [
+        (True, "Asked by phone"),
+        (False, "Signed up again at the shop"),
+    ]
+    assert changes[0].changed_by == demo_user
     assert console_errors == []
 
 
