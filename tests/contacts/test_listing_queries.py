@@ -56,9 +56,7 @@ def test_lists_count_members_in_the_listing_query(api, alice):
     assert {row["name"]: row["contacts_count"] for row in rows} == {"two": 2, "none": 0}
 
 
-@pytest.mark.parametrize(
-    ("asked", "per_page"), [("1000", 100), ("0", 1), ("-5", 1), (None, 25)]
-)
+@pytest.mark.parametrize(("asked", "per_page"), [("1000", 100), ("0", 1), ("-5", 1), (None, 25)])
 def test_per_page_is_clamped(api, alice, asked, per_page):
     for _ in range(3):
         make_contact(alice)
