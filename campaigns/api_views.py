@@ -103,7 +103,7 @@ class CampaignViewSet(
             OpenApiParameter("status", str, enum=[value for value, _ in VISIBLE_CONTACT_STATUSES]),
             OpenApiParameter(
                 "cursor",
-                {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+                {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"},
                 description="meta.next_cursor of the previous page (opaque; others are 422)",
             ),
         ],

@@ -3,7 +3,7 @@
 import django_filters
 
 from campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus
-from skylight.filters import IdFilter
+from skylight.filters import IdFilter, TextFilter
 
 # `sending` is the engine's claim; to API users such a contact is still pending.
 VISIBLE_CONTACT_STATUSES = [
@@ -14,7 +14,7 @@ VISIBLE_CONTACT_STATUSES = [
 class CampaignFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CampaignStatus.choices)
     channel_id = IdFilter(field_name="channel_id")
-    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    search = TextFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:
         model = Campaign

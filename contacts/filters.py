@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from contacts.models import ChannelType, Contact, ContactList, ListMembership, Segment
-from skylight.filters import IdFilter, StrictBooleanFilter
+from skylight.filters import IdFilter, StrictBooleanFilter, TextFilter
 
 _NOT_PHONE_CHARS = re.compile(r"[^\d+]")
 
@@ -14,8 +14,8 @@ _NOT_PHONE_CHARS = re.compile(r"[^\d+]")
 class ContactFilter(django_filters.FilterSet):
     """`search` (name or phone), `tag` (has the tag), `type`, `list_id` (member), `opted_out`."""
 
-    search = django_filters.CharFilter(method="filter_search", max_length=255)
-    tag = django_filters.CharFilter(method="filter_tag", max_length=64)
+    search = TextFilter(method="filter_search", max_length=255)
+    tag = TextFilter(method="filter_tag", max_length=64)
     type = django_filters.ChoiceFilter(choices=ChannelType.choices)
     list_id = IdFilter(method="filter_list")
     opted_out = StrictBooleanFilter()
@@ -46,7 +46,7 @@ class ContactFilter(django_filters.FilterSet):
 
 
 class ContactListFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=255)
+    search = TextFilter(field_name="name", lookup_expr="icontains", max_length=255)
 
     class Meta:
         model = ContactList
@@ -54,7 +54,7 @@ class ContactListFilter(django_filters.FilterSet):
 
 
 class SegmentFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=255)
+    search = TextFilter(field_name="name", lookup_expr="icontains", max_length=255)
 
     class Meta:
         model = Segment

@@ -4,6 +4,7 @@ import re
 
 import django_filters
 from django import forms
+from drf_spectacular.drainage import set_override
 
 MAX_ID = 2**63 - 1
 _INTEGER = re.compile(r"-?[0-9]+")
@@ -47,3 +48,14 @@ class IdFilter(django_filters.NumberFilter):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+class TextFilter(django_filters.CharFilter):
+    """Free text; documented with its length limit and without NUL (Django refuses it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        schema = {"type": "string", "pattern": "^[^\\u0000]*$"}
+        if self.extra.get("max_length"):
+            schema["maxLength"] = self.extra["max_length"]
+        set_override(self, "field", schema)

@@ -288,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "skylight.api.schema.strip_trailing_slashes",
         "skylight.api.schema.id_limits",
         "skylight.api.schema.create_links",
+        "skylight.api.schema.empty_filters",
         "skylight.api.schema.constants",
     ],
     "ENUM_NAME_OVERRIDES": {

@@ -24,6 +24,7 @@ MAX_ID = 2**63 - 1
 SUCCESS_TRUE = {"type": "boolean", "x-const": True}
 SUCCESS_FALSE = {"type": "boolean", "x-const": False}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+PAGE_PARAMETERS = {"page", "per_page"}
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -218,6 +219,17 @@ def create_links(result, generator, request, public):
         }
         if links:
             created["links"] = links
+    return result
+
+
+def empty_filters(result, generator, request, public):
+    """An empty filter (`?type=`) means no filter, so every query parameter may be empty,
+    except the page numbers, which must be whole numbers."""
+    for item in result["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") == "query" and parameter["name"] not in PAGE_PARAMETERS:
+                    parameter["allowEmptyValue"] = True
     return result
 
 

@@ -110,3 +110,31 @@ def test_campaign_channel_filter_is_a_positive_integer(api):
 def test_account_paths_answer_with_and_without_a_trailing_slash(api, path):
     assert api.get(path).status_code == 200
     assert api.get(path + "/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url, query",
+    [
+        ("/api/v1/channels", {"provider": "", "type": ""}),
+        ("/api/v1/contacts", {"type": "", "list_id": "", "opted_out": ""}),
+        ("/api/v1/campaigns", {"status": "", "channel_id": ""}),
+    ],
+)
+def test_an_empty_filter_is_no_filter(api, url, query):
+    # Documented with allowEmptyValue; schemathesis sent these.
+    assert api.get(url, query).status_code == 200
+
+
+def test_an_empty_cursor_is_the_first_page(api, alice):
+    channel = make_channel(alice)
+    contact = make_contact(alice)
+    body = {
+        "name": "Hello",
+        "channel_id": channel.pk,
+        "contact_ids": [contact.pk],
+        "messages": [{"type": "text", "content": "Hi"}],
+    }
+    campaign_id = api.post("/api/v1/campaigns", body, format="json").json()["data"]["id"]
+    response = api.get(f"/api/v1/campaigns/{campaign_id}/contacts", {"cursor": "", "status": ""})
+    assert response.status_code == 200
+    assert response.json()["meta"]["current_page"] == 1
