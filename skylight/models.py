@@ -143,3 +143,35 @@ class Subscription(models.Model):
     @property
     def outreach_campaigns_remaining(self) -> int:
         return max(0, self.plan.outreach_campaigns - self.outreach_campaigns_used)
+
+
+class IdempotencyKey(models.Model):
+    """An API POST's `Idempotency-Key` and the first answer to it, replayed for a day.
+
+    The row is inserted (unique per account and key) before the request runs, so a
+    second request with the same key finds it: still running, or answered (see
+    docs/api.md, "Retrying safely").
+    """
+
+    class State(models.TextChoices):
+        RUNNING = "running", "Running"
+        ANSWERED = "answered", "Answered"
+
+    MAX_LENGTH = 255
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=MAX_LENGTH)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.RUNNING)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.BinaryField(default=b"")
+    response_content_type = models.CharField(max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(default=dj_timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "key"], name="unique_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.state})"

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "skylight.middleware.CurrentAccountMiddleware",
+    "skylight.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "skylight.urls"
@@ -159,6 +160,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "skylight.api.schema.strip_trailing_slashes",
+        "skylight.api.schema.document_idempotency_key",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ChannelTypeEnum": "contacts.models.ChannelType",
