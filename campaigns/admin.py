@@ -70,6 +70,7 @@ class CampaignAdmin(admin.ModelAdmin):
         "today_date",
         "today_attempted",
         "next_send_at",
+        "scheduled_start_at",
         "started_at",
         "paused_at",
         "completed_at",

@@ -4,6 +4,8 @@ Each message row is validated by the API's MessageSerializer, so the dashboard a
 API accept exactly the same sequences.
 """
 
+from zoneinfo import ZoneInfo
+
 from django import forms
 
 from campaigns.models import MessageType
@@ -154,3 +156,27 @@ def message_rows_of(campaign) -> list[dict]:
 
 
 MESSAGE_TYPES = MessageType.choices
+
+
+class ScheduleForm(forms.Form):
+    """When a draft starts, as local date and time in the campaign's timezone."""
+
+    FORMAT = "%Y-%m-%dT%H:%M"
+
+    starts_at = forms.DateTimeField(
+        label="Start on",
+        input_formats=[FORMAT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=FORMAT),
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        self.zone = ZoneInfo(campaign.timezone)
+        if campaign.scheduled_start_at:
+            local = campaign.scheduled_start_at.astimezone(self.zone).replace(tzinfo=None)
+            kwargs.setdefault("initial", {"starts_at": local})
+        super().__init__(*args, **kwargs)
+
+    def clean_starts_at(self):
+        # The browser sends a naive local time: it is the campaign's, not the server's.
+        value = self.cleaned_data["starts_at"]
+        return value.replace(tzinfo=None).replace(tzinfo=self.zone)

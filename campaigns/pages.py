@@ -16,6 +16,7 @@ from campaigns.filters import VISIBLE_CONTACT_STATUSES
 from campaigns.forms import (
     MESSAGE_TYPES,
     CampaignForm,
+    ScheduleForm,
     message_rows_from_post,
     message_rows_of,
     validate_messages,
@@ -243,6 +244,7 @@ def campaign_detail(request, pk):
         "contacts_total": total,
         "query": f"status={status}&" if status else "",
         "is_live": campaign.status == CampaignStatus.RUNNING,
+        "schedule_form": ScheduleForm(campaign=campaign),
     }
     partial = (
         "contacts" if request.GET.get("status") is not None or "after" in request.GET else "live"
@@ -263,6 +265,28 @@ def campaign_action(request, pk, action):
         messages.error(request, " ".join(service_error_messages(exc)))
     else:
         messages.success(request, f"{done} {campaign.name}.")
+    return redirect("dashboard:campaign_detail", campaign.pk)
+
+
+@account_page
+@require_POST
+def campaign_schedule(request, pk):
+    """Schedules, reschedules or (with `clear`) unschedules a draft's start."""
+    campaign = _scoped(request, pk)
+    if "clear" in request.POST:
+        starts_at = None
+    else:
+        form = ScheduleForm(request.POST, campaign=campaign)
+        if not form.is_valid():
+            messages.error(request, "Give the date and time to start on.")
+            return redirect("dashboard:campaign_detail", campaign.pk)
+        starts_at = form.cleaned_data["starts_at"]
+    try:
+        services.campaign_update(campaign=campaign, scheduled_start_at=starts_at)
+    except APIException as exc:
+        messages.error(request, " ".join(service_error_messages(exc)))
+    else:
+        messages.success(request, "Schedule cleared." if starts_at is None else "Start scheduled.")
     return redirect("dashboard:campaign_detail", campaign.pk)
 
 

@@ -130,6 +130,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "timezone",
             "enrollment",
             "estimated_completion_date",
+            "scheduled_start_at",
         ]
 
     @property
@@ -197,6 +198,11 @@ class CampaignWriteSerializer(serializers.Serializer):
     is_new_number = serializers.BooleanField(default=False)
     send_window = SendWindowSerializer(required=False, allow_null=True, default=None)
     timezone = serializers.CharField(max_length=64, required=False, validators=[_timezone_name])
+    scheduled_start_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the send cycle starts this draft (in the future); null clears it.",
+    )
 
 
 class CampaignUpdateSerializer(CampaignWriteSerializer):

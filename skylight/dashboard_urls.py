@@ -23,6 +23,9 @@ urlpatterns = [
     path("campaigns/<int:pk>/edit/", campaign_pages.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/delete/", campaign_pages.campaign_delete, name="campaign_delete"),
     path(
+        "campaigns/<int:pk>/schedule/", campaign_pages.campaign_schedule, name="campaign_schedule"
+    ),
+    path(
         "campaigns/<int:pk>/<str:action>/", campaign_pages.campaign_action, name="campaign_action"
     ),
     # contacts

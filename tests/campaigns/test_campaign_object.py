@@ -38,6 +38,7 @@ SPEC_FIELDS = {
     "timezone": str,
     "enrollment": dict,
     "estimated_completion_date": (str, type(None)),
+    "scheduled_start_at": (str, type(None)),
 }
 
 
