@@ -6,10 +6,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from campaigns import selectors, services
+from campaigns import reports, selectors, services
 from campaigns.filters import VISIBLE_CONTACT_STATUSES, CampaignFilter
 from campaigns.models import Campaign
 from campaigns.pagination import CampaignContactPagination
+from campaigns.report_serializers import REPORT_EXAMPLE, CampaignReportSerializer
 from campaigns.serializers import (
     CampaignContactSerializer,
     CampaignCreateSerializer,
@@ -90,6 +91,13 @@ class CampaignViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._transition(services.campaign_cancel)
+
+    @extend_schema(responses=CampaignReportSerializer, examples=[REPORT_EXAMPLE])
+    @action(detail=True, methods=["get"])
+    def report(self, request, pk=None):
+        """Outcomes per day and in total, rates, top failures and the per-message funnel."""
+        report = reports.campaign_report(campaign=self.get_object())
+        return Response(CampaignReportSerializer(report).data)
 
     @extend_schema(
         responses=CampaignContactSerializer(many=True),

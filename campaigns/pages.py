@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import APIException, ValidationError
 
-from campaigns import progress, selectors, services
+from campaigns import progress, reports, selectors, services
 from campaigns.charts import MAX_SCHEDULE_ROWS, day_bars, projected_schedule
 from campaigns.filters import VISIBLE_CONTACT_STATUSES
 from campaigns.forms import (
@@ -22,6 +22,7 @@ from campaigns.forms import (
     validate_messages,
 )
 from campaigns.models import Campaign, CampaignStatus
+from campaigns.report_charts import funnel, outcome_bars
 from skylight.page_utils import (
     PER_PAGE,
     account_page,
@@ -250,6 +251,21 @@ def campaign_detail(request, pk):
         "contacts" if request.GET.get("status") is not None or "after" in request.GET else "live"
     )
     return render_page(request, "campaigns/campaign_detail.html", context, partial)
+
+
+@account_page
+def campaign_report(request, pk):
+    """The Report tab: the funnel, outcomes per day, rates, top failures and steps."""
+    campaign = _scoped(request, pk)
+    report = reports.campaign_report(campaign=campaign)
+    context = {
+        "campaign": campaign,
+        "report": report,
+        "funnel": funnel(campaign, report["totals"]),
+        "chart": outcome_bars(report["days"]),
+        "rates": {key: round(100 * value, 1) for key, value in report["rates"].items()},
+    }
+    return render_page(request, "campaigns/campaign_report.html", context)
 
 
 @account_page

@@ -25,6 +25,7 @@ urlpatterns = [
     path(
         "campaigns/<int:pk>/schedule/", campaign_pages.campaign_schedule, name="campaign_schedule"
     ),
+    path("campaigns/<int:pk>/report/", campaign_pages.campaign_report, name="campaign_report"),
     path(
         "campaigns/<int:pk>/<str:action>/", campaign_pages.campaign_action, name="campaign_action"
     ),

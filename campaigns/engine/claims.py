@@ -169,9 +169,14 @@ def _claim_from_row(row, now: datetime) -> Claim:
 
 
 def _skip_opted_out(slot: Slot, claims: list[Claim]) -> None:
-    """Opted out since enrolment: skipped, nothing attempted."""
+    """Opted out since enrolment: skipped, nothing attempted.
+
+    `claimed_at` keeps when it was skipped: the report counts it on that day.
+    """
     CampaignContact.objects.filter(pk__in=[claim.id for claim in claims]).update(
-        status=ContactStatus.SKIPPED, error="Contact opted out before sending.", claimed_at=None
+        status=ContactStatus.SKIPPED,
+        error="Contact opted out before sending.",
+        claimed_at=claims[0].claimed_at,
     )
     for claim in claims:
         logger.info("campaign=%s contact=%s skipped: opted out", slot.campaign_id, claim.contact_id)
