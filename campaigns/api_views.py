@@ -6,7 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from campaigns import reports, selectors, services
+from campaigns import exports, reports, selectors, services
 from campaigns.filters import VISIBLE_CONTACT_STATUSES, CampaignFilter
 from campaigns.models import Campaign
 from campaigns.pagination import CampaignContactPagination
@@ -17,7 +17,15 @@ from campaigns.serializers import (
     CampaignSerializer,
     CampaignUpdateSerializer,
 )
+from skylight.api.renderers import EnvelopeJSONRenderer
 from skylight.api.views import AccountScopedMixin
+from skylight.csv_export import CSVRenderer, csv_schema
+
+CONTACTS_CSV_EXAMPLE = (
+    "name,phone,status,sent_at,delivered_at,read_at,replied_at,skip_reason,error\r\n"
+    "Sara,'+966501111111,sent,2026-03-05T09:12:00.000000Z,2026-03-05T09:12:04.000000Z,,,,\r\n"
+    "Omar,'+966502222222,skipped,,,,,Contact opted out before sending.,\r\n"
+)
 
 
 class CampaignViewSet(
@@ -98,6 +106,29 @@ class CampaignViewSet(
         """Outcomes per day and in total, rates, top failures and the per-message funnel."""
         report = reports.campaign_report(campaign=self.get_object())
         return Response(CampaignReportSerializer(report).data)
+
+    @extend_schema(
+        responses=csv_schema(
+            "The campaign's contacts as CSV (a download). Cells a spreadsheet would run "
+            "as a formula (starting with = + - @, tab or CR) are prefixed with '.",
+            CONTACTS_CSV_EXAMPLE,
+        ),
+        parameters=[
+            OpenApiParameter("status", str, enum=[value for value, _ in VISIBLE_CONTACT_STATUSES]),
+        ],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="contacts/export",
+        filter_backends=[],
+        renderer_classes=[EnvelopeJSONRenderer, CSVRenderer],
+    )
+    def contacts_export(self, request, pk=None):
+        """Streams every contact of the campaign (filtered by `status`) as CSV."""
+        campaign = self.get_object()
+        return exports.campaign_contacts_csv(campaign=campaign, params=request.query_params)
 
     @extend_schema(
         responses=CampaignContactSerializer(many=True),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from contacts import services
+from contacts.exports import contacts_csv
 from contacts.filters import ContactFilter
 from contacts.forms import (
     OPERATOR_LABELS,
@@ -51,6 +52,12 @@ def _query_string(request) -> str:
     params.pop("page", None)
     encoded = params.urlencode()
     return f"{encoded}&" if encoded else ""
+
+
+@account_page
+def contacts_export(request):
+    """The contacts the page's filters select, as a CSV download."""
+    return contacts_csv(contacts_filtered(request.account, request.GET))
 
 
 @account_page

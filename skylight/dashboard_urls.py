@@ -26,11 +26,13 @@ urlpatterns = [
         "campaigns/<int:pk>/schedule/", campaign_pages.campaign_schedule, name="campaign_schedule"
     ),
     path("campaigns/<int:pk>/report/", campaign_pages.campaign_report, name="campaign_report"),
+    path("campaigns/<int:pk>/export/", campaign_pages.campaign_export, name="campaign_export"),
     path(
         "campaigns/<int:pk>/<str:action>/", campaign_pages.campaign_action, name="campaign_action"
     ),
     # contacts
     path("contacts/", contact_pages.contacts, name="contacts"),
+    path("contacts/export/", contact_pages.contacts_export, name="contacts_export"),
     path("contacts/new/", contact_pages.contact_new, name="contact_new"),
     path("contacts/import/", contact_pages.contact_import, name="contact_import"),
     path("contacts/<int:pk>/", contact_pages.contact_edit, name="contact_edit"),
