@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from campaigns import progress, services
 from campaigns.models import Campaign, CampaignContact, CampaignMessage
 from skylight.api.exceptions import Conflict
+from skylight.audit import audit_record
 
 COUNTERS = ["total_contacts", "pending_count", "sent_count", "failed_count", "skipped_count"]
 
@@ -26,10 +27,17 @@ def _lifecycle_action(service, verb: str, description: str):
         done = 0
         for campaign in queryset:
             try:
-                service(campaign=campaign)
+                changed = service(campaign=campaign)
                 done += 1
             except Conflict as refusal:
                 modeladmin.message_user(request, f"{campaign}: {refusal.detail}", messages.WARNING)
+            else:
+                audit_record(
+                    account=campaign.account,
+                    action=f"campaign.{verb}",
+                    target=changed,
+                    changes={"status": [campaign.status, changed.status]},
+                )
         if done:
             modeladmin.message_user(request, f"{done} campaign(s) {verb}.", messages.SUCCESS)
 

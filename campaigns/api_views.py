@@ -19,6 +19,7 @@ from campaigns.serializers import (
 )
 from skylight.api.renderers import EnvelopeJSONRenderer
 from skylight.api.views import AccountScopedMixin
+from skylight.audit import audit_record
 from skylight.csv_export import CSVRenderer, csv_schema
 
 CONTACTS_CSV_EXAMPLE = (
@@ -26,6 +27,14 @@ CONTACTS_CSV_EXAMPLE = (
     "Sara,'+966501111111,sent,2026-03-05T09:12:00.000000Z,2026-03-05T09:12:04.000000Z,,,,\r\n"
     "Omar,'+966502222222,skipped,,,,,Contact opted out before sending.,\r\n"
 )
+
+
+TRANSITION_VERBS = {
+    "campaign_start": "started",
+    "campaign_pause": "paused",
+    "campaign_resume": "resumed",
+    "campaign_cancel": "cancelled",
+}
 
 
 class CampaignViewSet(
@@ -57,6 +66,7 @@ class CampaignViewSet(
         )
         serializer.is_valid(raise_exception=True)
         campaign = services.campaign_create(account=self.account, **serializer.validated_data)
+        audit_record(account=self.account, action="campaign.created", target=campaign)
         return self._campaign_response(campaign, status.HTTP_201_CREATED)
 
     @extend_schema(request=CampaignUpdateSerializer, responses=CampaignSerializer)
@@ -67,6 +77,10 @@ class CampaignViewSet(
         )
         serializer.is_valid(raise_exception=True)
         campaign = services.campaign_update(campaign=campaign, **serializer.validated_data)
+        changed = {"fields": sorted(serializer.validated_data)}
+        audit_record(
+            account=self.account, action="campaign.updated", target=campaign, changes=changed
+        )
         return self._campaign_response(campaign)
 
     @extend_schema(request=CampaignUpdateSerializer, responses=CampaignSerializer)
@@ -74,11 +88,23 @@ class CampaignViewSet(
         return self.update(request, pk=pk)
 
     def destroy(self, request, pk=None):
-        services.campaign_delete(campaign=self.get_object())
+        campaign = self.get_object()
+        campaign_id = campaign.pk
+        services.campaign_delete(campaign=campaign)
+        audit_record(account=self.account, action="campaign.deleted", object_id=campaign_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _transition(self, service):
-        return self._campaign_response(service(campaign=self.get_object()))
+        campaign = self.get_object()
+        before = campaign.status
+        campaign = service(campaign=campaign)
+        audit_record(
+            account=self.account,
+            action=f"campaign.{TRANSITION_VERBS[service.__name__]}",
+            target=campaign,
+            changes={"status": [before, campaign.status]},
+        )
+        return self._campaign_response(campaign)
 
     @extend_schema(request=None, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])

@@ -23,6 +23,7 @@ from campaigns.forms import (
 )
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.report_charts import funnel, outcome_bars
+from skylight.audit import audit_record
 from skylight.page_utils import (
     PER_PAGE,
     account_page,
@@ -142,6 +143,7 @@ def campaign_new(request):
         except APIException as exc:
             add_service_errors(form, exc, {"enrollment": None, "channel_id": "channel"})
         else:
+            audit_record(account=request.account, action="campaign.created", target=campaign)
             messages.success(request, f"Created {campaign.name} as a draft. Start it when ready.")
             return redirect("dashboard:campaign_detail", campaign.pk)
     return _form_page(request, form, rows, row_errors, sequence_errors)
@@ -180,6 +182,13 @@ def campaign_edit(request, pk):
         except APIException as exc:
             add_service_errors(form, exc)
         else:
+            changed = sorted(set(form.changed_data) | {"messages"})
+            audit_record(
+                account=request.account,
+                action="campaign.updated",
+                target=campaign,
+                changes={"fields": changed},
+            )
             messages.success(request, "Campaign saved.")
             return redirect("dashboard:campaign_detail", campaign.pk)
     return _form_page(request, form, rows, row_errors, sequence_errors, campaign)
@@ -285,10 +294,16 @@ def campaign_action(request, pk, action):
         raise Http404("No such action.")
     service, done = ACTIONS[action]
     try:
-        service(campaign=campaign)
+        changed = service(campaign=campaign)
     except APIException as exc:
         messages.error(request, " ".join(service_error_messages(exc)))
     else:
+        audit_record(
+            account=request.account,
+            action=f"campaign.{done.lower()}",
+            target=changed,
+            changes={"status": [campaign.status, changed.status]},
+        )
         messages.success(request, f"{done} {campaign.name}.")
     return redirect("dashboard:campaign_detail", campaign.pk)
 
@@ -311,6 +326,12 @@ def campaign_schedule(request, pk):
     except APIException as exc:
         messages.error(request, " ".join(service_error_messages(exc)))
     else:
+        audit_record(
+            account=request.account,
+            action="campaign.updated",
+            target=campaign,
+            changes={"fields": ["scheduled_start_at"]},
+        )
         messages.success(request, "Schedule cleared." if starts_at is None else "Start scheduled.")
     return redirect("dashboard:campaign_detail", campaign.pk)
 
@@ -319,9 +340,15 @@ def campaign_schedule(request, pk):
 @require_POST
 def campaign_delete(request, pk):
     campaign = _scoped(request, pk)
+    campaign_id = campaign.pk
+
+    def delete():
+        services.campaign_delete(campaign=campaign)
+        audit_record(account=request.account, action="campaign.deleted", object_id=campaign_id)
+
     return delete_through_service(
         request,
-        lambda: services.campaign_delete(campaign=campaign),
+        delete,
         label=campaign.name,
         success_url="dashboard:campaigns",
         error_url=reverse("dashboard:campaign_detail", args=[campaign.pk]),

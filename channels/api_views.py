@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from skylight.api.exceptions import error_response
 from skylight.api.views import AccountScopedModelViewSet
+from skylight.audit import audit_record
 
 from . import services
 from .models import Channel
@@ -40,14 +41,23 @@ class ChannelViewSet(AccountScopedModelViewSet):
         serializer.instance = services.channel_create(
             account=self.account, **serializer.validated_data
         )
+        audit_record(account=self.account, action="channel.created", target=serializer.instance)
 
     def perform_update(self, serializer):
         serializer.instance = services.channel_update(
             channel=serializer.instance, partial=serializer.partial, **serializer.validated_data
         )
+        audit_record(
+            account=self.account,
+            action="channel.updated",
+            target=serializer.instance,
+            changes={"fields": sorted(serializer.validated_data)},
+        )
 
     def perform_destroy(self, instance):
+        channel_id = instance.pk
         services.channel_delete(channel=instance)
+        audit_record(account=self.account, action="channel.deleted", object_id=channel_id)
 
     @extend_schema(request=ChannelTestSerializer, responses=ChannelTestResultSerializer)
     @action(detail=True, methods=["post"])

@@ -11,6 +11,7 @@ from channels import services
 from channels.forms import CONFIG_PREFIX, ChannelForm, TestMessageForm
 from channels.models import Channel
 from channels.transports import TRANSPORTS, TransportError
+from skylight.audit import audit_record
 from skylight.page_utils import (
     account_page,
     add_service_errors,
@@ -56,6 +57,7 @@ def channel_new(request):
         except APIException as exc:
             add_service_errors(form, exc, _config_error_map(form))
         else:
+            audit_record(account=request.account, action="channel.created", target=channel)
             messages.success(
                 request, f"Connected {channel.name}. Paste its webhook URL into the provider."
             )
@@ -85,6 +87,13 @@ def channel_detail(request, pk):
         except APIException as exc:
             add_service_errors(form, exc, _config_error_map(form))
         else:
+            changed = sorted(name for name in form.changed_data)
+            audit_record(
+                account=request.account,
+                action="channel.updated",
+                target=channel,
+                changes={"fields": changed},
+            )
             messages.success(request, "Channel saved.")
             return redirect("dashboard:channel_detail", channel.pk)
     context = {
@@ -129,9 +138,15 @@ def channel_test(request, pk):
 @require_POST
 def channel_delete(request, pk):
     channel = get_object_or_404(Channel, pk=pk, account=request.account)
+    channel_id = channel.pk
+
+    def delete():
+        services.channel_delete(channel=channel)
+        audit_record(account=request.account, action="channel.deleted", object_id=channel_id)
+
     return delete_through_service(
         request,
-        lambda: services.channel_delete(channel=channel),
+        delete,
         label=channel.name,
         success_url="dashboard:channels",
         error_url=reverse("dashboard:channel_detail", args=[channel.pk]),

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from contacts import selectors, services
 from contacts.exports import contacts_csv
 from contacts.filters import ContactFilter, ContactListFilter, SegmentFilter
-from contacts.importing import import_contacts_csv
+from contacts.importing import audit_import, import_contacts_csv
 from contacts.models import ChannelType, Segment
 from contacts.serializers import (
     ContactImportSerializer,
@@ -81,6 +81,7 @@ class ContactViewSet(AccountScopedModelViewSet):
             type=data["type"],
             contact_list=data.get("list_id"),
         )
+        audit_import(account=self.account, result=result, contact_list=data.get("list_id"))
         return Response(result.as_dict())
 
 

@@ -23,7 +23,7 @@ from contacts.forms import (
     rows_from_rules,
     rules_from_post,
 )
-from contacts.importing import import_contacts_csv
+from contacts.importing import audit_import, import_contacts_csv
 from contacts.models import ChannelType, Contact, ContactList, Segment, Tag
 from contacts.segments import contacts_matching, segment_queryset
 from contacts.selectors import contacts_for_listing, lists_with_counts
@@ -156,6 +156,7 @@ def _run_import(account, data) -> dict:
         result = import_contacts_csv(
             account=account, file=data["file"], type=data["type"], contact_list=contact_list
         )
+        audit_import(account=account, result=result, contact_list=contact_list)
     return {"result": result, "imported_list": contact_list}
 
 

@@ -1,7 +1,19 @@
 from django.contrib import admin, messages
 
-from skylight.models import Account, ApiKey, Membership, Plan, Subscription
+from skylight.audit import audit_record
+from skylight.models import Account, ApiKey, AuditEvent, Membership, Plan, Subscription
 from skylight.services import api_key_create, api_key_revoke
+
+
+def _audit_membership(membership, action: str, changes: dict) -> None:
+    changes = {"user": membership.user.get_username(), **changes}
+    audit_record(
+        account=membership.account,
+        action=action,
+        target=membership,
+        object_id=membership.pk or membership.user_id,
+        changes=changes,
+    )
 
 
 class MembershipInline(admin.TabularInline):
@@ -16,12 +28,26 @@ class AccountAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     list_filter = ["timezone"]
     inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        """Memberships added, changed or removed here are audited one by one."""
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Membership:
+            return
+        for membership in formset.new_objects:
+            _audit_membership(membership, "membership.added", {"role": membership.role})
+        for membership, fields in formset.changed_objects:
+            _audit_membership(membership, "membership.changed", {"fields": sorted(fields)})
+        for membership in formset.deleted_objects:
+            _audit_membership(membership, "membership.removed", {})
+
     actions = ["create_api_key"]
 
     @admin.action(description="Create an API key (shown once)")
     def create_api_key(self, request, queryset):
         for account in queryset:
-            _, raw_key = api_key_create(account=account, name="Created in admin")
+            key, raw_key = api_key_create(account=account, name="Created in admin")
+            audit_record(account=account, action="api_key.created", target=key)
             self.message_user(
                 request,
                 f"New key for {account}: {raw_key} (copy it now; it is not shown again)",
@@ -46,6 +72,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for key in queryset:
             api_key_revoke(api_key=key)
+            audit_record(account=key.account, action="api_key.revoked", target=key)
         self.message_user(request, f"Revoked {queryset.count()} key(s).")
 
 
@@ -68,3 +95,23 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_filter = ["plan"]
     search_fields = ["account__name"]
     list_select_related = ["account", "plan"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: nobody edits or deletes history here."""
+
+    list_display = ["created_at", "account", "actor", "action", "object_type", "object_id", "ip"]
+    list_filter = ["action", "actor_type", "account"]
+    search_fields = ["actor", "action", "object_type", "object_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["account"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -15,6 +15,7 @@ urlpatterns = [
     path("account/keys/", pages.api_key_new, name="account_key_new"),
     path("account/keys/<int:pk>/revoke/", pages.api_key_revoke_view, name="account_key_revoke"),
     path("account/switch/", pages.switch_account, name="account_switch"),
+    path("activity/", pages.activity, name="activity"),
     # campaigns
     path("campaigns/", campaign_pages.campaigns, name="campaigns"),
     path("campaigns/new/", campaign_pages.campaign_new, name="campaign_new"),

@@ -175,3 +175,37 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.state})"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when and from where (see skylight/audit.py)."""
+
+    class ActorType(models.TextChoices):
+        USER = "user", "User"
+        API_KEY = "api_key", "API key"
+        SYSTEM = "system", "System"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="audit_events")
+    actor_type = models.CharField(max_length=16, choices=ActorType.choices)
+    actor = models.CharField(max_length=150, help_text="Username, API key prefix or 'system'.")
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=64, help_text="e.g. campaign.started")
+    object_type = models.CharField(max_length=32, blank=True, default="")
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    changes = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["account", "-id"], name="audit_account_recent"),
+            models.Index(
+                fields=["account", "object_type", "object_id"], name="audit_account_object"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} {self.object_type} {self.object_id}"

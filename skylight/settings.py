@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "skylight.middleware.CurrentAccountMiddleware",
+    "skylight.audit.AuditActorMiddleware",
     "skylight.api.idempotency.IdempotencyMiddleware",
 ]
 

@@ -55,13 +55,19 @@ class EnvelopePagination(PageNumberPagination):
         return {
             "type": "object",
             "properties": {
-                "success": {"type": "boolean"},
+                "success": {"type": "boolean", "example": True},
                 "data": schema,
                 "meta": {
                     "type": "object",
+                    # The examples let drf-spectacular wrap an item example in a page.
                     "properties": {
-                        name: {"type": "integer"}
-                        for name in ("current_page", "per_page", "total", "last_page")
+                        name: {"type": "integer", "example": example}
+                        for name, example in (
+                            ("current_page", 1),
+                            ("per_page", 25),
+                            ("total", 1),
+                            ("last_page", 1),
+                        )
                     },
                 },
             },
