@@ -131,14 +131,21 @@ def _answer_from_existing(account, key: str, fingerprint: str):
         return _restart(row, fingerprint, now)  # its request died: run it again
 
 
+def _purge_expired(now) -> None:
+    """Answers past the replay window are never read again (an indexed range delete)."""
+    IdempotencyKey.objects.filter(created_at__lt=now - REPLAY_WINDOW).delete()
+
+
 def claim(account, key: str, fingerprint: str) -> IdempotencyKey | HttpResponse:
     """The committed row to run the request under, or the answer to give instead."""
     for _ in range(3):
         try:
             with transaction.atomic():
-                return IdempotencyKey.objects.create(
+                row = IdempotencyKey.objects.create(
                     account=account, key=key, fingerprint=fingerprint
                 )
+            _purge_expired(row.created_at)
+            return row
         except IntegrityError:
             pass
         outcome = _answer_from_existing(account, key, fingerprint)

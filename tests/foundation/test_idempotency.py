@@ -190,3 +190,10 @@ def test_the_openapi_document_offers_the_header_on_every_post(client):
         names = [parameter["name"] for parameter in operation.get("parameters", [])]
         assert "Idempotency-Key" in names
         assert "409" in operation["responses"]
+
+
+def test_answers_older_than_24_hours_are_purged_by_the_next_new_key(api, alice, body):
+    post(api, body, key="old")
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    post(api, {**body, "name": "Second"}, key="new")
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
