@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 
 from campaigns import progress, services
 from campaigns.models import Campaign, CampaignContact, CampaignMessage
+from skylight.audit import audit_record
 from skylight.domain import DomainError
 
 COUNTERS = ["total_contacts", "pending_count", "sent_count", "failed_count", "skipped_count"]
@@ -60,10 +61,17 @@ def _lifecycle_action(service, verb: str, description: str):
         done = 0
         for campaign in queryset:
             try:
-                service(campaign=campaign)
+                changed = service(campaign=campaign)
                 done += 1
             except DomainError as refusal:
                 modeladmin.message_user(request, f"{campaign}: {refusal.message}", messages.WARNING)
+            else:
+                audit_record(
+                    account=campaign.account,
+                    action=f"campaign.{verb}",
+                    target=changed,
+                    changes={"status": [campaign.status, changed.status]},
+                )
         if done:
             modeladmin.message_user(request, f"{done} campaign(s) {verb}.", messages.SUCCESS)
 
@@ -105,6 +113,7 @@ class CampaignAdmin(admin.ModelAdmin):
         "today_date",
         "today_attempted",
         "next_send_at",
+        "scheduled_start_at",
         "started_at",
         "paused_at",
         "completed_at",

@@ -6,18 +6,36 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from campaigns import selectors, services
+from campaigns import exports, reports, selectors, services
 from campaigns.api_examples import CREATE_REQUEST, CREATED
 from campaigns.filters import VISIBLE_CONTACT_STATUSES, CampaignFilter
 from campaigns.models import Campaign
 from campaigns.pagination import CampaignContactPagination
+from campaigns.report_serializers import REPORT_EXAMPLE, CampaignReportSerializer
 from campaigns.serializers import (
     CampaignContactSerializer,
     CampaignCreateSerializer,
     CampaignSerializer,
     CampaignUpdateSerializer,
 )
+from skylight.api.renderers import EnvelopeJSONRenderer
 from skylight.api.views import AccountScopedMixin
+from skylight.audit import audit_record
+from skylight.csv_export import CSVRenderer, csv_schema
+
+CONTACTS_CSV_EXAMPLE = (
+    "name,phone,status,sent_at,delivered_at,read_at,replied_at,skip_reason,error\r\n"
+    "Sara,'+966501111111,sent,2026-03-05T09:12:00.000000Z,2026-03-05T09:12:04.000000Z,,,,\r\n"
+    "Omar,'+966502222222,skipped,,,,,Contact opted out before sending.,\r\n"
+)
+
+
+TRANSITION_VERBS = {
+    "campaign_start": "started",
+    "campaign_pause": "paused",
+    "campaign_resume": "resumed",
+    "campaign_cancel": "cancelled",
+}
 
 
 class CampaignViewSet(
@@ -53,6 +71,7 @@ class CampaignViewSet(
         )
         serializer.is_valid(raise_exception=True)
         campaign = services.campaign_create(account=self.account, **serializer.validated_data)
+        audit_record(account=self.account, action="campaign.created", target=campaign)
         return self._campaign_response(campaign, status.HTTP_201_CREATED)
 
     # PUT changes only what is sent, like PATCH: documented with the partial shape.
@@ -64,6 +83,10 @@ class CampaignViewSet(
         )
         serializer.is_valid(raise_exception=True)
         campaign = services.campaign_update(campaign=campaign, **serializer.validated_data)
+        changed = {"fields": sorted(serializer.validated_data)}
+        audit_record(
+            account=self.account, action="campaign.updated", target=campaign, changes=changed
+        )
         return self._campaign_response(campaign)
 
     @extend_schema(request=CampaignUpdateSerializer, responses=CampaignSerializer)
@@ -71,11 +94,23 @@ class CampaignViewSet(
         return self.update(request, pk=pk)
 
     def destroy(self, request, pk=None):
-        services.campaign_delete(campaign=self.get_object())
+        campaign = self.get_object()
+        campaign_id = campaign.pk
+        services.campaign_delete(campaign=campaign)
+        audit_record(account=self.account, action="campaign.deleted", object_id=campaign_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _transition(self, service):
-        return self._campaign_response(service(campaign=self.get_object()))
+        campaign = self.get_object()
+        before = campaign.status
+        campaign = service(campaign=campaign)
+        audit_record(
+            account=self.account,
+            action=f"campaign.{TRANSITION_VERBS[service.__name__]}",
+            target=campaign,
+            changes={"status": [before, campaign.status]},
+        )
+        return self._campaign_response(campaign)
 
     @extend_schema(request=None, responses=CampaignSerializer)
     @action(detail=True, methods=["post"])
@@ -96,6 +131,36 @@ class CampaignViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._transition(services.campaign_cancel)
+
+    @extend_schema(responses=CampaignReportSerializer, examples=[REPORT_EXAMPLE])
+    @action(detail=True, methods=["get"])
+    def report(self, request, pk=None):
+        """Outcomes per day and in total, rates, top failures and the per-message funnel."""
+        report = reports.campaign_report(campaign=self.get_object())
+        return Response(CampaignReportSerializer(report).data)
+
+    @extend_schema(
+        responses=csv_schema(
+            "The campaign's contacts as CSV (a download). Cells a spreadsheet would run "
+            "as a formula (starting with = + - @, tab or CR) are prefixed with '.",
+            CONTACTS_CSV_EXAMPLE,
+        ),
+        parameters=[
+            OpenApiParameter("status", str, enum=[value for value, _ in VISIBLE_CONTACT_STATUSES]),
+        ],
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="contacts/export",
+        filter_backends=[],
+        renderer_classes=[EnvelopeJSONRenderer, CSVRenderer],
+    )
+    def contacts_export(self, request, pk=None):
+        """Streams every contact of the campaign (filtered by `status`) as CSV."""
+        campaign = self.get_object()
+        return exports.campaign_contacts_csv(campaign=campaign, params=request.query_params)
 
     @extend_schema(
         responses=CampaignContactSerializer(many=True),

@@ -4,6 +4,8 @@ Each message row is validated by the API's MessageSerializer, so the dashboard a
 API accept exactly the same sequences.
 """
 
+from zoneinfo import ZoneInfo
+
 from django import forms
 
 from campaigns.models import MessageType
@@ -80,7 +82,7 @@ class CampaignForm(forms.Form):
 
     def phone_lookup(self, text: str) -> tuple[list[int], list[str], list[str]]:
         """(ids of the account's contacts at the typed numbers, lines that are not phone
-        numbers, numbers no contact has): the enrolment preview shows all three."""
+        numbers, numbers no contact has): the enrollment preview shows all three."""
         wanted, bad = set(), []
         for line in (text or "").replace(",", "\n").splitlines():
             if not line.strip():
@@ -163,3 +165,27 @@ def message_rows_of(campaign) -> list[dict]:
 
 # Template messages are API-only for now: the editor has no template picker yet.
 MESSAGE_TYPES = [choice for choice in MessageType.choices if choice[0] != MessageType.TEMPLATE]
+
+
+class ScheduleForm(forms.Form):
+    """When a draft starts, as local date and time in the campaign's timezone."""
+
+    FORMAT = "%Y-%m-%dT%H:%M"
+
+    starts_at = forms.DateTimeField(
+        label="Start on",
+        input_formats=[FORMAT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=FORMAT),
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        self.zone = ZoneInfo(campaign.timezone)
+        if campaign.scheduled_start_at:
+            local = campaign.scheduled_start_at.astimezone(self.zone).replace(tzinfo=None)
+            kwargs.setdefault("initial", {"starts_at": local})
+        super().__init__(*args, **kwargs)
+
+    def clean_starts_at(self):
+        # The browser sends a naive local time: it is the campaign's, not the server's.
+        value = self.cleaned_data["starts_at"]
+        return value.replace(tzinfo=None).replace(tzinfo=self.zone)

@@ -65,6 +65,9 @@ class Campaign(models.Model):
         default=0, help_text="Contacts attempted on today_date (local)."
     )
     next_send_at = models.DateTimeField(null=True, blank=True)
+    scheduled_start_at = models.DateTimeField(
+        null=True, blank=True, help_text="A draft with a schedule is started by the send cycle."
+    )
 
     started_at = models.DateTimeField(null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
@@ -81,6 +84,11 @@ class Campaign(models.Model):
                 fields=["next_send_at"],
                 name="campaign_running_due",
                 condition=Q(status="running"),
+            ),
+            models.Index(
+                fields=["scheduled_start_at"],
+                name="campaign_scheduled_start",
+                condition=Q(status="draft", scheduled_start_at__isnull=False),
             ),
         ]
 

@@ -9,18 +9,21 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
-from campaigns import progress, rendering, selectors, services
+from campaigns import exports, progress, rendering, reports, selectors, services
 from campaigns.charts import MAX_SCHEDULE_ROWS, day_bars, small_campaign_cap
 from campaigns.filters import VISIBLE_CONTACT_STATUSES
 from campaigns.forms import (
     MESSAGE_TYPES,
     CampaignForm,
+    ScheduleForm,
     message_rows_from_post,
     message_rows_of,
     validate_messages,
 )
 from campaigns.models import Campaign, CampaignContact, CampaignStatus
 from campaigns.next_step import next_step
+from campaigns.report_charts import funnel, outcome_bars
+from skylight.audit import audit_record
 from skylight.domain import DomainError, Invalid
 from skylight.page_utils import (
     PER_PAGE,
@@ -135,6 +138,7 @@ def campaign_new(request):
         except DomainError as exc:
             add_service_errors(form, exc, {"enrollment": None, "channel_id": "channel"})
         else:
+            audit_record(account=request.account, action="campaign.created", target=campaign)
             messages.success(request, f"Created {campaign.name} as a draft. Start it when ready.")
             return redirect("dashboard:campaign_detail", campaign.pk)
     return _form_page(request, form, rows, row_errors, sequence_errors)
@@ -173,6 +177,13 @@ def campaign_edit(request, pk):
         except DomainError as exc:
             add_service_errors(form, exc)
         else:
+            changed = sorted(set(form.changed_data) | {"messages"})
+            audit_record(
+                account=request.account,
+                action="campaign.updated",
+                target=campaign,
+                changes={"fields": changed},
+            )
             messages.success(request, "Campaign saved.")
             return redirect("dashboard:campaign_detail", campaign.pk)
     return _form_page(request, form, rows, row_errors, sequence_errors, campaign)
@@ -279,6 +290,7 @@ def campaign_detail(request, pk):
         "query": f"status={status}&" if status else "",
         "is_live": campaign.is_running,
         "examples": SimpleLazyObject(lambda: _message_examples(campaign)),
+        "schedule_form": ScheduleForm(campaign=campaign),
     }
     partial = (
         "contacts" if request.GET.get("status") is not None or "after" in request.GET else "live"
@@ -295,6 +307,30 @@ def _is_live_poll(request) -> bool:
 
 
 @account_page
+def campaign_export(request, pk):
+    """The campaign's contacts as a CSV download (the contacts table's status filter)."""
+    campaign = _scoped(request, pk)
+    status = request.GET.get("status", "")
+    params = {"status": status} if status in dict(VISIBLE_CONTACT_STATUSES) else {}
+    return exports.campaign_contacts_csv(campaign=campaign, params=params)
+
+
+@account_page
+def campaign_report(request, pk):
+    """The Report tab: the funnel, outcomes per day, rates, top failures and steps."""
+    campaign = _scoped(request, pk)
+    report = reports.campaign_report(campaign=campaign)
+    context = {
+        "campaign": campaign,
+        "report": report,
+        "funnel": funnel(campaign, report["totals"]),
+        "chart": outcome_bars(report["days"]),
+        "rates": {key: round(100 * value, 1) for key, value in report["rates"].items()},
+    }
+    return render_page(request, "campaigns/campaign_report.html", context)
+
+
+@account_page
 @require_POST
 def campaign_action(request, pk, action):
     campaign = _scoped(request, pk)
@@ -302,11 +338,45 @@ def campaign_action(request, pk, action):
         raise Http404("No such action.")
     service, done = ACTIONS[action]
     try:
-        service(campaign=campaign)
+        changed = service(campaign=campaign)
     except DomainError as exc:
         messages.error(request, " ".join(service_error_messages(exc)))
     else:
+        audit_record(
+            account=request.account,
+            action=f"campaign.{done.lower()}",
+            target=changed,
+            changes={"status": [campaign.status, changed.status]},
+        )
         messages.success(request, f"{done} {campaign.name}.")
+    return redirect("dashboard:campaign_detail", campaign.pk)
+
+
+@account_page
+@require_POST
+def campaign_schedule(request, pk):
+    """Schedules, reschedules or (with `clear`) unschedules a draft's start."""
+    campaign = _scoped(request, pk)
+    if "clear" in request.POST:
+        starts_at = None
+    else:
+        form = ScheduleForm(request.POST, campaign=campaign)
+        if not form.is_valid():
+            messages.error(request, "Give the date and time to start on.")
+            return redirect("dashboard:campaign_detail", campaign.pk)
+        starts_at = form.cleaned_data["starts_at"]
+    try:
+        services.campaign_update(campaign=campaign, scheduled_start_at=starts_at)
+    except DomainError as exc:
+        messages.error(request, " ".join(service_error_messages(exc)))
+    else:
+        audit_record(
+            account=request.account,
+            action="campaign.updated",
+            target=campaign,
+            changes={"fields": ["scheduled_start_at"]},
+        )
+        messages.success(request, "Schedule cleared." if starts_at is None else "Start scheduled.")
     return redirect("dashboard:campaign_detail", campaign.pk)
 
 
@@ -314,9 +384,15 @@ def campaign_action(request, pk, action):
 @require_POST
 def campaign_delete(request, pk):
     campaign = _scoped(request, pk)
+    campaign_id = campaign.pk
+
+    def delete():
+        services.campaign_delete(campaign=campaign)
+        audit_record(account=request.account, action="campaign.deleted", object_id=campaign_id)
+
     return delete_through_service(
         request,
-        lambda: services.campaign_delete(campaign=campaign),
+        delete,
         label=campaign.name,
         success_url="dashboard:campaigns",
         error_url=reverse("dashboard:campaign_detail", args=[campaign.pk]),

@@ -229,6 +229,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "estimated_completion_date",
             "stop_on_reply",
             "replied_count",
+            "scheduled_start_at",
         ]
 
     @property
@@ -299,6 +300,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "estimated_completion_date": self.get_estimated_completion_date(campaign),
             "stop_on_reply": bool(campaign.stop_on_reply),
             "replied_count": campaign.replied_count,
+            "scheduled_start_at": datetime_text(campaign.scheduled_start_at),
         }
 
 
@@ -373,6 +375,11 @@ class CampaignWriteSerializer(StrictJsonTypes, serializers.Serializer):
     stop_on_reply = serializers.BooleanField(
         required=False,
         help_text="Default true: a contact who replies gets nothing more from this campaign.",
+    )
+    scheduled_start_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the send cycle starts this draft (in the future); null clears it.",
     )
 
 

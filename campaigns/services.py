@@ -5,6 +5,7 @@ transaction, so two concurrent requests can never both win.
 """
 
 from collections.abc import Callable, Iterable
+from datetime import UTC
 
 from django.db import transaction
 from django.db.models import Count, F
@@ -29,8 +30,15 @@ from skylight.services import outreach_quota_refund, outreach_quota_use, subscri
 DRAFT, RUNNING, PAUSED = CampaignStatus.DRAFT, CampaignStatus.RUNNING, CampaignStatus.PAUSED
 CANCELLED = CampaignStatus.CANCELLED
 UPDATABLE_FIELDS = (
-    "name", "messages", "is_new_number", "send_window", "timezone", "stop_on_reply",
-)  # fmt: skip
+    "name",
+    "messages",
+    "is_new_number",
+    "send_window",
+    "timezone",
+    "stop_on_reply",
+    "scheduled_start_at",
+)
+SCHEDULED_STARTS_PER_CYCLE = 500
 
 
 def _window_fields(send_window) -> dict:
@@ -99,6 +107,7 @@ def campaign_create(
     send_window=None,
     timezone: str | None = None,
     stop_on_reply: bool = True,
+    scheduled_start_at=None,
 ) -> Campaign:
     """A draft campaign with its messages and enrolled contacts, using one quota unit.
 
@@ -106,6 +115,7 @@ def campaign_create(
     the selection enrolls nobody; either way nothing is created and no quota is used.
     """
     _messages_fit_channel(channel, messages)
+    _check_schedule(scheduled_start_at)
     outreach_quota_use(account=account)
     campaign = Campaign.objects.create(
         account=account,
@@ -114,6 +124,7 @@ def campaign_create(
         is_new_number=is_new_number,
         stop_on_reply=stop_on_reply,
         timezone=timezone or account.timezone,
+        scheduled_start_at=scheduled_start_at,
         **_window_fields(send_window),
     )
     CampaignMessage.objects.bulk_create(_message_rows(campaign, messages))
@@ -180,20 +191,64 @@ def _transition(
     return locked
 
 
+def _start_fields(campaign: Campaign, now) -> dict:
+    return {
+        "status": RUNNING,
+        "started_at": now,
+        "campaign_day": 1,
+        "last_active_date": local_today(campaign, now),
+        "next_send_at": now,
+    }
+
+
 def campaign_start(*, campaign: Campaign) -> Campaign:
-    """draft -> running: day 1 starts today (local); sending begins on the next cycle."""
+    """draft -> running: day 1 starts today (local); sending begins on the next cycle.
+
+    A draft with `scheduled_start_at` is refused: the send cycle starts it at that time.
+    """
 
     def apply(locked: Campaign) -> dict:
-        now = dj_timezone.now()
-        return {
-            "status": RUNNING,
-            "started_at": now,
-            "campaign_day": 1,
-            "last_active_date": local_today(locked, now),
-            "next_send_at": now,
-        }
+        if locked.scheduled_start_at is not None:
+            raise Conflict(
+                f"Campaign is scheduled to start at {_iso(locked.scheduled_start_at)}; "
+                "clear scheduled_start_at to start it now."
+            )
+        return _start_fields(locked, dj_timezone.now())
 
     return _transition(campaign, allowed=(DRAFT,), describe="draft", verb="started", apply=apply)
+
+
+def _iso(moment) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _check_schedule(scheduled_start_at) -> None:
+    if scheduled_start_at is not None and scheduled_start_at <= dj_timezone.now():
+        raise Invalid({"scheduled_start_at": ["Must be in the future."]})
+
+
+def campaigns_start_scheduled(*, now) -> int:
+    """Starts the drafts whose `scheduled_start_at` has come, each exactly once.
+
+    Called at the top of every send cycle. Rows another cycle holds are skipped, and a
+    row it has just started no longer matches once locked, so concurrent cycles never
+    start one campaign twice. Returns how many started.
+    """
+    scheduled = Campaign.objects.filter(status=DRAFT, scheduled_start_at__lte=now)
+    if not scheduled.exists():  # the usual cycle: one indexed read, no transaction
+        return 0
+    with transaction.atomic():
+        due = list(
+            scheduled.select_for_update(skip_locked=True)
+            .only("pk", "timezone")
+            .order_by("scheduled_start_at")[:SCHEDULED_STARTS_PER_CYCLE]
+        )
+        started = 0
+        for campaign in due:
+            started += Campaign.objects.filter(pk=campaign.pk, status=DRAFT).update(
+                **_start_fields(campaign, now), updated_at=now
+            )
+    return started
 
 
 def campaign_pause(*, campaign: Campaign) -> Campaign:
@@ -234,9 +289,10 @@ def campaign_cancel(*, campaign: Campaign) -> Campaign:
 
 
 def campaign_update(*, campaign: Campaign, **fields) -> Campaign:
-    """Changes a draft's name, messages, is_new_number, send_window or timezone.
+    """Changes a draft's name, messages, is_new_number, send_window, timezone or schedule.
 
-    `messages` replaces the whole sequence; `send_window=None` clears the window.
+    `messages` replaces the whole sequence; `send_window=None` clears the window and
+    `scheduled_start_at=None` the schedule (a new one must be in the future).
     """
     unknown = set(fields) - set(UPDATABLE_FIELDS)
     if unknown:
@@ -245,6 +301,7 @@ def campaign_update(*, campaign: Campaign, **fields) -> Campaign:
         locked = _lock(campaign)
         if locked.status != DRAFT:
             raise _refuse(locked, "draft", "updated")
+        _check_schedule(fields.get("scheduled_start_at"))
         messages = fields.pop("messages", None)
         if messages is not None:
             _messages_fit_channel(locked.channel, messages)

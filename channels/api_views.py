@@ -15,6 +15,7 @@ from contacts.models import ChannelType
 from skylight.api.exceptions import error_response
 from skylight.api.schema import ERROR_SCHEMA
 from skylight.api.views import AccountScopedMixin, AccountScopedModelViewSet
+from skylight.audit import audit_record
 from skylight.filters import StrictBooleanFilter
 
 from . import services
@@ -58,14 +59,23 @@ class ChannelViewSet(AccountScopedModelViewSet):
         serializer.instance = services.channel_create(
             account=self.account, **serializer.validated_data
         )
+        audit_record(account=self.account, action="channel.created", target=serializer.instance)
 
     def perform_update(self, serializer):
         serializer.instance = services.channel_update(
             channel=serializer.instance, partial=serializer.partial, **serializer.validated_data
         )
+        audit_record(
+            account=self.account,
+            action="channel.updated",
+            target=serializer.instance,
+            changes={"fields": sorted(serializer.validated_data)},
+        )
 
     def perform_destroy(self, instance):
+        channel_id = instance.pk
         services.channel_delete(channel=instance)
+        audit_record(account=self.account, action="channel.deleted", object_id=channel_id)
 
     @extend_schema(
         request=ChannelTestSerializer,

@@ -12,6 +12,7 @@ from channels.forms import CONFIG_PREFIX, ChannelForm, TestMessageForm
 from channels.guidance import provider_intro
 from channels.models import Channel
 from channels.transports import TRANSPORTS, ConfigError, TransportError
+from skylight.audit import audit_record
 from skylight.domain import DomainError
 from skylight.page_utils import (
     account_page,
@@ -61,6 +62,7 @@ def channel_new(request):
         except DomainError as exc:
             add_service_errors(form, exc, _config_error_map(form))
         else:
+            audit_record(account=request.account, action="channel.created", target=channel)
             messages.success(
                 request, f"Connected {channel.name}. Paste its webhook URL into the provider."
             )
@@ -96,6 +98,13 @@ def channel_detail(request, pk):
         except DomainError as exc:
             add_service_errors(form, exc, _config_error_map(form))
         else:
+            changed = sorted(name for name in form.changed_data)
+            audit_record(
+                account=request.account,
+                action="channel.updated",
+                target=channel,
+                changes={"fields": changed},
+            )
             messages.success(request, "Channel saved.")
             return redirect("dashboard:channel_detail", channel.pk)
     context = {
@@ -150,9 +159,15 @@ def _test_send(channel, data) -> dict:
 @require_POST
 def channel_delete(request, pk):
     channel = get_object_or_404(Channel, pk=pk, account=request.account)
+    channel_id = channel.pk
+
+    def delete():
+        services.channel_delete(channel=channel)
+        audit_record(account=request.account, action="channel.deleted", object_id=channel_id)
+
     return delete_through_service(
         request,
-        lambda: services.channel_delete(channel=channel),
+        delete,
         label=channel.name,
         success_url="dashboard:channels",
         error_url=reverse("dashboard:channel_detail", args=[channel.pk]),

@@ -7,8 +7,9 @@ from rest_framework.response import Response
 
 from contacts import selectors, services
 from contacts.api_examples import CONTACT_CREATE, SEGMENT_CREATE
+from contacts.exports import contacts_csv
 from contacts.filters import ContactFilter, ContactListFilter, SegmentFilter
-from contacts.importing import import_contacts_csv
+from contacts.importing import audit_import, import_contacts_csv
 from contacts.models import ChannelType, Segment
 from contacts.serializers import (
     ContactImportSerializer,
@@ -20,7 +21,9 @@ from contacts.serializers import (
     SegmentSerializer,
 )
 from skylight.api.exceptions import error_response
+from skylight.api.renderers import EnvelopeJSONRenderer
 from skylight.api.views import AccountScopedModelViewSet
+from skylight.csv_export import CSVRenderer, csv_schema
 from skylight.uploads import upload_limit_text, upload_too_large
 
 ID_PATTERN = r"[0-9]{1,19}"
@@ -52,6 +55,26 @@ class ContactViewSet(AccountScopedModelViewSet):
         services.contact_delete(contact=instance)
 
     @extend_schema(
+        responses=csv_schema(
+            "The contacts matching the listing's filters as CSV (a download): fields, tags "
+            "(separated by ;) and attributes (JSON). Formula-like cells are prefixed with '.",
+            "id,name,phone,type,external_id,opted_out,opted_out_at,created_at,tags,attributes\r\n"
+            "7,Sara,'+966501111111,whatsapp,,false,,2026-03-01T10:00:00.000000Z,vip,"
+            '"{""city"": ""Riyadh""}"\r\n',
+        ),
+        summary="Export the contacts (same filters as the listing) as CSV",
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="export",
+        renderer_classes=[EnvelopeJSONRenderer, CSVRenderer],
+        pagination_class=None,
+    )
+    def export(self, request):
+        return contacts_csv(self.filter_queryset(self.get_queryset()))
+
+    @extend_schema(
         request={"multipart/form-data": ContactImportSerializer},
         responses=ImportResultSerializer,
         summary="Import contacts from a CSV file (existing phones are updated)",
@@ -73,6 +96,7 @@ class ContactViewSet(AccountScopedModelViewSet):
             type=data["type"],
             contact_list=data.get("list_id"),
         )
+        audit_import(account=self.account, result=result, contact_list=data.get("list_id"))
         return Response(result.as_dict())
 
 

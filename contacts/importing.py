@@ -200,3 +200,13 @@ def _row(number: int, cells: dict[str, str], phone: str) -> ImportRow:
     if any(len(value) > MAX_ATTRIBUTE_VALUE for value in attributes.values()):
         raise _RowRejected(f"An attribute value is longer than {MAX_ATTRIBUTE_VALUE} characters.")
     return ImportRow(number, phone, name, tags, attributes)
+
+
+def audit_import(*, account, result, contact_list=None) -> None:
+    """One audit event per CSV import, with its counts (shared by the API and dashboard)."""
+    from skylight.audit import audit_record
+
+    counts = {key: result.as_dict()[key] for key in ("created", "updated", "rejected")}
+    if contact_list is not None:
+        counts["list_id"] = contact_list.pk
+    audit_record(account=account, action="contacts.imported", changes=counts)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from contacts import services
+from contacts.exports import contacts_csv
 from contacts.filters import ContactFilter
 from contacts.forms import (
     OPERATOR_LABELS,
@@ -23,7 +24,7 @@ from contacts.forms import (
     rows_from_rules,
     rules_from_post,
 )
-from contacts.importing import import_contacts_csv
+from contacts.importing import audit_import, import_contacts_csv
 from contacts.models import ChannelType, Contact, ContactList, ListMembership, Segment, Tag
 from contacts.phones import InvalidPhone, normalize_phone
 from contacts.segment_errors import place_errors
@@ -57,6 +58,12 @@ def _query_string(request) -> str:
     params.pop("page", None)
     encoded = params.urlencode()
     return f"{encoded}&" if encoded else ""
+
+
+@account_page
+def contacts_export(request):
+    """The contacts the page's filters select, as a CSV download."""
+    return contacts_csv(contacts_filtered(request.account, request.GET))
 
 
 @account_page
@@ -185,6 +192,7 @@ def _run_import(account, data) -> dict:
         result = import_contacts_csv(
             account=account, file=data["file"], type=data["type"], contact_list=contact_list
         )
+        audit_import(account=account, result=result, contact_list=contact_list)
     return {
         "result": result,
         "imported_list": contact_list,

@@ -1,6 +1,15 @@
 from django.contrib import admin, messages
 
-from skylight.models import Account, ApiKey, Membership, Plan, Subscription, UserPreference
+from skylight.audit import audit_record
+from skylight.models import (
+    Account,
+    ApiKey,
+    AuditEvent,
+    Membership,
+    Plan,
+    Subscription,
+    UserPreference,
+)
 from skylight.roles import OWNER_ONLY_MESSAGE, may_administer
 from skylight.services import api_key_create, api_key_revoke
 
@@ -43,6 +52,17 @@ def refuse_unless_owner(modeladmin, request, accounts) -> bool:
     return bool(refused)
 
 
+def _audit_membership(membership, action: str, changes: dict) -> None:
+    changes = {"user": membership.user.get_username(), **changes}
+    audit_record(
+        account=membership.account,
+        action=action,
+        target=membership,
+        object_id=membership.pk or membership.user_id,
+        changes=changes,
+    )
+
+
 class MembershipInline(OwnerManagedInline):
     model = Membership
     extra = 0
@@ -55,6 +75,19 @@ class AccountAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     list_filter = ["timezone"]
     inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        """Memberships added, changed or removed here are audited one by one."""
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Membership:
+            return
+        for membership in formset.new_objects:
+            _audit_membership(membership, "membership.added", {"role": membership.role})
+        for membership, fields in formset.changed_objects:
+            _audit_membership(membership, "membership.changed", {"fields": sorted(fields)})
+        for membership in formset.deleted_objects:
+            _audit_membership(membership, "membership.removed", {})
+
     actions = ["create_api_key"]
 
     @admin.action(description="Create an API key (shown once)")
@@ -62,7 +95,8 @@ class AccountAdmin(admin.ModelAdmin):
         if refuse_unless_owner(self, request, queryset):
             return
         for account in queryset:
-            _, raw_key = api_key_create(account=account, name="Created in admin")
+            key, raw_key = api_key_create(account=account, name="Created in admin")
+            audit_record(account=account, action="api_key.created", target=key)
             self.message_user(
                 request,
                 f"New key for {account}: {raw_key} (copy it now; it is not shown again)",
@@ -97,6 +131,7 @@ class ApiKeyAdmin(OwnedAccountChoices, admin.ModelAdmin):
             return
         for key in queryset:
             api_key_revoke(api_key=key)
+            audit_record(account=key.account, action="api_key.revoked", target=key)
         self.message_user(request, f"Revoked {queryset.count()} key(s).")
 
 
@@ -125,3 +160,23 @@ class SubscriptionAdmin(admin.ModelAdmin):
 class UserPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "language"]
     search_fields = ["user__username"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: nobody edits or deletes history here."""
+
+    list_display = ["created_at", "account", "actor", "action", "object_type", "object_id", "ip"]
+    list_filter = ["action", "actor_type", "account"]
+    search_fields = ["actor", "action", "object_type", "object_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["account"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -5,10 +5,12 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from skylight.audit import audit_record
+from skylight.audit_api import AuditEventFilter
 from skylight.forms import ApiKeyForm, SwitchAccountForm
 from skylight.middleware import SESSION_KEY, accounts_of
-from skylight.models import ApiKey, UserPreference
-from skylight.page_utils import account_page, owner_page, render_page
+from skylight.models import ApiKey, AuditEvent, UserPreference
+from skylight.page_utils import account_page, owner_page, paginate, render_page
 from skylight.roles import request_is_owner
 from skylight.services import api_key_create, api_key_revoke, subscription_get
 
@@ -45,6 +47,7 @@ def api_key_new(request):
     context = {"key_form": form}
     if form.is_valid():
         key, raw_key = api_key_create(account=request.account, name=form.cleaned_data["name"])
+        audit_record(account=request.account, action="api_key.created", target=key)
         context.update(new_key=key, raw_key=raw_key, key_form=ApiKeyForm())
     return render_page(
         request, "dashboard/account.html", _account_context(request, **context), "api-keys"
@@ -56,6 +59,7 @@ def api_key_new(request):
 def api_key_revoke_view(request, pk):
     key = get_object_or_404(ApiKey, pk=pk, account=request.account)
     api_key_revoke(api_key=key)
+    audit_record(account=request.account, action="api_key.revoked", target=key)
     if not request.htmx:
         messages.success(request, f"Revoked {key.name}.")
         return redirect("dashboard:account")
@@ -86,3 +90,28 @@ def choose_language(request):
         language = ""
     UserPreference.objects.update_or_create(user=request.user, defaults={"language": language})
     return redirect("dashboard:account")
+
+
+ACTIVITY_FILTERS = ("action", "object_type", "object_id", "actor")
+
+
+@account_page
+def activity(request):
+    """The account's audit log, newest first, filtered like GET /audit-events."""
+    params = {key: request.GET.get(key, "").strip() for key in ACTIVITY_FILTERS}
+    filterset = AuditEventFilter(
+        {key: value for key, value in params.items() if value},
+        queryset=AuditEvent.objects.filter(account=request.account).order_by("-id"),
+    )
+    events = filterset.qs if filterset.is_valid() else AuditEvent.objects.none()
+    query = "&".join(f"{key}={value}" for key, value in params.items() if value)
+    context = {
+        "page_obj": paginate(request, events),
+        "params": params,
+        "query": f"{query}&" if query else "",
+        "actions": AuditEvent.objects.filter(account=request.account)
+        .order_by("action")
+        .values_list("action", flat=True)
+        .distinct(),
+    }
+    return render_page(request, "dashboard/activity.html", context, "events")

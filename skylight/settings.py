@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "skylight.middleware.CurrentAccountMiddleware",
     "skylight.middleware.UserLanguageMiddleware",
     "skylight.middleware.MethodNotAllowedPageMiddleware",
+    "skylight.audit.AuditActorMiddleware",
+    "skylight.api.idempotency.IdempotencyMiddleware",
     # Last, as django-axes asks: it answers a locked-out login before the view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -289,6 +291,7 @@ SPECTACULAR_SETTINGS = {
         "skylight.api.schema.id_limits",
         "skylight.api.schema.create_links",
         "skylight.api.schema.empty_filters",
+        "skylight.api.schema.document_idempotency_key",
         "skylight.api.schema.constants",
     ],
     "ENUM_NAME_OVERRIDES": {

@@ -177,13 +177,16 @@ def _claim_from_row(row, now: datetime) -> Claim:
 
 
 def _skip_opted_out(slot: Slot, claims: list[Claim]) -> None:
-    """Opted out (or suppressed) since enrollment: skipped, nothing attempted."""
+    """Opted out (or suppressed) since enrollment: skipped, nothing attempted.
+
+    `claimed_at` keeps when it was skipped: the report counts it on that day.
+    """
     rows = CampaignContact.objects.filter(pk__in=[claim.id for claim in claims])
     rows.update(
         status=ContactStatus.SKIPPED,
         skip_reason=SkipReason.OPTED_OUT,
         error="Contact opted out before sending.",
-        claimed_at=None,
+        claimed_at=claims[0].claimed_at,
     )
     on_the_list = Contact.objects.filter(pk__in=[claim.contact_id for claim in claims]).filter(
         suppressed_expression()

@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.progress import current_daily_limit
+from campaigns.services import campaigns_start_scheduled
 from skylight import metrics
 
 from . import config
@@ -51,6 +52,7 @@ class CycleReport:
     planned: int = 0
     reaped: int = 0
     completed: int = 0
+    started: int = 0  # scheduled drafts started by this cycle
     batches: list[Batch] = field(default_factory=list)
 
 
@@ -82,6 +84,7 @@ def run_cycle(now: datetime, *, enqueue: Callable[[Batch], object]) -> CycleRepo
     started = time.monotonic()
     report = CycleReport(now=now)
     report.reaped = reap_stale_claims(now)
+    report.started = campaigns_start_scheduled(now=now)
     channels = _Channels()
     seen: set[int] = set()
     while True:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from skylight.audit import actor_for_api_key, actor_set
 from skylight.models import ApiKey
 
 
@@ -38,6 +39,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if key is None or not key.matches(raw_key.strip()):
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
         self.touch(key)
+        actor_set(actor_for_api_key(key, request))
         return ApiPrincipal(key), key
 
     def authenticate_header(self, request):

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from channels.api_views import AccountChannelsView
 from skylight import api_views
+from skylight.audit_api import AuditEventListView
 
 # The API reference page runs Redoc from its CDN with an inline start-up script.
 REDOC_SOURCES = {
@@ -19,6 +20,7 @@ urlpatterns = [
     re_path(r"^account/?$", api_views.AccountView.as_view(), name="account"),
     re_path(r"^account/subscription/?$", api_views.SubscriptionView.as_view(), name="subscription"),
     re_path(r"^account/channels/?$", AccountChannelsView.as_view(), name="account-channels"),
+    re_path(r"^audit-events/?$", AuditEventListView.as_view(), name="audit-events"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

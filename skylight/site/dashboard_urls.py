@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/keys/<int:pk>/revoke/", pages.api_key_revoke_view, name="account_key_revoke"),
     path("account/switch/", pages.switch_account, name="account_switch"),
     path("account/language/", pages.choose_language, name="account_language"),
+    path("activity/", pages.activity, name="activity"),
     # campaigns
     path("campaigns/", campaign_pages.campaigns, name="campaigns"),
     path("campaigns/new/", campaign_pages.campaign_new, name="campaign_new"),
@@ -26,10 +27,16 @@ urlpatterns = [
     path("campaigns/<int:pk>/edit/", campaign_pages.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/delete/", campaign_pages.campaign_delete, name="campaign_delete"),
     path(
+        "campaigns/<int:pk>/schedule/", campaign_pages.campaign_schedule, name="campaign_schedule"
+    ),
+    path("campaigns/<int:pk>/report/", campaign_pages.campaign_report, name="campaign_report"),
+    path("campaigns/<int:pk>/export/", campaign_pages.campaign_export, name="campaign_export"),
+    path(
         "campaigns/<int:pk>/<str:action>/", campaign_pages.campaign_action, name="campaign_action"
     ),
     # contacts
     path("contacts/", contact_pages.contacts, name="contacts"),
+    path("contacts/export/", contact_pages.contacts_export, name="contacts_export"),
     path("contacts/new/", contact_pages.contact_new, name="contact_new"),
     path("contacts/import/", contact_pages.contact_import, name="contact_import"),
     path("contacts/<int:pk>/", contact_pages.contact_edit, name="contact_edit"),

@@ -40,6 +40,7 @@ SKYLIGHT_FIELDS = {
     "estimated_completion_date": (str, type(None)),
     "stop_on_reply": bool,
     "replied_count": int,
+    "scheduled_start_at": (str, type(None)),
 }
 
 
