@@ -7,6 +7,7 @@ opening, tomorrow, or the moment the pacing curve allows its next send, plus jit
 """
 
 import logging
+import math
 import random
 from collections import defaultdict
 from collections.abc import Callable
@@ -35,10 +36,22 @@ logger = logging.getLogger("skylight.engine")
 
 @dataclass(frozen=True)
 class Batch:
-    """Up to `size` contacts of one campaign, for one task."""
+    """Up to `size` contacts of one campaign (on the number `channel_id`)."""
 
     campaign_id: int
     size: int
+    now: datetime
+    channel_id: int = 0
+
+
+@dataclass(frozen=True)
+class Round:
+    """The batches one worker task sends, concurrently across their numbers.
+
+    All batches of one number are in the same round, so its lane is not split.
+    """
+
+    batches: tuple[Batch, ...]
     now: datetime
 
 
@@ -50,6 +63,7 @@ class CycleReport:
     reaped: int = 0
     completed: int = 0
     batches: list[Batch] = field(default_factory=list)
+    rounds: list[Round] = field(default_factory=list)
 
 
 @dataclass
@@ -71,10 +85,16 @@ class _Plan:
     contacts: int = 0
 
 
-def run_cycle(now: datetime, *, enqueue: Callable[[Batch], object] | None = None) -> CycleReport:
-    """Plans every due running campaign and hands its batches to `enqueue` after commit."""
+def run_cycle(
+    now: datetime, *, enqueue: Callable[[Round], object] | None = None, workers: int | None = None
+) -> CycleReport:
+    """Plans every due running campaign and hands its batches, in rounds, to `enqueue`.
+
+    There are at least `workers` rounds (default: the qcluster's workers) when there are
+    that many numbers, so every worker gets a share.
+    """
     if enqueue is None:
-        from campaigns.tasks import enqueue_batch as enqueue
+        from campaigns.tasks import enqueue_round as enqueue
     report = CycleReport(now=now)
     report.reaped = reap_stale_claims(now)
     channels = _Channels()
@@ -83,8 +103,9 @@ def run_cycle(now: datetime, *, enqueue: Callable[[Batch], object] | None = None
         chunk = _plan_chunk(now, report, channels, seen)
         if not chunk:
             break
-    for batch in report.batches:
-        enqueue(batch)
+    report.rounds = rounds(report.batches, now, workers or config.round_workers())
+    for planned in report.rounds:
+        enqueue(planned)
     logger.info(
         "cycle now=%s due=%s planned_contacts=%s batches=%s reaped=%s completed=%s",
         now.isoformat(),
@@ -124,7 +145,7 @@ def _plan_chunk(now, report: CycleReport, channels: _Channels, seen: set[int]) -
             waiting.append(campaign)
             if plan.contacts:
                 report.planned += plan.contacts
-                report.batches.extend(_batches(campaign.pk, plan.contacts, now))
+                report.batches.extend(_batches(campaign, plan.contacts, now))
         _save_next_looks(waiting)
     report.due += len(campaigns)
     return len(campaigns)
@@ -140,11 +161,28 @@ def _save_next_looks(campaigns: list[Campaign]) -> None:
         Campaign.objects.filter(pk__in=ids).update(next_send_at=moment)
 
 
-def _batches(campaign_id: int, contacts: int, now: datetime) -> list[Batch]:
+def _batches(campaign: Campaign, contacts: int, now: datetime) -> list[Batch]:
     size = config.batch_size()
     full, rest = divmod(contacts, size)
     sizes = [size] * full + ([rest] if rest else [])
-    return [Batch(campaign_id=campaign_id, size=n, now=now) for n in sizes]
+    return [
+        Batch(campaign_id=campaign.pk, size=n, now=now, channel_id=campaign.channel_id)
+        for n in sizes
+    ]
+
+
+def rounds(batches: list[Batch], now: datetime, workers: int) -> list[Round]:
+    """Deals the numbers out to at least `workers` rounds of at most `round_numbers()`."""
+    channels = sorted({batch.channel_id for batch in batches})
+    if not channels:
+        return []
+    count = max(workers, math.ceil(len(channels) / config.round_numbers()))
+    count = max(1, min(count, len(channels)))
+    share = {channel: index % count for index, channel in enumerate(channels)}
+    groups: list[list[Batch]] = [[] for _ in range(count)]
+    for batch in batches:
+        groups[share[batch.channel_id]].append(batch)
+    return [Round(batches=tuple(group), now=now) for group in groups]
 
 
 def _plan_campaign(campaign: Campaign, now: datetime, channels: _Channels) -> _Plan | None:

@@ -87,12 +87,15 @@ def _apply_early_statuses(target: Recorder, applied: list[Outcome]) -> None:
         status_receipts_apply(channel=target.channel, provider_message_ids=message_ids)
 
 
-def _save_deliveries(deliveries: list[Delivery]) -> None:
+def _save_deliveries(deliveries: list) -> None:
     if connection.vendor == "postgresql":
         bulk.upsert_deliveries(deliveries)
         return
     Delivery.objects.bulk_create(
-        deliveries,
+        [
+            Delivery(**{name: getattr(row, name) for name in bulk.DELIVERY_COLUMNS})
+            for row in deliveries
+        ],
         update_conflicts=True,
         unique_fields=["campaign_contact", "position"],
         update_fields=DELIVERY_FIELDS,

@@ -1,5 +1,6 @@
 """The one interface every provider implements."""
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -75,6 +76,7 @@ class Transport:
     secret_fields: ClassVar[tuple[str, ...]] = ()
     config_class: ClassVar[type | None] = None
     webhook_handler: ClassVar[str | None] = None  # dotted path of a WebhookHandler
+    blocking: ClassVar[bool] = True  # False: send() does no I/O and may run inline
 
     def __init__(self, config: dict[str, Any], *, channel_type: str = "", webhook_url: str = ""):
         self.config = self.parse_config(config)
@@ -106,3 +108,12 @@ class Transport:
 
     def send(self, recipient: str, message: OutboundMessage) -> SendResult:
         raise NotImplementedError
+
+    def send_steps(
+        self, recipient: str, message: OutboundMessage
+    ) -> Generator[float, None, SendResult]:
+        """Sending as steps: yield the seconds to pause before the next step (a typing
+        indicator shown, say), return the SendResult. The send engine waits out each pause
+        without holding a thread or a transaction. Default: one step, `send()`."""
+        return self.send(recipient, message)
+        yield  # unreachable: makes this method a generator

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from campaigns.engine import run_cycle, send_batch
+from campaigns.engine import run_cycle, send_round
 from campaigns.models import Campaign
 from campaigns.services import campaign_create, campaign_start
 from contacts.models import Contact
@@ -64,8 +64,9 @@ def start_campaign(
     return campaign
 
 
-def inline(batch) -> None:
-    send_batch(batch.campaign_id, batch.size, now=batch.now)
+def inline(planned) -> None:
+    """Sends a planned round in this process, as a worker would."""
+    send_round(list(planned.batches), now=planned.now)
 
 
 def cycle(now: datetime):

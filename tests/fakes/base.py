@@ -5,6 +5,7 @@ Script outcomes per request with `then(outcome, **options)` (consumed in order) 
 or per recipient with `for_recipient(address, outcome, **options)` (every request to
 that address, before the script; the address as the provider sees it).
 Any outcome accepts `delay=<seconds>` to answer slowly (for read timeouts).
+`max_in_flight` holds, per request path, the most requests it was answering at once.
 Each provider module defines its outcomes in `respond()`.
 """
 
@@ -50,6 +51,8 @@ class FakeProvider:
         self._default: tuple[str, dict] = ("ok", {})
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
+        self._in_flight: dict[str, int] = {}
+        self.max_in_flight: dict[str, int] = {}
 
     def start(self) -> "FakeProvider":
         self.server.expect_request(re.compile(".*")).respond_with_handler(self._dispatch)
@@ -69,6 +72,8 @@ class FakeProvider:
             self._by_recipient.clear()
             self._default = ("ok", {})
             self._ids = itertools.count(1)
+            self._in_flight.clear()
+            self.max_in_flight.clear()
         return self
 
     @property
@@ -117,11 +122,19 @@ class FakeProvider:
                 outcome, options = self._by_recipient[recipient]
             else:
                 outcome, options = self._script.popleft() if self._script else self._default
+            self._in_flight[recorded.path] = self._in_flight.get(recorded.path, 0) + 1
+            self.max_in_flight[recorded.path] = max(
+                self.max_in_flight.get(recorded.path, 0), self._in_flight[recorded.path]
+            )
         options = dict(options)
         delay = options.pop("delay", 0)
-        if delay:
-            time.sleep(delay)
-        return self.respond(outcome, recorded, **options)
+        try:
+            if delay:
+                time.sleep(delay)
+            return self.respond(outcome, recorded, **options)
+        finally:
+            with self._lock:
+                self._in_flight[recorded.path] -= 1
 
     def respond(self, outcome: str, request: RecordedRequest, **options) -> Response:
         raise NotImplementedError
