@@ -69,7 +69,8 @@ def render(template: str, recipient: Recipient, seed: str) -> str:
 
     # Placeholder values are user data: hide them from spintax, put them back last.
     protected = PLACEHOLDER.sub(protect, template)
-    spun = spin(protected, random.Random(seed))
+    # Seeding a generator costs more than the rest: only text with spintax needs one.
+    spun = spin(protected, random.Random(seed)) if SPIN_GROUP.search(protected) else protected
     return _TOKEN_RE.sub(lambda match: placeholders[int(match.group(1))], spun)
 
 

@@ -56,7 +56,7 @@ class ClaimSizer:
     most that much work, and a pause stops sending within it.
     """
 
-    def __init__(self, budget: float = 0.05, most: int = 250):
+    def __init__(self, budget: float = 0.05, most: int = 1000):
         self.budget, self.most = budget, most
         self.per_contact: float | None = None
 

@@ -23,6 +23,8 @@ from .sending import UNKNOWN_PREFIX, Outcome
 
 logger = logging.getLogger("skylight.engine")
 
+FLUSH_SIZE = 1000  # outcomes written by one set-based flush at most
+
 DELIVERY_FIELDS = ["type", "body", "caption", "status", "provider_message_id", "error", "sent_at"]
 
 
@@ -44,7 +46,8 @@ class Recorder:
         if not self.buffer:
             self.first_buffered = time.monotonic()
         self.buffer.append(outcome)
-        if len(self.buffer) >= 250 or time.monotonic() - self.first_buffered >= self.max_delay:
+        full = len(self.buffer) >= FLUSH_SIZE
+        if full or time.monotonic() - self.first_buffered >= self.max_delay:
             self.flush()
 
     def flush(self) -> None:
@@ -76,7 +79,10 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
 def _apply_early_statuses(target: Recorder, applied: list[Outcome]) -> None:
     """Provider statuses that arrived before these deliveries were written apply now."""
     from channels.inbound import status_receipts_apply
+    from channels.models import StatusReceipt
 
+    if not StatusReceipt.objects.filter(channel_id=target.channel.pk).exists():
+        return  # the usual case: providers answer after the write, one cheap look
     message_ids = {
         delivery.provider_message_id
         for outcome in applied

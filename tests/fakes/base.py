@@ -5,7 +5,8 @@ Script outcomes per request with `then(outcome, **options)` (consumed in order) 
 or per recipient with `for_recipient(address, outcome, **options)` (every request to
 that address, before the script; the address as the provider sees it).
 Any outcome accepts `delay=<seconds>` to answer slowly (for read timeouts).
-`max_in_flight` holds, per request path, the most requests it was answering at once.
+`max_in_flight` holds, per request path, the most requests it was answering at once;
+`most_at_once` the most over all paths.
 Each provider module defines its outcomes in `respond()`.
 """
 
@@ -53,6 +54,7 @@ class FakeProvider:
         self._ids = itertools.count(1)
         self._in_flight: dict[str, int] = {}
         self.max_in_flight: dict[str, int] = {}
+        self.most_at_once = 0
 
     def start(self) -> "FakeProvider":
         self.server.expect_request(re.compile(".*")).respond_with_handler(self._dispatch)
@@ -74,6 +76,7 @@ class FakeProvider:
             self._ids = itertools.count(1)
             self._in_flight.clear()
             self.max_in_flight.clear()
+            self.most_at_once = 0
         return self
 
     @property
@@ -126,6 +129,7 @@ class FakeProvider:
             self.max_in_flight[recorded.path] = max(
                 self.max_in_flight.get(recorded.path, 0), self._in_flight[recorded.path]
             )
+            self.most_at_once = max(self.most_at_once, sum(self._in_flight.values()))
         options = dict(options)
         delay = options.pop("delay", 0)
         try:
