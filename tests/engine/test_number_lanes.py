@@ -120,3 +120,23 @@ def test_control_with_two_lanes_allowed_per_number_they_do_overlap(numbers, fake
 
     assert len(fake_gateway.requests) == 6
     assert fake_gateway.max_in_flight["/hooks/skylight/shared"] == 2
+
+
+def test_a_retry_after_slows_that_number_only(numbers, fake_gateway):
+    slowed, other = numbers("slowed", 9), numbers("other", 9)  # 3 due each
+    cycle(START)
+    first = CampaignContact.objects.filter(campaign=slowed).order_by("id").first()
+    fake_gateway.for_recipient(first.contact.phone, "rate_limited", retry_after=2)
+    fake_gateway.always("ok", delay=0.05)
+
+    send_round([Batch(campaign_id=c.pk, size=3, now=MOMENT) for c in (slowed, other)], MOMENT)
+
+    def times(path):
+        return [r.received_at for r in fake_gateway.requests if r.path == path]
+
+    slowed_times, other_times = times("/hooks/skylight/slowed"), times("/hooks/skylight/other")
+    assert len(slowed_times) == 3 and len(other_times) == 3
+    assert slowed_times[1] - slowed_times[0] >= 2  # the number waited out the Retry-After
+    assert other_times[-1] - other_times[0] < 1  # the other number did not
+    first.refresh_from_db()
+    assert first.status == "pending" and "will retry" in first.error

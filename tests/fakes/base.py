@@ -32,6 +32,7 @@ class RecordedRequest:
     headers: dict[str, str]
     body: bytes
     query: dict[str, str] = field(default_factory=dict)
+    received_at: float = field(default_factory=time.monotonic)
 
     def json(self):
         return json.loads(self.body)
