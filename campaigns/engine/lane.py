@@ -82,6 +82,7 @@ class Lane:
         clock: datetime | None,
         deadline: float,
         slot: Slot | None = None,
+        messages: list | None = None,
     ):
         from .batches import batch_slot
 
@@ -105,7 +106,7 @@ class Lane:
         self.sender = Sender(
             campaign_id=campaign.pk,
             transport=transport_for(campaign.channel),
-            messages=list(campaign.messages.order_by("position")),
+            messages=messages if messages is not None else list(campaign.messages.all()),
             clock=clock,
         )
         self.inline = not getattr(self.sender.transport, "blocking", True)

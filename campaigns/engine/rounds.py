@@ -17,9 +17,12 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 
-from campaigns.models import Campaign
+from django.utils import timezone
+
+from campaigns.models import Campaign, CampaignMessage
 
 from . import config
+from .batches import batch_slots
 from .lane import DONE, Lane, Run, Wait
 from .planning import Batch
 from .sending import run_step
@@ -36,9 +39,16 @@ def send_round(batches: list[Batch], now: datetime | None = None) -> list[Lane]:
     for batch in batches:
         sizes[batch.campaign_id] = sizes.get(batch.campaign_id, 0) + batch.size
     campaigns = Campaign.objects.select_related("channel", "account").in_bulk(list(sizes))
+    slots = batch_slots(list(campaigns.values()), now or timezone.now())
+    messages: dict[int, list] = {pk: [] for pk in slots}
+    for message in CampaignMessage.objects.filter(campaign_id__in=list(slots)).order_by(
+        "campaign_id", "position"
+    ):
+        messages[message.campaign_id].append(message)
     deadline = time.monotonic() + config.batch_seconds()
     lanes = [
-        Lane(campaigns[pk], sizes[pk], now, deadline) for pk in sorted(sizes) if pk in campaigns
+        Lane(campaigns[pk], sizes[pk], now, deadline, slot=slots[pk], messages=messages[pk])
+        for pk in sorted(slots)
     ]
     drive(lanes)
     return lanes
