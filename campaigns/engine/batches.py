@@ -109,10 +109,13 @@ def send_with_slot(
 ) -> BatchResult:
     """One lane under the caps in `slot` (the benchmark calls it directly)."""
     from .lane import Lane
+    from .round_recording import RoundRecorder
     from .rounds import drive
 
-    lane = Lane(campaign, size, now, time.monotonic() + config.batch_seconds(), slot=slot)
-    drive([lane])
+    outcomes = RoundRecorder()
+    deadline = time.monotonic() + config.batch_seconds()
+    lane = Lane(campaign, size, now, deadline, slot=slot, outcomes=outcomes)
+    drive([lane], outcomes)
     return sum_results([lane])
 
 

@@ -22,6 +22,7 @@ from . import config
 from .claims import Claim, NumberResting, Slot, claim_contacts
 from .lanes import release_number, take_number
 from .recording import Recorder
+from .round_recording import RoundRecorder
 from .sending import Outcome, Sender, Sequence, StepResult
 
 logger = logging.getLogger("skylight.engine")
@@ -83,6 +84,7 @@ class Lane:
         deadline: float,
         slot: Slot | None = None,
         messages: list | None = None,
+        outcomes: RoundRecorder | None = None,
     ):
         from .batches import batch_slot
 
@@ -92,6 +94,8 @@ class Lane:
         self.deadline = deadline
         self.result = LaneResult()
         self.closed = False
+        self.wants_flush = False
+        self.outcomes = outcomes if outcomes is not None else RoundRecorder()
         self.number_slot: int | None = None
         self.queue: deque[Claim] = deque()
         self.sequence: Sequence | None = None
@@ -213,9 +217,8 @@ class Lane:
     def _contact_done(self, outcome: Outcome) -> float:
         self.sizer.observe(time.monotonic() - self.sequence_started)
         self.sequence = None
-        self.recorder.add(outcome)
-        if not self.queue:
-            self.recorder.flush()  # claimed one at a time: record each at once
+        self.outcomes.add(self.recorder, outcome)
+        self.wants_flush = not self.queue  # claimed one at a time: record it soon
         if outcome.status == ContactStatus.SENT:
             self.result.sent += 1
         elif outcome.retried:
@@ -237,9 +240,8 @@ class Lane:
             return
         self.closed = True
         for claim in self.queue:  # claimed but not started: back to pending, slot returned
-            self.recorder.add(self._unsent(claim))
+            self.outcomes.add(self.recorder, self._unsent(claim))
         self.queue.clear()
-        self.recorder.flush()
         if self.number_slot is None:
             return
         remaining = self.rest_until - time.monotonic()

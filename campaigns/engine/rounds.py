@@ -25,6 +25,7 @@ from . import config
 from .batches import batch_slots
 from .lane import DONE, Lane, Run, Wait
 from .planning import Batch
+from .round_recording import RoundRecorder
 from .sending import run_step
 
 logger = logging.getLogger("skylight.engine")
@@ -46,59 +47,91 @@ def send_round(batches: list[Batch], now: datetime | None = None) -> list[Lane]:
     ):
         messages[message.campaign_id].append(message)
     deadline = time.monotonic() + config.batch_seconds()
+    outcomes = RoundRecorder()
     lanes = [
-        Lane(campaigns[pk], sizes[pk], now, deadline, slot=slots[pk], messages=messages[pk])
+        Lane(
+            campaigns[pk],
+            sizes[pk],
+            now,
+            deadline,
+            slot=slots[pk],
+            messages=messages[pk],
+            outcomes=outcomes,
+        )
         for pk in sorted(slots)
     ]
-    drive(lanes)
+    drive(lanes, outcomes)
     return lanes
 
 
-def drive(lanes: list[Lane]) -> None:
+def drive(lanes: list[Lane], outcomes: RoundRecorder) -> None:
     """Runs every lane to its end; a lane's database error ends that lane only."""
-    limit = max(config.worker_concurrency(), 1)
-    order = itertools.count()
-    due: list[tuple[float, int, Lane]] = [(0.0, next(order), lane) for lane in lanes]
-    running: dict[Future, Lane] = {}
-    errors: list[BaseException] = []
-
-    def later(lane: Lane, seconds: float) -> None:
-        if not lane.closed:  # a lane that stopped (e.g. its number must rest) waits for nothing
-            heapq.heappush(due, (time.monotonic() + seconds, next(order), lane))
-
-    with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="skylight-send") as pool:
+    loop = _Loop(outcomes)
+    with ThreadPoolExecutor(max_workers=loop.limit, thread_name_prefix="skylight-send") as pool:
         try:
-            while due or running:
-                while due and due[0][0] <= time.monotonic() and len(running) < limit:
-                    lane = heapq.heappop(due)[2]
-                    action = _advance(lane, errors)
-                    if isinstance(action, Wait):
-                        later(lane, action.seconds)
-                    elif isinstance(action, Run) and lane.inline:
-                        later(lane, _finish(lane, run_step(action.steps), errors))
-                    elif isinstance(action, Run):
-                        running[pool.submit(run_step, action.steps)] = lane
-                _wait_for_work(
-                    due, running, limit, lambda lane, step: later(lane, _finish(lane, step, errors))
-                )
+            for lane in lanes:
+                loop.later(lane, 0.0)
+            while loop.due or loop.running:
+                loop.start_due_lanes(pool)
+                loop.wait_for_work()
         finally:
             for lane in lanes:
                 lane.close()
-    if errors:
-        raise errors[0]
+            outcomes.flush()
+    if loop.errors:
+        raise loop.errors[0]
 
 
-def _wait_for_work(due, running: dict[Future, Lane], limit: int, finished) -> None:
-    """Waits for a step to finish or the next lane's moment, whichever comes first."""
-    timeout = None
-    if due and len(running) < limit:
-        timeout = max(due[0][0] - time.monotonic(), 0.0)
-    if running:
-        done, _ = wait(list(running), timeout=timeout, return_when=FIRST_COMPLETED)
-        for future in done:
-            finished(running.pop(future), future.result())
-    elif timeout:
-        time.sleep(timeout)  # every lane is waiting for its number's next moment
+class _Loop:
+    """The round's schedule: lanes by the moment they go on, and the steps in flight."""
+
+    def __init__(self, outcomes: RoundRecorder):
+        self.limit = max(config.worker_concurrency(), 1)
+        self.outcomes = outcomes
+        self.order = itertools.count()
+        self.due: list[tuple[float, int, Lane]] = []
+        self.running: dict[Future, Lane] = {}
+        self.errors: list[BaseException] = []
+
+    def later(self, lane: Lane, seconds: float) -> None:
+        if not lane.closed:  # a lane that stopped (e.g. its number must rest) waits for nothing
+            heapq.heappush(self.due, (time.monotonic() + seconds, next(self.order), lane))
+
+    def start_due_lanes(self, pool: ThreadPoolExecutor) -> None:
+        while self.due and self.due[0][0] <= time.monotonic() and len(self.running) < self.limit:
+            lane = heapq.heappop(self.due)[2]
+            action = _advance(lane, self.errors)
+            if isinstance(action, Wait):
+                self.later(lane, action.seconds)
+            elif isinstance(action, Run) and lane.inline:
+                self.finished(lane, run_step(action.steps))
+            elif isinstance(action, Run):
+                self.running[pool.submit(run_step, action.steps)] = lane
+
+    def finished(self, lane: Lane, step) -> None:
+        self.later(lane, _finish(lane, step, self.errors))
+        # A lane that claimed one at a time has its outcome written at once, unless other
+        # steps are about to finish and can share the flush (at most `max_delay` later).
+        if lane.wants_flush and not self.running:
+            self.outcomes.flush()
+        lane.wants_flush = False
+
+    def wait_for_work(self) -> None:
+        """Waits for a step to finish, the next lane's moment or the flush, the soonest."""
+        flush_in = self.outcomes.due_in()
+        if flush_in is not None and flush_in <= 0:
+            self.outcomes.flush()
+            flush_in = None
+        moments = [flush_in] if flush_in is not None else []
+        if self.due and len(self.running) < self.limit:
+            moments.append(self.due[0][0] - time.monotonic())
+        timeout = max(min(moments), 0.0) if moments else None
+        if self.running:
+            done, _ = wait(list(self.running), timeout=timeout, return_when=FIRST_COMPLETED)
+            for future in done:
+                self.finished(self.running.pop(future), future.result())
+        elif timeout:
+            time.sleep(timeout)  # every lane is waiting for its number's next moment
 
 
 def _advance(lane: Lane, errors: list) -> object:
