@@ -1,13 +1,13 @@
 """Writing outcomes back: conditional updates of `sending` rows with counters in the same
 transaction, and failing claims abandoned by dead workers.
 
-Outcomes are buffered briefly and written together (a handful of statements per flush)
-so a fast transport is not throttled by commits. A crash before a flush leaves those
-contacts `sending`: the reaper fails them as "outcome unknown", never re-sends them.
+Outcomes are buffered briefly by the round (round_recording.py) and written together (a
+handful of statements per flush) so a fast transport is not throttled by commits. A
+crash before a flush leaves those contacts `sending`: the reaper fails them as "outcome
+unknown", never re-sends them.
 """
 
 import logging
-import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -29,31 +29,13 @@ DELIVERY_FIELDS = ["type", "body", "caption", "status", "provider_message_id", "
 
 
 class Recorder:
-    """Buffers one batch's outcomes and writes them in small transactions."""
+    """Where one lane's outcomes are counted: its campaign, local day and channel day."""
 
-    def __init__(
-        self, *, campaign_id: int, day: date, channel_day_id: int, channel, max_delay=0.25
-    ):
+    def __init__(self, *, campaign_id: int, day: date, channel_day_id: int, channel):
         self.campaign_id = campaign_id
         self.channel = channel
         self.day = day
         self.channel_day_id = channel_day_id
-        self.max_delay = max_delay
-        self.buffer: list[Outcome] = []
-        self.first_buffered = 0.0
-
-    def add(self, outcome: Outcome) -> None:
-        if not self.buffer:
-            self.first_buffered = time.monotonic()
-        self.buffer.append(outcome)
-        full = len(self.buffer) >= FLUSH_SIZE
-        if full or time.monotonic() - self.first_buffered >= self.max_delay:
-            self.flush()
-
-    def flush(self) -> None:
-        outcomes, self.buffer = self.buffer, []
-        if outcomes:
-            record_outcomes(self, outcomes)
 
 
 def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
