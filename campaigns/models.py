@@ -318,6 +318,12 @@ class ChannelDay(models.Model):
     date = models.DateField()
     attempted = models.PositiveIntegerField(default=0)
     last_send_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="No contact is claimed through the number before this: the gap after "
+        "its last contact, or a provider's Retry-After.",
+    )
 
     class Meta:
         constraints = [

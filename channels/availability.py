@@ -109,12 +109,28 @@ class TrackedTransport:
         try:
             result = self.transport.send(recipient, message)
         except TransportError as exc:
-            if exc.channel_unavailable:
-                channel_mark_unavailable(channel=self.channel, reason=exc.channel_unavailable)
+            self._failed(exc)
             raise
+        self._succeeded()
+        return result
+
+    def send_steps(self, recipient, message):
+        """The wrapped transport's steps (the engine waits out its pauses), tracked."""
+        try:
+            result = yield from self.transport.send_steps(recipient, message)
+        except TransportError as exc:
+            self._failed(exc)
+            raise
+        self._succeeded()
+        return result
+
+    def _failed(self, exc: TransportError) -> None:
+        if exc.channel_unavailable:
+            channel_mark_unavailable(channel=self.channel, reason=exc.channel_unavailable)
+
+    def _succeeded(self) -> None:
         if self.channel.unavailable_reason:
             channel_mark_available(channel=self.channel)
-        return result
 
 
 def channel_transport(channel: Channel) -> TrackedTransport:

@@ -1,32 +1,23 @@
-"""One batch of one campaign: claim, send, record, contact after contact.
+"""One batch of one campaign: its caps for now, and sending it as a one-lane round.
 
 Everything a batch may do is re-checked against the database at each claim, so a batch
 that runs late, twice, or beside others can never exceed a cap or send to anyone twice.
 """
 
-import logging
-import random
 import time
-from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime
 
 from django.utils import timezone
 
-from campaigns.models import Campaign, CampaignStatus, ContactStatus, Delivery
+from campaigns.models import Campaign, CampaignStatus, ChannelDay
 from campaigns.progress import current_daily_limit
-from channels.availability import channel_ready, channel_transport
-from skylight import metrics
-from skylight.observability import log_context
+from channels.availability import channel_ready
 
 from . import config
-from .claims import Claim, Slot, claim_contacts
-from .days import campaign_tz, channel_cap, channel_day
-from .recording import Recorder
-from .sending import Sender
+from .claims import Slot
+from .days import campaign_tz, channel_cap, channel_caps_of, channel_date, channel_day
 from .windows import day_window, pace_cap
-
-logger = logging.getLogger("skylight.engine")
 
 
 @dataclass
@@ -37,9 +28,57 @@ class BatchResult:
     retried: int = 0
     skipped: int = 0
 
+    def add(self, other) -> "BatchResult":
+        for name in ("claimed", "sent", "failed", "retried", "skipped"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
 
 def batch_slot(campaign: Campaign, now: datetime) -> Slot | None:
     """Today's caps for the campaign as of `now`, or None if it may not send now."""
+    cap = _campaign_cap(campaign, now)
+    if cap is None:
+        return None
+    day = channel_day(campaign.channel_id, campaign.account.timezone, now)
+    return Slot(
+        campaign_id=campaign.pk,
+        day=cap[0],
+        campaign_cap=cap[1],
+        channel_day_id=day.pk,
+        channel_cap=channel_cap(campaign.channel_id),
+    )
+
+
+def batch_slots(campaigns: list[Campaign], now: datetime) -> dict[int, Slot]:
+    """`batch_slot` for many campaigns in a few statements (a round's lanes)."""
+    caps = {c.pk: cap for c in campaigns if (cap := _campaign_cap(c, now)) is not None}
+    sending = [c for c in campaigns if c.pk in caps]
+    dates = {c.pk: channel_date(c.account.timezone, now) for c in sending}
+    keys = {(c.channel_id, dates[c.pk]) for c in sending}
+    ChannelDay.objects.bulk_create(
+        [ChannelDay(channel_id=channel, date=day) for channel, day in keys], ignore_conflicts=True
+    )
+    days = {
+        (row.channel_id, row.date): row.pk
+        for row in ChannelDay.objects.filter(
+            channel_id__in={key[0] for key in keys}, date__in={key[1] for key in keys}
+        ).only("pk", "channel_id", "date")
+    }
+    channel_caps = channel_caps_of({c.channel_id for c in sending})
+    return {
+        c.pk: Slot(
+            campaign_id=c.pk,
+            day=caps[c.pk][0],
+            campaign_cap=caps[c.pk][1],
+            channel_day_id=days[(c.channel_id, dates[c.pk])],
+            channel_cap=channel_caps.get(c.channel_id, 0),
+        )
+        for c in sending
+    }
+
+
+def _campaign_cap(campaign: Campaign, now: datetime) -> tuple[date, int] | None:
+    """(local today, attempts allowed by now) if the campaign may send now."""
     if campaign.status != CampaignStatus.RUNNING or not campaign.channel.is_active:
         return None
     if not channel_ready(campaign.channel, now):
@@ -53,15 +92,7 @@ def batch_slot(campaign: Campaign, now: datetime) -> Slot | None:
     )
     if not window.is_open(now):
         return None
-    limit = current_daily_limit(campaign)
-    day = channel_day(campaign.channel_id, campaign.account.timezone, now)
-    return Slot(
-        campaign_id=campaign.pk,
-        day=today,
-        campaign_cap=pace_cap(limit, window.elapsed_fraction(now)),
-        channel_day_id=day.pk,
-        channel_cap=channel_cap(campaign.channel_id),
-    )
+    return today, pace_cap(current_daily_limit(campaign), window.elapsed_fraction(now))
 
 
 def send_batch(campaign_id: int, size: int, now: datetime | None = None) -> BatchResult:
@@ -69,127 +100,30 @@ def send_batch(campaign_id: int, size: int, now: datetime | None = None) -> Batc
 
     `now` fixes the clock (simulations and `send_cycle --now`); None reads the real clock.
     """
-    campaign = Campaign.objects.select_related("channel", "account").filter(pk=campaign_id).first()
-    slot = batch_slot(campaign, now or timezone.now()) if campaign else None
-    if slot is None:
-        return BatchResult()
-    with log_context(account_id=campaign.account_id, campaign_id=campaign.pk):
-        return send_with_slot(campaign, slot, size, now)
+    from .planning import Batch
+    from .rounds import send_round
+
+    lanes = send_round([Batch(campaign_id=campaign_id, size=size, now=now or timezone.now())], now)
+    return sum_results(lanes)
 
 
 def send_with_slot(
     campaign: Campaign, slot: Slot, size: int, now: datetime | None = None
 ) -> BatchResult:
-    """The claim-send-record loop under the caps in `slot` (the benchmark calls it directly)."""
-    result = BatchResult()
-    sender = Sender(
-        campaign_id=campaign.pk,
-        transport=channel_transport(campaign.channel),
-        messages=list(campaign.messages.order_by("position")),
-        clock=now,
-    )
-    recorder = Recorder(
-        campaign_id=campaign.pk,
-        day=slot.day,
-        channel_day_id=slot.channel_day_id,
-        channel=campaign.channel,
-    )
-    try:
-        _run(slot, sender, recorder, size, result)
-    finally:
-        recorder.flush()
-    logger.info(
-        "campaign=%s batch done claimed=%s sent=%s failed=%s retried=%s skipped=%s",
-        campaign.pk,
-        result.claimed,
-        result.sent,
-        result.failed,
-        result.retried,
-        result.skipped,
-    )
-    return result
+    """One lane under the caps in `slot` (the benchmark calls it directly)."""
+    from .lane import Lane
+    from .round_recording import RoundRecorder
+    from .rounds import drive
 
-
-class ClaimSizer:
-    """How many contacts to claim at once: one, unless sending is nearly instant.
-
-    Claims never cover more than `budget` seconds of sending, so a crash can strand at
-    most that much work, and a pause stops sending within it.
-    """
-
-    def __init__(self, budget: float = 0.05, most: int = 250):
-        self.budget, self.most = budget, most
-        self.per_contact: float | None = None
-
-    def observe(self, seconds: float) -> None:
-        if self.per_contact is None:
-            self.per_contact = seconds
-        else:
-            self.per_contact = 0.8 * self.per_contact + 0.2 * seconds
-
-    def size(self) -> int:
-        if self.per_contact is None:
-            return 1
-        return max(1, min(self.most, int(self.budget / max(self.per_contact, 1e-6))))
-
-
-def _run(slot: Slot, sender: Sender, recorder: Recorder, size: int, result: BatchResult):
-    gap = config.contact_gap_seconds()
+    outcomes = RoundRecorder()
     deadline = time.monotonic() + config.batch_seconds()
-    sizer = ClaimSizer()
-    queue: deque[Claim] = deque()
-    while result.claimed < size or queue:
-        if not queue:
-            if time.monotonic() > deadline:
-                _look_again_soon(slot.campaign_id, sender.now())
-                return
-            wanted = 1 if gap else min(sizer.size(), size - result.claimed)
-            claims = claim_contacts(slot, sender.now(), wanted)
-            if not claims:
-                return
-            result.skipped += sum(claim.opted_out for claim in claims)
-            queue.extend(claim for claim in claims if not claim.opted_out)
-            result.claimed += len(queue)
-            continue
-        claim = queue.popleft()
-        if gap and result.sent + result.failed + result.retried:
-            recorder.flush()
-            time.sleep(random.uniform(gap / 4, gap))
-        started = time.monotonic()
-        outcome = sender.deliver(claim, _already_sent(claim))
-        metrics.send_finished(sender.transport.provider, _outcome_name(outcome))
-        sizer.observe(time.monotonic() - started)
-        recorder.add(outcome)
-        if not queue:
-            recorder.flush()  # claimed one at a time: record each at once
-        if outcome.status == ContactStatus.SENT:
-            result.sent += 1
-        elif outcome.retried:
-            result.retried += 1
-        else:
-            result.failed += 1
+    lane = Lane(campaign, size, now, deadline, slot=slot, outcomes=outcomes)
+    drive([lane], outcomes)
+    return sum_results([lane])
 
 
-def _outcome_name(outcome) -> str:
-    return "retried" if outcome.retried else str(outcome.status)
-
-
-def _look_again_soon(campaign_id: int, now: datetime) -> None:
-    """The batch ran out of time: the next cycle plans what it left, not tomorrow."""
-    soon = now + timedelta(seconds=config.cycle_seconds())
-    Campaign.objects.filter(pk=campaign_id, next_send_at__gt=soon).update(next_send_at=soon)
-
-
-def _already_sent(claim: Claim) -> frozenset[int]:
-    """Positions accepted on an earlier attempt: a retry resumes after them.
-
-    Acceptance is `sent_at`, which only the engine sets and nothing clears: a provider's
-    later "failed" for an accepted message must not make it leave a second time.
-    """
-    if claim.attempts <= 1:
-        return frozenset()
-    return frozenset(
-        Delivery.objects.filter(campaign_contact_id=claim.id, sent_at__isnull=False).values_list(
-            "position", flat=True
-        )
-    )
+def sum_results(lanes) -> BatchResult:
+    total = BatchResult()
+    for lane in lanes:
+        total.add(lane.result)
+    return total

@@ -67,3 +67,79 @@ def upsert_deliveries(deliveries: list[Delivery]) -> None:
     params = [[getattr(d, column) for d in deliveries] for column in DELIVERY_COLUMNS]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _table(model) -> str:
+    return model._meta.db_table
+
+
+def lock_in_order(model, ids: list[int]) -> None:
+    """Row locks in id order, so flushes over many campaigns never deadlock each other."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {_table(model)} WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids]
+        )
+
+
+def move_campaign_counters(rows: list[tuple]) -> None:
+    """(campaign id, sent, failed, retried, local day, retry_at) per campaign: the counters
+    move; retried slots go back to the day they came from; a retry may bring the next look
+    forward."""
+    from campaigns.models import Campaign
+
+    sql = f"""
+        UPDATE {_table(Campaign)} AS c SET
+            pending_count = c.pending_count - v.sent - v.failed,
+            sent_count = c.sent_count + v.sent,
+            failed_count = c.failed_count + v.failed,
+            today_attempted = CASE WHEN c.today_date = v.day
+                THEN c.today_attempted - v.retried ELSE c.today_attempted END,
+            next_send_at = CASE WHEN v.retry_at IS NOT NULL AND c.next_send_at > v.retry_at
+                THEN v.retry_at ELSE c.next_send_at END
+        FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::int[], %s::date[],
+                    %s::timestamptz[]) AS v(id, sent, failed, retried, day, retry_at)
+        WHERE c.id = v.id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+
+
+def count_campaign_days(rows: list[tuple]) -> None:
+    """(campaign id, local day, sent, failed): the per-day chart rows."""
+    from campaigns.models import CampaignDay
+
+    sql = f"""
+        UPDATE {_table(CampaignDay)} AS d SET attempted = d.attempted + v.sent + v.failed,
+            sent = d.sent + v.sent, failed = d.failed + v.failed
+        FROM unnest(%s::bigint[], %s::date[], %s::int[], %s::int[])
+             AS v(campaign_id, day, sent, failed)
+        WHERE d.campaign_id = v.campaign_id AND d.date = v.day
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+
+
+def return_channel_slots(rows: list[tuple]) -> None:
+    """(channel day id, retried): slots of contacts that were not accepted go back."""
+    from campaigns.models import ChannelDay
+
+    sql = f"""
+        UPDATE {_table(ChannelDay)} AS d SET attempted = d.attempted - v.retried
+        FROM unnest(%s::bigint[], %s::int[]) AS v(id, retried) WHERE d.id = v.id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+
+
+def complete_done(campaign_ids: list[int], now) -> list[int]:
+    """running -> completed for those of the campaigns with nothing pending left."""
+    from campaigns.models import Campaign
+
+    sql = f"""
+        UPDATE {_table(Campaign)} SET status = 'completed', completed_at = %s,
+            next_send_at = NULL
+        WHERE id = ANY(%s) AND status = 'running' AND pending_count = 0 RETURNING id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, campaign_ids])
+        return [row[0] for row in cursor.fetchall()]

@@ -1,8 +1,8 @@
 """Claiming contacts: a committed transaction that reserves their daily slots first.
 
-The batch loop claims one contact per transaction whenever sending takes time; only
-when the transport answers within milliseconds does it claim a few at once (never
-more than ~50 ms of sending), so a commit per contact does not cap throughput.
+A lane claims one contact per transaction whenever sending takes time; only when the
+transport answers within milliseconds does it claim a few at once (never more than
+~50 ms of sending), so a commit per contact does not cap throughput.
 
 Locks: a claim takes the campaign row, then the channel day, then contact rows with SKIP
 LOCKED (never waiting on them); recording takes its own `sending` rows, then the campaign,
@@ -13,6 +13,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -33,6 +34,15 @@ from .days import complete_if_done
 logger = logging.getLogger("skylight.engine")
 
 
+class NumberResting(Exception):
+    """The number may not send before `until` (the gap after its last contact, or a
+    provider's Retry-After); nothing was claimed."""
+
+    def __init__(self, until: datetime):
+        super().__init__(f"the number rests until {until.isoformat()}")
+        self.until = until
+
+
 @dataclass(frozen=True)
 class Slot:
     """Where a claim's daily slot is counted, and the caps it must stay under."""
@@ -44,9 +54,9 @@ class Slot:
     channel_cap: int
 
 
-@dataclass(frozen=True)
-class Claim:
-    """A contact now `sending`, committed before anything leaves."""
+class Claim(NamedTuple):
+    """A contact now `sending`, committed before anything leaves (a tuple: one is built
+    per contact on the hot path)."""
 
     id: int
     contact_id: int
@@ -103,11 +113,11 @@ def _claim_sql() -> str:
     """
 
 
-def _room(slot: Slot, wanted: int) -> int:
+def _room(slot: Slot, wanted: int, now: datetime) -> int:
     """Slots left under both caps, read under the campaign's then the channel day's row lock.
 
     The campaign row must still be running on the slot's day: a committed pause stops
-    the next claim.
+    the next claim. A number still resting raises NumberResting.
     """
     attempted = (
         Campaign.objects.select_for_update()
@@ -117,14 +127,17 @@ def _room(slot: Slot, wanted: int) -> int:
     )
     if attempted is None or attempted >= slot.campaign_cap:
         return 0
-    channel_attempted = (
+    channel = (
         ChannelDay.objects.select_for_update()
         .filter(pk=slot.channel_day_id)
-        .values_list("attempted", flat=True)
+        .values_list("attempted", "ready_at")
         .first()
     )
-    if channel_attempted is None:
+    if channel is None:
         return 0
+    channel_attempted, ready_at = channel
+    if ready_at is not None and ready_at > now:
+        raise NumberResting(ready_at)
     return max(0, min(wanted, slot.campaign_cap - attempted, slot.channel_cap - channel_attempted))
 
 
@@ -136,7 +149,7 @@ def claim_contacts(slot: Slot, now: datetime, wanted: int = 1) -> list[Claim]:
     transaction and use no slot.
     """
     with transaction.atomic():
-        room = _room(slot, wanted)
+        room = _room(slot, wanted, now)
         if room <= 0:
             return []
         claims = [_claim_from_row(row, now) for row in _claim_rows(slot.campaign_id, now, room)]

@@ -69,3 +69,28 @@ def planning_chunk() -> int:
 def channel_probe_seconds() -> float:
     """How often a channel marked unavailable is asked whether it can send again."""
     return _number("SKYLIGHT_CHANNEL_PROBE_SECONDS", 120)
+
+
+def worker_concurrency() -> int:
+    """Provider calls one worker (one round) keeps in flight at most."""
+    return int(_number("SKYLIGHT_WORKER_CONCURRENCY", 50))
+
+
+def number_concurrency() -> int:
+    """Lanes that may send through one number at once, across all workers."""
+    return int(_number("SKYLIGHT_NUMBER_CONCURRENCY", 1))
+
+
+def number_poll_seconds() -> float:
+    """How soon a lane looks again at a number another lane holds."""
+    return _number("SKYLIGHT_NUMBER_POLL_SECONDS", 0.25)
+
+
+def round_numbers() -> int:
+    """Numbers one round (one worker task) serves at most; more numbers make more rounds."""
+    return int(_number("SKYLIGHT_ROUND_NUMBERS", 500))
+
+
+def round_workers() -> int:
+    """Rounds a cycle makes at least: one per qcluster worker."""
+    return int(getattr(settings, "Q_CLUSTER", {}).get("workers", 1) or 1)

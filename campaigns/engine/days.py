@@ -84,6 +84,17 @@ def channel_cap(channel_id: int) -> int:
     )
 
 
+def channel_caps_of(channel_ids) -> dict[int, int]:
+    """`channel_cap` of many channels in one statement."""
+    caps: dict[int, int] = {}
+    rows = Campaign.objects.filter(channel_id__in=channel_ids, status=CampaignStatus.RUNNING)
+    for channel_id, day, is_new, total in rows.values_list(
+        "channel_id", "campaign_day", "is_new_number", "total_contacts"
+    ):
+        caps[channel_id] = max(caps.get(channel_id, 0), daily_limit(day, is_new, total))
+    return caps
+
+
 def complete_if_done(campaign_id: int, now: datetime) -> bool:
     """running -> completed once no contact is pending or being sent."""
     done = Campaign.objects.filter(

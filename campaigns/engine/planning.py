@@ -7,17 +7,18 @@ opening, tomorrow, or the moment the pacing curve allows its next send, plus jit
 """
 
 import logging
+import math
 import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
 
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.models import Campaign, CampaignStatus, ChannelDay
 from campaigns.progress import current_daily_limit
 from campaigns.services import campaigns_start_scheduled
 from skylight import metrics
@@ -26,6 +27,8 @@ from . import config
 from .days import (
     campaign_tz,
     channel_cap,
+    channel_caps_of,
+    channel_date,
     channel_day,
     complete_if_done,
     roll_day,
@@ -38,10 +41,22 @@ logger = logging.getLogger("skylight.engine")
 
 @dataclass(frozen=True)
 class Batch:
-    """Up to `size` contacts of one campaign, for one task."""
+    """Up to `size` contacts of one campaign (on the number `channel_id`)."""
 
     campaign_id: int
     size: int
+    now: datetime
+    channel_id: int = 0
+
+
+@dataclass(frozen=True)
+class Round:
+    """The batches one worker task sends, concurrently across their numbers.
+
+    All batches of one number are in the same round, so its lane is not split.
+    """
+
+    batches: tuple[Batch, ...]
     now: datetime
 
 
@@ -54,6 +69,7 @@ class CycleReport:
     completed: int = 0
     started: int = 0  # scheduled drafts started by this cycle
     batches: list[Batch] = field(default_factory=list)
+    rounds: list[Round] = field(default_factory=list)
 
 
 @dataclass
@@ -62,11 +78,32 @@ class _Channels:
 
     caps: dict[int, int] = field(default_factory=dict)
     busy: set[int] = field(default_factory=set)
+    days: dict[tuple[int, date], ChannelDay] = field(default_factory=dict)
 
     def cap(self, channel_id: int) -> int:
         if channel_id not in self.caps:
             self.caps[channel_id] = channel_cap(channel_id)
         return self.caps[channel_id]
+
+    def prefetch(self, campaigns: list[Campaign], now: datetime) -> None:
+        """Caps and today's channel days of a chunk's numbers in three statements."""
+        new = {c.channel_id for c in campaigns} - set(self.caps)
+        self.caps.update({channel: 0 for channel in new} | channel_caps_of(new))
+        keys = {(c.channel_id, channel_date(c.account.timezone, now)) for c in campaigns}
+        ChannelDay.objects.bulk_create(
+            [ChannelDay(channel_id=channel, date=day) for channel, day in keys],
+            ignore_conflicts=True,
+        )
+        rows = ChannelDay.objects.filter(
+            channel_id__in={key[0] for key in keys}, date__in={key[1] for key in keys}
+        )
+        self.days.update({(row.channel_id, row.date): row for row in rows})
+
+    def day(self, campaign: Campaign, now: datetime) -> ChannelDay:
+        key = (campaign.channel_id, channel_date(campaign.account.timezone, now))
+        if key not in self.days:
+            self.days[key] = channel_day(campaign.channel_id, campaign.account.timezone, now)
+        return self.days[key]
 
 
 @dataclass
@@ -75,11 +112,15 @@ class _Plan:
     contacts: int = 0
 
 
-def run_cycle(now: datetime, *, enqueue: Callable[[Batch], object]) -> CycleReport:
-    """Plans every due running campaign and hands its batches to `enqueue` after commit.
+def run_cycle(
+    now: datetime, *, enqueue: Callable[[Round], object], workers: int | None = None
+) -> CycleReport:
+    """Plans every due running campaign and hands its batches, in rounds, to `enqueue`.
 
-    `enqueue` is `campaigns.tasks.enqueue_batch` for the workers, or a function that
-    sends inline (the `send_cycle` command, tests).
+    `enqueue` is `campaigns.tasks.enqueue_round` for the workers, or a function that
+    sends inline (the `send_cycle` command, tests). There are at least `workers` rounds
+    (default: the qcluster's workers) when there are that many numbers, so every worker
+    gets a share.
     """
     started = time.monotonic()
     report = CycleReport(now=now)
@@ -91,8 +132,9 @@ def run_cycle(now: datetime, *, enqueue: Callable[[Batch], object]) -> CycleRepo
         chunk = _plan_chunk(now, report, channels, seen)
         if not chunk:
             break
-    for batch in report.batches:
-        enqueue(batch)
+    report.rounds = rounds(report.batches, now, workers or config.round_workers())
+    for planned in report.rounds:
+        enqueue(planned)
     logger.info(
         "cycle now=%s due=%s planned_contacts=%s batches=%s reaped=%s completed=%s",
         now.isoformat(),
@@ -121,6 +163,7 @@ def _plan_chunk(now, report: CycleReport, channels: _Channels, seen: set[int]) -
     """Plans one chunk of due campaigns in one transaction; returns how many it read."""
     with transaction.atomic():
         campaigns = list(_due(now, seen))
+        channels.prefetch(campaigns, now)
         waiting: list[Campaign] = []
         for campaign in campaigns:
             plan = _plan_campaign(campaign, now, channels)
@@ -135,7 +178,7 @@ def _plan_chunk(now, report: CycleReport, channels: _Channels, seen: set[int]) -
             waiting.append(campaign)
             if plan.contacts:
                 report.planned += plan.contacts
-                report.batches.extend(_batches(campaign.pk, plan.contacts, now))
+                report.batches.extend(_batches(campaign, plan.contacts, now))
         _save_next_looks(waiting)
     report.due += len(campaigns)
     return len(campaigns)
@@ -151,11 +194,28 @@ def _save_next_looks(campaigns: list[Campaign]) -> None:
         Campaign.objects.filter(pk__in=ids).update(next_send_at=moment)
 
 
-def _batches(campaign_id: int, contacts: int, now: datetime) -> list[Batch]:
+def _batches(campaign: Campaign, contacts: int, now: datetime) -> list[Batch]:
     size = config.batch_size()
     full, rest = divmod(contacts, size)
     sizes = [size] * full + ([rest] if rest else [])
-    return [Batch(campaign_id=campaign_id, size=n, now=now) for n in sizes]
+    return [
+        Batch(campaign_id=campaign.pk, size=n, now=now, channel_id=campaign.channel_id)
+        for n in sizes
+    ]
+
+
+def rounds(batches: list[Batch], now: datetime, workers: int) -> list[Round]:
+    """Deals the numbers out to at least `workers` rounds of at most `round_numbers()`."""
+    channels = sorted({batch.channel_id for batch in batches})
+    if not channels:
+        return []
+    count = max(workers, math.ceil(len(channels) / config.round_numbers()))
+    count = max(1, min(count, len(channels)))
+    share = {channel: index % count for index, channel in enumerate(channels)}
+    groups: list[list[Batch]] = [[] for _ in range(count)]
+    for batch in batches:
+        groups[share[batch.channel_id]].append(batch)
+    return [Round(batches=tuple(group), now=now) for group in groups]
 
 
 def _plan_campaign(campaign: Campaign, now: datetime, channels: _Channels) -> _Plan | None:
@@ -181,7 +241,7 @@ def _plan_campaign(campaign: Campaign, now: datetime, channels: _Channels) -> _P
     allowed = pace_cap(limit, window.elapsed_fraction(now)) - attempted
     if allowed <= 0:
         return _Plan(_paced(window, attempted, limit, now))
-    day = channel_day(campaign.channel_id, campaign.account.timezone, now)
+    day = channels.day(campaign, now)
     channel_left = channels.cap(campaign.channel_id) - day.attempted
     if channel_left <= 0:
         return _Plan(min(tomorrow, now + timedelta(minutes=10)))

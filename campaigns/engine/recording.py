@@ -1,13 +1,13 @@
 """Writing outcomes back: conditional updates of `sending` rows with counters in the same
 transaction, and failing claims abandoned by dead workers.
 
-Outcomes are buffered briefly and written together (a handful of statements per flush)
-so a fast transport is not throttled by commits. A crash before a flush leaves those
-contacts `sending`: the reaper fails them as "outcome unknown", never re-sends them.
+Outcomes are buffered briefly by the round (round_recording.py) and written together (a
+handful of statements per flush) so a fast transport is not throttled by commits. A
+crash before a flush leaves those contacts `sending`: the reaper fails them as "outcome
+unknown", never re-sends them.
 """
 
 import logging
-import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 
@@ -15,7 +15,14 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from campaigns.deliveries import status_receipts_apply
-from campaigns.models import Campaign, CampaignContact, ChannelDay, ContactStatus, Delivery
+from campaigns.models import (
+    Campaign,
+    CampaignContact,
+    ChannelDay,
+    ContactStatus,
+    Delivery,
+    StatusReceipt,
+)
 from contacts.models import Contact
 
 from . import bulk, config
@@ -24,34 +31,19 @@ from .sending import UNKNOWN_PREFIX, Outcome
 
 logger = logging.getLogger("skylight.engine")
 
+FLUSH_SIZE = 1000  # outcomes written by one set-based flush at most
+
 DELIVERY_FIELDS = ["type", "body", "caption", "status", "provider_message_id", "error", "sent_at"]
 
 
 class Recorder:
-    """Buffers one batch's outcomes and writes them in small transactions."""
+    """Where one lane's outcomes are counted: its campaign, local day and channel day."""
 
-    def __init__(
-        self, *, campaign_id: int, day: date, channel_day_id: int, channel, max_delay=0.25
-    ):
+    def __init__(self, *, campaign_id: int, day: date, channel_day_id: int, channel):
         self.campaign_id = campaign_id
         self.channel = channel
         self.day = day
         self.channel_day_id = channel_day_id
-        self.max_delay = max_delay
-        self.buffer: list[Outcome] = []
-        self.first_buffered = 0.0
-
-    def add(self, outcome: Outcome) -> None:
-        if not self.buffer:
-            self.first_buffered = time.monotonic()
-        self.buffer.append(outcome)
-        if len(self.buffer) >= 250 or time.monotonic() - self.first_buffered >= self.max_delay:
-            self.flush()
-
-    def flush(self) -> None:
-        outcomes, self.buffer = self.buffer, []
-        if outcomes:
-            record_outcomes(self, outcomes)
 
 
 def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
@@ -76,6 +68,8 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
 
 def _apply_early_statuses(target: Recorder, applied: list[Outcome]) -> None:
     """Provider statuses that arrived before these deliveries were written apply now."""
+    if not StatusReceipt.objects.filter(channel_id=target.channel.pk).exists():
+        return  # the usual case: providers answer after the write, one cheap look
     message_ids = {
         delivery.provider_message_id
         for outcome in applied
@@ -86,12 +80,15 @@ def _apply_early_statuses(target: Recorder, applied: list[Outcome]) -> None:
         status_receipts_apply(channel=target.channel, provider_message_ids=message_ids)
 
 
-def _save_deliveries(deliveries: list[Delivery]) -> None:
+def _save_deliveries(deliveries: list) -> None:
     if connection.vendor == "postgresql":
         bulk.upsert_deliveries(deliveries)
         return
     Delivery.objects.bulk_create(
-        deliveries,
+        [
+            Delivery(**{name: getattr(row, name) for name in bulk.DELIVERY_COLUMNS})
+            for row in deliveries
+        ],
         update_conflicts=True,
         unique_fields=["campaign_contact", "position"],
         update_fields=DELIVERY_FIELDS,

@@ -1,23 +1,22 @@
-"""Sending one claimed contact its sequence, outside any transaction, and classifying the result."""
+"""Sending one claimed contact its sequence, a step at a time, and classifying the result.
+
+The engine calls the transport from a pool thread and never inside a transaction; a
+message's steps come from `Transport.send_steps`, which may ask for a pause (a typing
+indicator) that the engine waits out without holding a thread.
+"""
 
 import logging
-import time
+from collections import deque
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from campaigns.models import (
-    Campaign,
-    CampaignMessage,
-    CampaignStatus,
-    ContactStatus,
-    Delivery,
-    MessageType,
-)
+from campaigns.models import Campaign, CampaignMessage, CampaignStatus, ContactStatus, MessageType
 from campaigns.rendering import Recipient, render, render_seed
 from campaigns.templates import template_body, template_outbound
-from channels.transports import OutboundMessage, Transport, TransportError
+from channels.transports import OutboundMessage, SendResult, Transport, TransportError
 
 from . import config
 from .claims import Claim
@@ -25,6 +24,22 @@ from .claims import Claim
 logger = logging.getLogger("skylight.engine")
 
 UNKNOWN_PREFIX = "outcome unknown: "
+SENT, FAILED = "sent", "failed"
+
+
+@dataclass(slots=True)
+class DeliveryRow:
+    """One rendered message of a sequence and what became of it (a `Delivery` to write)."""
+
+    campaign_contact_id: int
+    position: int
+    type: str
+    body: str
+    caption: str
+    status: str = "queued"
+    provider_message_id: str = ""
+    error: str = ""
+    sent_at: datetime | None = None
 
 
 @dataclass
@@ -36,13 +51,38 @@ class Outcome:
     error: str = ""
     next_attempt_at: datetime | None = None
     provider_message_id: str = ""
-    deliveries: list[Delivery] = field(default_factory=list)
+    deliveries: list[DeliveryRow] = field(default_factory=list)
     opt_out: bool = False
     finished_at: datetime | None = None
+    rest_seconds: float = 0.0  # how long the number must rest (a provider's Retry-After)
 
     @property
     def retried(self) -> bool:
         return self.status == ContactStatus.PENDING
+
+
+@dataclass(slots=True)
+class StepResult:
+    """What one transport step gave: a pause to wait, a result, or an error."""
+
+    wait: float | None = None
+    result: SendResult | None = None
+    error: TransportError | None = None
+    crash: str = ""  # repr of an unexpected exception
+
+
+def run_step(steps: Generator) -> StepResult:
+    """Runs a message's next transport step (in a pool thread: no database here)."""
+    try:
+        return StepResult(wait=max(float(next(steps)), 0.0))
+    except StopIteration as stop:
+        return StepResult(result=stop.value)
+    except TransportError as exc:
+        return StepResult(error=exc)
+    except Exception as exc:  # a bug or bad config: we cannot tell whether it left
+        logger.exception("unexpected transport error")
+        error = TransportError(TransportError.UNKNOWN, f"unexpected error: {exc!r}")
+        return StepResult(error=error, crash=repr(exc))
 
 
 @dataclass
@@ -57,93 +97,62 @@ class Sender:
     def now(self) -> datetime:
         return self.clock or timezone.now()
 
-    def deliver(self, claim: Claim, skip_positions: frozenset[int] = frozenset()) -> Outcome:
-        """Sends the messages not yet accepted, in order, a few seconds apart."""
-        recipient = Recipient(name=claim.name, phone=claim.phone, attributes=claim.attributes)
-        deliveries: list[Delivery] = []
-        gap = config.sequence_gap_seconds()
-        for message in self.messages:
-            if message.position in skip_positions:
-                continue
-            if deliveries:
-                if gap:
-                    time.sleep(gap)
-                if not self._still_running():
-                    return self._paused(claim, deliveries)
-            delivery = self._render(message, recipient, claim)
-            deliveries.append(delivery)
-            try:
-                result = self.transport.send(claim.address, self._outbound(message, delivery))
-            except TransportError as exc:
-                delivery.status, delivery.error = Delivery.Status.FAILED, exc.message[:2000]
-                return self._failure(claim, exc, deliveries)
-            except Exception as exc:  # a bug or bad config: we cannot tell whether it left
-                logger.exception(
-                    "campaign=%s contact=%s unexpected transport error",
-                    self.campaign_id,
-                    claim.contact_id,
-                )
-                delivery.status, delivery.error = Delivery.Status.FAILED, repr(exc)[:2000]
-                error = TransportError(TransportError.UNKNOWN, f"unexpected error: {exc!r}")
-                return self._failure(claim, error, deliveries)
-            delivery.status = Delivery.Status.SENT
-            delivery.provider_message_id = result.provider_message_id[:128]
-            delivery.sent_at = self.now()
-        last_id = deliveries[-1].provider_message_id if deliveries else ""
-        logger.info(
-            "campaign=%s contact=%s sent messages=%s provider_id=%s",
-            self.campaign_id,
-            claim.contact_id,
-            len(deliveries),
-            last_id,
-        )
-        return Outcome(
-            claim=claim,
-            status=ContactStatus.SENT,
-            provider_message_id=last_id,
-            deliveries=deliveries,
-            finished_at=self.now(),
-        )
+    def begin(self, claim: Claim, skip_positions: frozenset[int] = frozenset()) -> "Sequence":
+        return Sequence(self, claim, skip_positions)
 
-    def _still_running(self) -> bool:
+    def still_running(self) -> bool:
         """A pause committed mid-sequence stops the next message from leaving."""
         return Campaign.objects.filter(pk=self.campaign_id, status=CampaignStatus.RUNNING).exists()
 
-    def _paused(self, claim: Claim, deliveries: list[Delivery]) -> Outcome:
-        logger.info(
-            "campaign=%s contact=%s paused after %s messages; the rest follows on resume",
-            self.campaign_id,
-            claim.contact_id,
-            len(deliveries),
-        )
-        return Outcome(
-            claim=claim,
-            status=ContactStatus.PENDING,
-            error=f"paused after {len(deliveries)} message(s); the rest follows on resume",
-            deliveries=deliveries,
-            finished_at=self.now(),
-        )
-
-    def _render(self, message: CampaignMessage, recipient: Recipient, claim: Claim) -> Delivery:
+    def render(self, message: CampaignMessage, recipient: Recipient, claim: Claim) -> DeliveryRow:
         seed = render_seed(self.campaign_id, claim.contact_id, message.position)
         is_text = message.type == MessageType.TEXT
         if message.type == MessageType.TEMPLATE:
-            return Delivery(
+            return DeliveryRow(
                 campaign_contact_id=claim.id,
                 position=message.position,
                 type=message.type,
                 body=template_body(message, recipient, seed),
+                caption="",
             )
-        return Delivery(
+        return DeliveryRow(
             campaign_contact_id=claim.id,
             position=message.position,
             type=message.type,
             body=render(message.content, recipient, seed) if is_text else message.content,
-            caption=render(message.caption, recipient, seed + ":caption"),
+            caption=render(message.caption, recipient, seed + ":caption")
+            if message.caption
+            else "",
         )
 
+
+class Sequence:
+    """One claimed contact's messages not yet accepted, sent in order, one step at a time."""
+
+    def __init__(self, sender: Sender, claim: Claim, skip_positions: frozenset[int]):
+        self.sender = sender
+        self.claim = claim
+        self.todo = deque(m for m in sender.messages if m.position not in skip_positions)
+        self.deliveries: list[DeliveryRow] = []
+        self.recipient = Recipient(name=claim.name, phone=claim.phone, attributes=claim.attributes)
+        self.steps: Generator | None = None
+        self.resume = False  # the transport asked for a pause inside the current message
+
+    @property
+    def started(self) -> bool:
+        return bool(self.deliveries)
+
+    def next_steps(self) -> Generator:
+        """The transport steps of the next message, its delivery row rendered."""
+        message = self.todo.popleft()
+        delivery = self.sender.render(message, self.recipient, self.claim)
+        self.deliveries.append(delivery)
+        outbound = self._outbound(message, delivery)
+        self.steps = self.sender.transport.send_steps(self.claim.address, outbound)
+        return self.steps
+
     @staticmethod
-    def _outbound(message: CampaignMessage, delivery: Delivery) -> OutboundMessage:
+    def _outbound(message: CampaignMessage, delivery) -> OutboundMessage:
         if message.type == MessageType.TEMPLATE:
             return template_outbound(delivery.body)
         return OutboundMessage(
@@ -153,32 +162,80 @@ class Sender:
             filename=message.filename,
         )
 
-    def _failure(self, claim: Claim, exc: TransportError, deliveries: list[Delivery]) -> Outcome:
-        now = self.now()
-        outcome = Outcome(
-            claim=claim, status=ContactStatus.FAILED, deliveries=deliveries, finished_at=now
+    def accepted(self, result: SendResult) -> None:
+        delivery = self.deliveries[-1]
+        delivery.status = SENT
+        delivery.provider_message_id = result.provider_message_id[:128]
+        delivery.sent_at = self.sender.now()
+
+    def done(self) -> Outcome:
+        last_id = self.deliveries[-1].provider_message_id if self.deliveries else ""
+        logger.info(
+            "campaign=%s contact=%s sent messages=%s provider_id=%s",
+            self.sender.campaign_id,
+            self.claim.contact_id,
+            len(self.deliveries),
+            last_id,
         )
-        outcome.opt_out = bool(getattr(exc, "opt_out", False))
-        if exc.kind == TransportError.TRANSIENT and claim.attempts < config.max_attempts():
-            outcome.status = ContactStatus.PENDING
-            outcome.next_attempt_at = now + timedelta(seconds=retry_delay(claim.attempts, exc))
-            outcome.error = f"attempt {claim.attempts} not accepted, will retry: {exc.message}"
-        elif exc.kind == TransportError.TRANSIENT:
-            outcome.error = f"not accepted after {claim.attempts} attempts: {exc.message}"
-        elif exc.kind == TransportError.PERMANENT:
-            outcome.error = f"rejected: {exc.message}"
-        else:
-            outcome.error = f"{UNKNOWN_PREFIX}{exc.message}"
-        logger.warning(
-            "campaign=%s contact=%s attempt=%s %s error kind=%s: %s",
-            self.campaign_id,
-            claim.contact_id,
-            claim.attempts,
-            outcome.status,
-            exc.kind,
-            exc.message,
+        return Outcome(
+            claim=self.claim,
+            status=ContactStatus.SENT,
+            provider_message_id=last_id,
+            deliveries=self.deliveries,
+            finished_at=self.sender.now(),
         )
-        return outcome
+
+    def paused(self) -> Outcome:
+        count = len(self.deliveries)
+        logger.info(
+            "campaign=%s contact=%s paused after %s messages; the rest follows on resume",
+            self.sender.campaign_id,
+            self.claim.contact_id,
+            count,
+        )
+        return Outcome(
+            claim=self.claim,
+            status=ContactStatus.PENDING,
+            error=f"paused after {count} message(s); the rest follows on resume",
+            deliveries=self.deliveries,
+            finished_at=self.sender.now(),
+        )
+
+    def failed(self, step: StepResult) -> Outcome:
+        exc = step.error
+        delivery = self.deliveries[-1]
+        delivery.status, delivery.error = FAILED, (step.crash or exc.message)[:2000]
+        return failure(self.sender, self.claim, exc, self.deliveries)
+
+
+def failure(sender: Sender, claim: Claim, exc: TransportError, deliveries) -> Outcome:
+    now = sender.now()
+    outcome = Outcome(
+        claim=claim, status=ContactStatus.FAILED, deliveries=deliveries, finished_at=now
+    )
+    outcome.opt_out = bool(getattr(exc, "opt_out", False))
+    if exc.kind == TransportError.TRANSIENT:
+        outcome.rest_seconds = float(exc.retry_after or 0)  # the number slows down, not others
+    if exc.kind == TransportError.TRANSIENT and claim.attempts < config.max_attempts():
+        outcome.status = ContactStatus.PENDING
+        outcome.next_attempt_at = now + timedelta(seconds=retry_delay(claim.attempts, exc))
+        outcome.error = f"attempt {claim.attempts} not accepted, will retry: {exc.message}"
+    elif exc.kind == TransportError.TRANSIENT:
+        outcome.error = f"not accepted after {claim.attempts} attempts: {exc.message}"
+    elif exc.kind == TransportError.PERMANENT:
+        outcome.error = f"rejected: {exc.message}"
+    else:
+        outcome.error = f"{UNKNOWN_PREFIX}{exc.message}"
+    logger.warning(
+        "campaign=%s contact=%s attempt=%s %s error kind=%s: %s",
+        sender.campaign_id,
+        claim.contact_id,
+        claim.attempts,
+        outcome.status,
+        exc.kind,
+        exc.message,
+    )
+    return outcome
 
 
 def retry_delay(attempts: int, exc: TransportError) -> float:

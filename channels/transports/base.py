@@ -1,5 +1,6 @@
 """The one interface every provider implements."""
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -101,6 +102,7 @@ class Transport:
     form_note: ClassVar[str] = ""  # shown on the dashboard's channel form
     supports_templates: ClassVar[bool] = False  # sends OutboundMessage(type="template")
     do_not_call_in_templates = True  # templates read the class's attributes
+    blocking: ClassVar[bool] = True  # False: send() does no I/O and may run inline
 
     def __init__(self, config: dict[str, Any], *, channel_type: str = "", webhook_url: str = ""):
         self.config = self.parse_config(config)
@@ -143,3 +145,12 @@ class Transport:
         user pastes the URL by hand). Raises TransportError when the provider refuses.
         """
         return None
+
+    def send_steps(
+        self, recipient: str, message: OutboundMessage
+    ) -> Generator[float, None, SendResult]:
+        """Sending as steps: yield the seconds to pause before the next step (a typing
+        indicator shown, say), return the SendResult. The send engine waits out each pause
+        without holding a thread or a transaction. Default: one step, `send()`."""
+        return self.send(recipient, message)
+        yield  # unreachable: makes this method a generator

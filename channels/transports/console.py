@@ -19,6 +19,7 @@ class ConsoleTransport(Transport):
     label = "Console (development)"
     channel_types = ("whatsapp", "telegram", "sms")
     config_class = ConsoleConfig
+    blocking = False  # it only logs
 
     def send(self, recipient: str, message: OutboundMessage) -> SendResult:
         message_id = f"console-{uuid.uuid4().hex}"

@@ -13,6 +13,7 @@ onto the three error kinds the send engine understands:
 import ipaddress
 import logging
 import socket
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -24,6 +25,9 @@ from .base import TransportError
 
 logger = logging.getLogger("skylight.transports")
 _client: httpx.Client | None = None
+_client_lock = threading.Lock()
+# The send engine keeps up to its worker concurrency (50 by default) requests in flight.
+LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=100, keepalive_expiry=30)
 # Hosts found public recently: saves a DNS lookup per message on the early check.
 PUBLIC_HOST_TTL = 60.0
 _public_hosts: dict[tuple[str, int], float] = {}
@@ -52,10 +56,11 @@ class _GuardedBackend(httpcore.SyncBackend):
 def client() -> httpx.Client:
     """One pooled client per process; redirects are never followed (they could lead inside)."""
     global _client
-    if _client is None:
-        transport = httpx.HTTPTransport(trust_env=False)
-        transport._pool._network_backend = _GuardedBackend()  # httpcore has no public hook
-        _client = httpx.Client(transport=transport, follow_redirects=False, trust_env=False)
+    with _client_lock:  # the send engine's pool threads share it
+        if _client is None:
+            transport = httpx.HTTPTransport(trust_env=False, limits=LIMITS)
+            transport._pool._network_backend = _GuardedBackend()  # httpcore has no public hook
+            _client = httpx.Client(transport=transport, follow_redirects=False, trust_env=False)
     return _client
 
 

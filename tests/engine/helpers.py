@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from campaigns.engine import run_cycle, send_batch
+from campaigns.engine import run_cycle, send_round
 from campaigns.models import Campaign
 from campaigns.services import campaign_create, campaign_start
 from contacts.models import Contact
@@ -41,8 +41,9 @@ def start_campaign(
     return campaign
 
 
-def inline(batch) -> None:
-    send_batch(batch.campaign_id, batch.size, now=batch.now)
+def inline(planned) -> None:
+    """Sends a planned round in this process, as a worker would."""
+    send_round(list(planned.batches), now=planned.now)
 
 
 def cycle(now: datetime):

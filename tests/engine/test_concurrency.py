@@ -79,7 +79,7 @@ def test_four_send_cycle_processes_at_once_send_each_contact_once(gateway_campai
 
 
 def test_four_workers_sending_batches_of_one_campaign_at_once_share_the_cap(
-    gateway_campaign, fake_gateway
+    gateway_campaign, fake_gateway, settings
 ):
     from concurrent.futures import ThreadPoolExecutor
 
@@ -87,6 +87,9 @@ def test_four_workers_sending_batches_of_one_campaign_at_once_share_the_cap(
 
     from campaigns.engine import send_batch
 
+    # Four lanes may use the number, so the four workers' claims really race (with the
+    # default one lane, the number serialises them: tests/engine/test_number_lanes.py).
+    settings.SKYLIGHT_NUMBER_CONCURRENCY = 4
     campaign = gateway_campaign(300)
     fake_gateway.always("ok", delay=0.01)
     cycle(START)  # day 1 begins; nothing is due yet at midnight

@@ -5,6 +5,8 @@ Script outcomes per request with `then(outcome, **options)` (consumed in order) 
 or per recipient with `for_recipient(address, outcome, **options)` (every request to
 that address, before the script; the address as the provider sees it).
 Any outcome accepts `delay=<seconds>` to answer slowly (for read timeouts).
+`max_in_flight` holds, per request path, the most requests it was answering at once;
+`most_at_once` the most over all paths.
 Each provider module defines its outcomes in `respond()`; requests that are not sends
 (session state, typing, webhook set-up) can be answered by `answer_directly()` without
 consuming the script.
@@ -32,6 +34,7 @@ class RecordedRequest:
     headers: dict[str, str]
     body: bytes
     query: dict[str, str] = field(default_factory=dict)
+    received_at: float = field(default_factory=time.monotonic)
 
     def json(self):
         return json.loads(self.body)
@@ -52,6 +55,9 @@ class FakeProvider:
         self._default: tuple[str, dict] = ("ok", {})
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
+        self._in_flight: dict[str, int] = {}
+        self.max_in_flight: dict[str, int] = {}
+        self.most_at_once = 0
 
     def start(self) -> "FakeProvider":
         self.server.expect_request(re.compile(".*")).respond_with_handler(self._dispatch)
@@ -71,6 +77,9 @@ class FakeProvider:
             self._by_recipient.clear()
             self._default = ("ok", {})
             self._ids = itertools.count(1)
+            self._in_flight.clear()
+            self.max_in_flight.clear()
+            self.most_at_once = 0
         return self
 
     @property
@@ -124,11 +133,20 @@ class FakeProvider:
                 outcome, options = self._by_recipient[recipient]
             else:
                 outcome, options = self._script.popleft() if self._script else self._default
+            self._in_flight[recorded.path] = self._in_flight.get(recorded.path, 0) + 1
+            self.max_in_flight[recorded.path] = max(
+                self.max_in_flight.get(recorded.path, 0), self._in_flight[recorded.path]
+            )
+            self.most_at_once = max(self.most_at_once, sum(self._in_flight.values()))
         options = dict(options)
         delay = options.pop("delay", 0)
-        if delay:
-            time.sleep(delay)
-        return self.respond(outcome, recorded, **options)
+        try:
+            if delay:
+                time.sleep(delay)
+            return self.respond(outcome, recorded, **options)
+        finally:
+            with self._lock:
+                self._in_flight[recorded.path] -= 1
 
     def respond(self, outcome: str, request: RecordedRequest, **options) -> Response:
         raise NotImplementedError

@@ -36,8 +36,11 @@ def skylight_headers(body: bytes, at: float | None = None, secret: str = SECRET)
 
 
 class FakeGateway(FakeProvider):
-    def channel_config(self) -> dict:
-        return {"url": self.url + PATH, "secret": SECRET}
+    def channel_config(self, number: str = "") -> dict:
+        """The webhook channel's settings; `number` gives the channel a path of its own
+        (so `max_in_flight` is counted per number)."""
+        suffix = f"/{number}" if number else ""
+        return {"url": self.url + PATH + suffix, "secret": SECRET}
 
     def signature_valid(self, request: RecordedRequest) -> bool:
         timestamp = request.headers.get("X-Skylight-Timestamp", "")

@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from campaigns.engine import BatchResult, run_cycle, send_batch
-from campaigns.tasks import enqueue_batch
+from campaigns.engine import BatchResult, run_cycle, send_round
+from campaigns.engine.batches import sum_results
+from campaigns.tasks import enqueue_round
 
 
 def parse_now(value: str | None) -> datetime:
@@ -47,9 +48,9 @@ class Command(BaseCommand):
     def _cycle(self, moment: datetime, *, fixed: bool, enqueue: bool) -> None:
         total = BatchResult()
         if enqueue:
-            report = run_cycle(moment, enqueue=lambda b: enqueue_batch(b, fixed_clock=fixed))
-        else:
-            report = run_cycle(moment, enqueue=lambda b: _add(total, b, fixed))
+            report = run_cycle(moment, enqueue=lambda r: enqueue_round(r, fixed_clock=fixed))
+        else:  # one round: every number of the cycle concurrently in this process
+            report = run_cycle(moment, enqueue=lambda r: _add(total, r, fixed), workers=1)
         sent = (
             ""
             if enqueue
@@ -63,7 +64,6 @@ class Command(BaseCommand):
         )
 
 
-def _add(total: BatchResult, batch, fixed: bool) -> None:
-    result = send_batch(batch.campaign_id, batch.size, now=batch.now if fixed else None)
-    for name in ("claimed", "sent", "failed", "retried", "skipped"):
-        setattr(total, name, getattr(total, name) + getattr(result, name))
+def _add(total: BatchResult, planned, fixed: bool) -> None:
+    lanes = send_round(list(planned.batches), now=planned.now if fixed else None)
+    total.add(sum_results(lanes))

@@ -1,0 +1,136 @@
+"""Writing the outcomes of a whole round together: on PostgreSQL one transaction and a
+constant number of set-based statements per flush, however many campaigns it covers.
+
+Lock order inside a flush: the outcomes' own `sending` rows, then the campaigns in id
+order, then their chart rows, then the channel days in id order (only when slots go
+back). A claim takes one campaign, then its channel day; neither ever waits for a row
+while holding one the other needs next in the same order, so they cannot deadlock.
+"""
+
+import logging
+import time
+from collections import defaultdict
+
+from django.db import connection, transaction
+
+from campaigns.models import Campaign, ChannelDay, ContactStatus
+
+from . import bulk
+from .recording import (
+    FLUSH_SIZE,
+    Recorder,
+    _opt_out,
+    _relax_durability,
+    _row_values,
+    record_outcomes,
+)
+from .sending import Outcome
+
+logger = logging.getLogger("skylight.engine")
+
+
+class RoundRecorder:
+    """Buffers the outcomes of every lane of a round; the round decides when to flush."""
+
+    def __init__(self, max_delay: float = 0.25):
+        self.max_delay = max_delay
+        self.items: list[tuple[Recorder, Outcome]] = []
+        self.first_buffered = 0.0
+
+    def add(self, target: Recorder, outcome: Outcome) -> None:
+        if not self.items:
+            self.first_buffered = time.monotonic()
+        self.items.append((target, outcome))
+        if len(self.items) >= FLUSH_SIZE:
+            self.flush()
+
+    def due_in(self) -> float | None:
+        """Seconds until the oldest buffered outcome must be written; None if none."""
+        if not self.items:
+            return None
+        return self.first_buffered + self.max_delay - time.monotonic()
+
+    def flush(self) -> None:
+        items, self.items = self.items, []
+        if items:
+            record_round(items)
+
+
+def record_round(items: list[tuple[Recorder, Outcome]]) -> None:
+    by_target: dict[int, tuple[Recorder, list[Outcome]]] = {}
+    for target, outcome in items:
+        by_target.setdefault(target.campaign_id, (target, []))[1].append(outcome)
+    if connection.vendor != "postgresql" or len(by_target) == 1:
+        for target, outcomes in by_target.values():
+            record_outcomes(target, outcomes)
+        return
+    applied = _record_together(items, sorted(by_target))
+    _apply_early_statuses(applied)
+
+
+def _record_together(items, campaign_ids: list[int]) -> list[tuple[Recorder, Outcome]]:
+    now = max(outcome.finished_at for _, outcome in items)
+    items = sorted(items, key=lambda item: item[1].claim.id)
+    with transaction.atomic():
+        _relax_durability()
+        applied_ids = bulk.update_sending_rows([_row_values(o) for _, o in items])
+        applied = [(t, o) for t, o in items if o.claim.id in applied_ids]
+        if not applied:
+            return []
+        bulk.upsert_deliveries([d for _, o in applied for d in o.deliveries])
+        bulk.lock_in_order(Campaign, campaign_ids)
+        campaigns, days, channel_days = _sums(applied)
+        bulk.move_campaign_counters(campaigns)
+        if days:
+            bulk.count_campaign_days(days)
+        if channel_days:
+            bulk.lock_in_order(ChannelDay, sorted(channel_days))
+            bulk.return_channel_slots(sorted(channel_days.items()))
+        _opt_out([o.claim.contact_id for _, o in applied if o.opt_out], now)
+        for campaign_id in bulk.complete_done(campaign_ids, now):
+            logger.info("campaign=%s completed", campaign_id)
+    return applied
+
+
+def _sums(applied):
+    """Per campaign (id, sent, failed, retried, day, retry_at); per chart row (campaign,
+    day, sent, failed); per channel day the slots that go back."""
+    totals: dict[int, list] = {}
+    channel_days: dict[int, int] = defaultdict(int)
+    for target, outcome in applied:
+        row = totals.setdefault(target.campaign_id, [target.campaign_id, 0, 0, 0, target.day, None])
+        if outcome.status == ContactStatus.SENT:
+            row[1] += 1
+        elif outcome.status == ContactStatus.FAILED:
+            row[2] += 1
+        else:
+            row[3] += 1
+            channel_days[target.channel_day_id] += 1
+            if outcome.next_attempt_at and (row[5] is None or outcome.next_attempt_at < row[5]):
+                row[5] = outcome.next_attempt_at
+    campaigns = [tuple(row) for _, row in sorted(totals.items())]
+    days = [(row[0], row[4], row[1], row[2]) for row in campaigns if row[1] or row[2]]
+    return campaigns, days, channel_days
+
+
+def _apply_early_statuses(applied) -> None:
+    """Provider statuses that arrived before these deliveries were written apply now."""
+    from channels.inbound import status_receipts_apply
+    from channels.models import StatusReceipt
+
+    channels = {target.channel.pk: target.channel for target, _ in applied}
+    waiting = set(
+        StatusReceipt.objects.filter(channel_id__in=list(channels))
+        .values_list("channel_id", flat=True)
+        .distinct()
+    )
+    for channel_id in waiting:
+        ids = {
+            d.provider_message_id
+            for target, outcome in applied
+            if target.channel.pk == channel_id
+            for d in outcome.deliveries
+            if d.provider_message_id
+        }
+        if ids:
+            status_receipts_apply(channel=channels[channel_id], provider_message_ids=ids)
