@@ -101,6 +101,7 @@ class TrackedTransport:
     def __init__(self, channel: Channel, transport: Transport):
         self.channel = channel
         self.transport = transport
+        self._marks: list[str] = []  # learned while sending in steps: "" back, else why not
 
     def __getattr__(self, name):
         return getattr(self.transport, name)
@@ -115,14 +116,27 @@ class TrackedTransport:
         return result
 
     def send_steps(self, recipient, message):
-        """The wrapped transport's steps (the engine waits out its pauses), tracked."""
+        """The wrapped transport's steps (the engine waits out its pauses, maybe in a pool
+        thread). What they learn is kept, not written: the engine calls `apply_marks()`
+        from its own thread, so no database write happens beside its transactions."""
         try:
             result = yield from self.transport.send_steps(recipient, message)
         except TransportError as exc:
-            self._failed(exc)
+            if exc.channel_unavailable:
+                self._marks.append(exc.channel_unavailable)
             raise
-        self._succeeded()
+        if self.channel.unavailable_reason:
+            self._marks.append("")
         return result
+
+    def apply_marks(self) -> None:
+        """Writes the availability the last steps learned (see `send_steps`)."""
+        marks, self._marks = self._marks, []
+        for reason in marks:
+            if reason:
+                channel_mark_unavailable(channel=self.channel, reason=reason)
+            else:
+                channel_mark_available(channel=self.channel)
 
     def _failed(self, exc: TransportError) -> None:
         if exc.channel_unavailable:

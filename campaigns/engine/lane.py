@@ -18,6 +18,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, ChannelDay, ContactStatus, Delivery
 from channels.availability import channel_transport
 from skylight import metrics
+from skylight.observability import log_context
 
 from . import config
 from .claims import Claim, NumberResting, Slot, claim_contacts
@@ -127,7 +128,15 @@ class Lane:
 
     # -- the next step -------------------------------------------------------------
 
+    def _logged(self):
+        """Every line a lane writes names its account and campaign (docs/deploy.md, logs)."""
+        return log_context(account_id=self.campaign.account_id, campaign_id=self.campaign.pk)
+
     def advance(self):
+        with self._logged():
+            return self._advance()
+
+    def _advance(self):
         if self.closed:
             return DONE
         if self.number_slot is None:
@@ -203,6 +212,13 @@ class Lane:
     # -- a step's result ------------------------------------------------------------
 
     def finished(self, step: StepResult) -> float:
+        with self._logged():
+            apply_marks = getattr(self.sender.transport, "apply_marks", None)
+            if apply_marks is not None:
+                apply_marks()  # channel availability learned by the step (channels.availability)
+            return self._finished(step)
+
+    def _finished(self, step: StepResult) -> float:
         """Takes a transport step's result; returns the seconds to wait before going on."""
         sequence = self.sequence
         if step.wait is not None:
@@ -237,6 +253,10 @@ class Lane:
     # -- the end --------------------------------------------------------------------
 
     def close(self) -> None:
+        with self._logged():
+            self._close()
+
+    def _close(self) -> None:
         """Records what is buffered, tells the number when it may send again, lets it go."""
         if self.closed:
             return
@@ -253,7 +273,7 @@ class Lane:
         release_number(self.campaign.channel_id, self.number_slot)
         self.number_slot = None
         logger.info(
-            "campaign=%s lane done claimed=%s sent=%s failed=%s retried=%s skipped=%s",
+            "campaign=%s batch done claimed=%s sent=%s failed=%s retried=%s skipped=%s",
             self.campaign.pk,
             self.result.claimed,
             self.result.sent,

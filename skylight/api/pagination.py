@@ -60,7 +60,7 @@ class EnvelopePagination(PageNumberPagination):
         return {
             "type": "object",
             "properties": {
-                "success": {"type": "boolean", "x-const": True},
+                "success": {"type": "boolean", "x-const": True, "example": True},
                 "data": schema,
                 "meta": self.meta_schema(),
             },
@@ -72,10 +72,16 @@ class EnvelopePagination(PageNumberPagination):
         return {
             "type": "object",
             "properties": {
-                "current_page": {"type": "integer", "minimum": 1},
-                "per_page": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
-                "total": {"type": "integer", "minimum": 0},
-                "last_page": {"type": "integer", "minimum": 1},
+                # Examples let drf-spectacular wrap an item's example in a page.
+                "current_page": {"type": "integer", "minimum": 1, "example": 1},
+                "per_page": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "example": 25,
+                },
+                "total": {"type": "integer", "minimum": 0, "example": 1},
+                "last_page": {"type": "integer", "minimum": 1, "example": 1},
             },
             "required": list(names),
         }

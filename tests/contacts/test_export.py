@@ -39,7 +39,7 @@ def test_it_takes_the_listings_filters(api, alice):
     tagged_contact(alice, "vip", name="Vip")
     listed = tagged_contact(alice, name="Listed")
     tagged_contact(alice, name="Other", opted_out=True)
-    contact_list = make_list(alice, listed)
+    contact_list = make_list(alice, [listed])
 
     def names(query):
         return [row["name"] for row in read_csv(api.get(f"/api/v1/contacts/export?{query}"))]

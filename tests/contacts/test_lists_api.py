@@ -36,7 +36,7 @@ def test_it_refuses_invalid_lists(api, payload, field):
 
 
 def test_the_listing_counts_members_and_hides_other_accounts(api, alice, bob):
-    mine = make_list(alice, [make_contact(alice), make_contact(alice)])
+    mine = make_list(alice, [make_contact(alice), make_contact(alice)], name="Customers")
     make_list(bob, [make_contact(bob)])
     response = api.get(URL)
     assert response.json()["data"] == [
@@ -83,7 +83,7 @@ def test_another_accounts_list_is_404_everywhere(api, bob):
             f"{URL}/{foreign.id}/contacts", {"contact_ids": [1]}, format="json"
         )
         assert response.status_code == 404, method
-    assert ContactList.objects.get(pk=foreign.id).name == "Customers"
+    assert ContactList.objects.get(pk=foreign.id).name == foreign.name
 
 
 def test_it_adds_contacts_once_and_reports_how_many_were_new(api, alice):

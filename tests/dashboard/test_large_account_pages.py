@@ -19,11 +19,12 @@ from tests.dashboard.helpers import htmx
 from tests.factories import make_channel, make_contact, make_list
 
 # session, user, account (middleware), accounts menu (whole pages) + the page's own
+# Each page also reads the session, the user, the account and the user's language.
 PAGE_QUERIES = {
-    "contacts": 10,  # capped count, page ids, page rows, their tags, filter tags and lists
-    "contacts_search": 7,  # region only: capped count, page ids, page rows, their tags
-    "list": 8,  # the list, member ids from the index, page rows, their tags
-    "lists": 5,  # the lists with their counters
+    "contacts": 11,  # capped count, page ids, page rows, their tags, filter tags and lists
+    "contacts_search": 8,  # region only: capped count, page ids, page rows, their tags
+    "list": 9,  # the list, member ids from the index, page rows, their tags
+    "lists": 6,  # the lists with their counters
 }
 
 
