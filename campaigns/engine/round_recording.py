@@ -13,7 +13,8 @@ from collections import defaultdict
 
 from django.db import connection, transaction
 
-from campaigns.models import Campaign, ChannelDay, ContactStatus
+from campaigns.deliveries import status_receipts_apply
+from campaigns.models import Campaign, ChannelDay, ContactStatus, StatusReceipt
 
 from . import bulk
 from .recording import (
@@ -115,9 +116,6 @@ def _sums(applied):
 
 def _apply_early_statuses(applied) -> None:
     """Provider statuses that arrived before these deliveries were written apply now."""
-    from channels.inbound import status_receipts_apply
-    from channels.models import StatusReceipt
-
     channels = {target.channel.pk: target.channel for target, _ in applied}
     waiting = set(
         StatusReceipt.objects.filter(channel_id__in=list(channels))
