@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from contacts.models import ChannelType, Suppression
 from contacts.suppressions import suppression_add, suppression_delete, suppressions_import_csv
 from skylight.api.views import AccountScopedMixin
+from skylight.audit import audit_record
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -110,11 +111,25 @@ class SuppressionViewSet(
             reason=data.get("reason", ""),
             source=Suppression.Source.API,
         )
+        if created:
+            audit_record(
+                account=self.account,
+                action="suppression.created",
+                target=entry,
+                changes={"address": entry.address, "channel_type": entry.channel_type},
+            )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(entry).data, status=code)
 
     def perform_destroy(self, instance):
+        entry_id = instance.pk
         suppression_delete(suppression=instance)
+        audit_record(
+            account=self.account,
+            action="suppression.deleted",
+            object_id=entry_id,
+            changes={"address": instance.address, "channel_type": instance.channel_type},
+        )
 
     @extend_schema(
         request={"multipart/form-data": SuppressionImportSerializer},
@@ -129,5 +144,10 @@ class SuppressionViewSet(
             account=self.account,
             file=serializer.validated_data["file"],
             channel_type=serializer.validated_data["channel_type"],
+        )
+        audit_record(
+            account=self.account,
+            action="suppression.imported",
+            changes={"created": result["created"], "rejected": len(result["rejected"])},
         )
         return Response(result)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from contacts.models import ChannelType, Suppression
 from contacts.suppressions import suppression_add, suppression_delete, suppressions_import_csv
+from skylight.audit import audit_record
 from skylight.domain import Invalid
 from skylight.page_utils import account_page, add_service_errors, paginate, render_page
 
@@ -45,6 +46,13 @@ def suppressions(request):
         except Invalid as exc:
             add_service_errors(form, exc)
         else:
+            if created:
+                audit_record(
+                    account=request.account,
+                    action="suppression.created",
+                    target=entry,
+                    changes={"address": entry.address, "channel_type": entry.channel_type},
+                )
             said = "Suppressed" if created else "Already suppressed:"
             messages.success(request, f"{said} {entry.address}.")
             return redirect("dashboard:suppressions")
@@ -78,7 +86,14 @@ def suppressions_import(request):
 @require_POST
 def suppression_lift(request, pk):
     entry = get_object_or_404(Suppression, pk=pk, account=request.account)
+    entry_id = entry.pk
     suppression_delete(suppression=entry)
+    audit_record(
+        account=request.account,
+        action="suppression.deleted",
+        object_id=entry_id,
+        changes={"address": entry.address, "channel_type": entry.channel_type},
+    )
     messages.success(request, f"{entry.address} is no longer suppressed.")
     return redirect("dashboard:suppressions")
 

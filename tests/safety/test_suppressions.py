@@ -146,3 +146,15 @@ def test_a_csv_of_suppressions_is_imported_with_row_errors(api, alice):
     assert data["created"] == 1 and data["existing"] == 1
     assert [row["row"] for row in data["rejected"]] == [3]
     assert Suppression.objects.get().source == "import"
+
+
+def test_suppressions_are_in_the_audit_log(api, alice):
+    from skylight.models import AuditEvent
+
+    created = api.post(
+        "/api/v1/suppressions", {"address": "+966501234567", "channel_type": "whatsapp"}
+    ).json()["data"]
+    api.delete(f"/api/v1/suppressions/{created['id']}")
+    actions = list(AuditEvent.objects.filter(account=alice).values_list("action", "object_id"))
+    assert ("suppression.created", str(created["id"])) in actions
+    assert ("suppression.deleted", str(created["id"])) in actions
