@@ -15,6 +15,8 @@ PRODUCTION_ENV = {
     "SKYLIGHT_API_KEY_PEPPER": "pepper-for-the-settings-tests",
 }
 OWN_VARIABLES = (
+    # The browser tests set this in the test process; a deployment never has it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "SECRET_KEY",
     "DJANGO_DEBUG",
     "SKYLIGHT_TESTING",
