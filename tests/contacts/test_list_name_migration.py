@@ -8,8 +8,17 @@ BEFORE = [("contacts", "0005_suppressions")]
 AFTER = [("contacts", "0006_unique_list_names")]
 
 
+@pytest.fixture
+def back_to_the_latest_schema():
+    """Later tests share this database: every migration is applied again afterwards."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_duplicates_are_renamed_and_the_oldest_keeps_its_name():
+def test_duplicates_are_renamed_and_the_oldest_keeps_its_name(back_to_the_latest_schema):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
