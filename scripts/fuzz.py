@@ -23,6 +23,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CONFIG = ROOT / "scripts" / "schemathesis.toml"
@@ -97,6 +99,9 @@ def server_env(database_url: str) -> dict:
         "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(40),
+        # Production refuses to start without these (docs/deploy.md): fresh ones per run.
+        "SKYLIGHT_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "SKYLIGHT_API_KEY_PEPPER": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SKYLIGHT_API_RATE": "1000000/min",
         "SKYLIGHT_DEFAULT_OUTREACH_CAMPAIGNS": "1000000",
