@@ -21,7 +21,7 @@ from campaigns.serializers import (
 from skylight.api.renderers import EnvelopeJSONRenderer
 from skylight.api.views import AccountScopedMixin
 from skylight.audit import audit_record
-from skylight.csv_export import CSVRenderer, csv_schema
+from skylight.csv_export import CSVErrorsAsJSON, CSVRenderer, csv_schema
 
 CONTACTS_CSV_EXAMPLE = (
     "name,phone,status,sent_at,delivered_at,read_at,replied_at,skip_reason,error\r\n"
@@ -39,6 +39,7 @@ TRANSITION_VERBS = {
 
 
 class CampaignViewSet(
+    CSVErrorsAsJSON,
     AccountScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -23,14 +23,14 @@ from contacts.serializers import (
 from skylight.api.exceptions import error_response
 from skylight.api.renderers import EnvelopeJSONRenderer
 from skylight.api.views import AccountScopedModelViewSet
-from skylight.csv_export import CSVRenderer, csv_schema
+from skylight.csv_export import CSVErrorsAsJSON, CSVRenderer, csv_schema
 from skylight.uploads import upload_limit_text, upload_too_large
 
 ID_PATTERN = r"[0-9]{1,19}"
 
 
 @extend_schema_view(create=extend_schema(examples=CONTACT_CREATE))
-class ContactViewSet(AccountScopedModelViewSet):
+class ContactViewSet(CSVErrorsAsJSON, AccountScopedModelViewSet):
     """Contacts of the key's account; a phone is unique per account and channel type."""
 
     queryset = selectors.contacts_for_listing()

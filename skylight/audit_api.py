@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 
 from skylight.api.views import AccountScopedMixin
+from skylight.filters import TextFilter
 from skylight.models import AuditEvent
 
 
@@ -14,10 +15,10 @@ class AuditEventFilter(django_filters.FilterSet):
     """`object_type` + `object_id`, `actor`, `action` (or its prefix: `campaign.`), `since`,
     `until`."""
 
-    object_type = django_filters.CharFilter(max_length=32)
-    object_id = django_filters.CharFilter(max_length=64)
-    actor = django_filters.CharFilter(max_length=150)
-    action = django_filters.CharFilter(method="filter_action", max_length=64)
+    object_type = TextFilter(max_length=32)
+    object_id = TextFilter(max_length=64)
+    actor = TextFilter(max_length=150)
+    action = TextFilter(method="filter_action", max_length=64)
     since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 

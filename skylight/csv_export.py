@@ -72,10 +72,30 @@ def csv_schema(description: str, example: str) -> dict:
     from drf_spectacular.types import OpenApiTypes
     from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
+    from skylight.api.schema import ERROR_SCHEMA
+
     return {
         (200, "text/csv"): OpenApiResponse(
             response=OpenApiTypes.STR,
             description=description,
             examples=[OpenApiExample("A small export", value=example, media_type="text/csv")],
-        )
+        ),
+        # `?format=` picks the renderer: anything but csv or json is no such download.
+        (404, "application/json"): OpenApiResponse(
+            response=ERROR_SCHEMA, description="An unknown `format` (use csv, the default)."
+        ),
     }
+
+
+class CSVErrorsAsJSON:
+    """A view mixin: an error answering a CSV download (401, 404, 422...) is the JSON
+    envelope with its own content type, never JSON labelled text/csv."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and getattr(renderer, "format", "") == "csv":
+            from skylight.api.renderers import EnvelopeJSONRenderer
+
+            request.accepted_renderer = EnvelopeJSONRenderer()
+            request.accepted_media_type = EnvelopeJSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
