@@ -186,10 +186,13 @@ def channel_connection(request, pk):
         context["connection_error"] = exc.message
     except ConfigError:
         context["connection_error"] = STORED_SETTINGS_INVALID
-    if not request.htmx:
-        _flash(request, context, "connection_error", lambda c: c["connection"].description)
-        return redirect("dashboard:channel_detail", channel.pk)
-    return render_page(request, "channels/channel_form.html", context, "connection-panel")
+    return _panel(
+        request,
+        context,
+        error_key="connection_error",
+        success=lambda c: c["connection"].description,
+        partial="connection-panel",
+    )
 
 
 @owner_page
@@ -206,10 +209,21 @@ def channel_webhook(request, pk):
         context["webhook_error"] = STORED_SETTINGS_INVALID
     except DomainError as exc:
         context["webhook_error"] = " ".join(service_error_messages(exc))
+    return _panel(
+        request,
+        context,
+        error_key="webhook_error",
+        success=lambda c: c["webhook_ok"],
+        partial="webhook-panel",
+    )
+
+
+def _panel(request, context, *, error_key: str, success, partial: str):
+    """A panel of the channel page for htmx; without it, a flash message and the page."""
     if not request.htmx:
-        _flash(request, context, "webhook_error", lambda c: c["webhook_ok"])
-        return redirect("dashboard:channel_detail", channel.pk)
-    return render_page(request, "channels/channel_form.html", context, "webhook-panel")
+        _flash(request, context, error_key, success)
+        return redirect("dashboard:channel_detail", context["channel"].pk)
+    return render_page(request, "channels/channel_form.html", context, partial)
 
 
 def _flash(request, context, error_key, success) -> None:
