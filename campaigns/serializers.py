@@ -68,6 +68,10 @@ class MessageSerializer(StrictJsonTypes, serializers.ModelSerializer):
         fields = ["type", "content", "caption", "filename", *TEMPLATE_FIELDS]
 
     def validate(self, attrs):
+        # A PATCH makes nested fields optional, but `messages` replaces the whole
+        # sequence: each message still needs its type.
+        if "type" not in attrs:
+            raise serializers.ValidationError({"type": ["This field is required."]})
         if attrs["type"] == MessageType.TEMPLATE:
             errors = _template_errors(attrs)
         else:

@@ -88,6 +88,8 @@ class SuppressionViewSet(
     lookup_value_regex = r"[0-9]{1,19}"
 
     @extend_schema(
+        # 201 when the address is new; 200 with the existing entry when already listed.
+        responses={201: SuppressionSerializer, 200: SuppressionSerializer},
         examples=[
             OpenApiExample(
                 "Suppress a number",

@@ -270,3 +270,15 @@ def test_a_get_without_trailing_slash_still_finds_the_schema(api, settings):
     settings.DEBUG = True
     response = api.get("/api/v1/schema", follow=True)
     assert response.status_code == 200
+
+
+def test_a_patched_message_without_a_type_is_422_not_500(api, alice):
+    from campaigns.models import CampaignMessage
+    from tests.factories import make_campaign
+
+    campaign = make_campaign(alice)
+    body = {"messages": [{"content": "", "template_name": "0", "language": "aa"}]}
+    response = api.patch(f"/api/v1/campaigns/{campaign.pk}", body, format="json")
+    assert response.status_code == 422
+    assert "messages.0.type" in response.json()["errors"]
+    assert [m.content for m in CampaignMessage.objects.filter(campaign=campaign)] == ["Hi {{name}}"]
