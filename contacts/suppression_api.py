@@ -100,7 +100,7 @@ class SuppressionViewSet(
                 },
                 request_only=True,
             )
-        ]
+        ],
     )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
