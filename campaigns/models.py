@@ -18,6 +18,24 @@ class CampaignStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class PausedBy(models.TextChoices):
+    USER = "user", "A person"
+    SAFETY = "safety", "Sender safety"
+
+
+class WaitingReason(models.TextChoices):
+    """Why a running (or paused) campaign is not sending right now."""
+
+    OUTSIDE_WINDOW = "outside_window", "Outside the send window"
+    DAILY_LIMIT_REACHED = "daily_limit_reached", "Today's limit is reached"
+    CHANNEL_LIMIT_REACHED = "channel_limit_reached", "The number's daily cap is reached"
+    PACING = "pacing", "Pacing between messages"
+    PROVIDER_BACKOFF = "provider_backoff", "The provider asked to wait"
+    PAUSED = "paused", "Paused"
+    SAFETY_PAUSED = "safety_paused", "Paused by sender safety"
+    NOTHING_DUE = "nothing_due", "Nothing due yet"
+
+
 class MessageType(models.TextChoices):
     TEXT = "text", "Text"
     IMAGE = "image", "Image"
@@ -71,6 +89,11 @@ class Campaign(models.Model):
 
     started_at = models.DateTimeField(null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
+    paused_by = models.CharField(max_length=8, choices=PausedBy.choices, blank=True, default="")
+    pause_reason = models.TextField(blank=True, default="")
+    waiting_reason = models.CharField(
+        max_length=32, choices=WaitingReason.choices, blank=True, default=""
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=dj_timezone.now)
@@ -153,6 +176,11 @@ class CampaignMessage(models.Model):
     template_name = models.CharField(max_length=512, blank=True, default="")
     language = models.CharField(max_length=16, blank=True, default="")
     parameters = models.JSONField(default=list, blank=True)
+    delay_hours = models.PositiveIntegerField(
+        default=0,
+        help_text="Hours after the previous message was accepted before this one is due "
+        "(inside the send window); 0 sends it right after the previous one.",
+    )
 
     class Meta:
         ordering = ["position"]
@@ -213,6 +241,12 @@ class CampaignContact(models.Model):
     provider_message_id = models.CharField(max_length=128, blank=True, default="")
     delivery_status = models.CharField(max_length=16, blank=True, default="")
     replied_at = models.DateTimeField(null=True, blank=True)
+    next_step_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the contact's next follow-up (a message with delay_hours) is due; "
+        "null when nothing more is to come.",
+    )
     skip_reason = models.CharField(
         max_length=16, choices=SkipReason.choices, blank=True, default=""
     )
@@ -231,6 +265,11 @@ class CampaignContact(models.Model):
             models.Index(fields=["campaign", "status", "id"], name="campaign_contact_status"),
             # Listing a campaign's contacts in id order (page and keyset pagination).
             models.Index(fields=["campaign", "id"], name="campaign_contact_order"),
+            models.Index(
+                fields=["campaign", "next_step_at"],
+                name="campaign_contact_followup",
+                condition=Q(next_step_at__isnull=False),
+            ),
             models.Index(
                 fields=["claimed_at"],
                 name="campaign_contact_sending",

@@ -8,9 +8,17 @@ from django.utils import timezone as dj_timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from campaigns import progress
+from campaigns import progress, waiting
 from campaigns.messages import template_errors
-from campaigns.models import Campaign, CampaignContact, CampaignMessage, MessageType
+from campaigns.models import (
+    Campaign,
+    CampaignContact,
+    CampaignMessage,
+    CampaignStatus,
+    MessageType,
+    PausedBy,
+    WaitingReason,
+)
 from channels.models import Channel
 from contacts.models import Contact, ContactList, Segment
 from skylight.api.fields import (
@@ -28,6 +36,7 @@ SOURCE_FIELDS = ("contact_ids", "list_ids", "segment_ids")
 WINDOW_FORMAT = "%H:%M"
 TEMPLATE_FIELDS = ["template_name", "language", "parameters"]
 MAX_PARAMETERS = 20
+MAX_DELAY_HOURS = 720  # 30 days: a longer wait belongs in a new campaign
 WINDOW_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
@@ -62,10 +71,19 @@ class MessageSerializer(StrictJsonTypes, serializers.ModelSerializer):
     parameters = serializers.ListField(
         child=serializers.CharField(max_length=1024), required=False, max_length=MAX_PARAMETERS
     )
+    delay_hours = serializers.IntegerField(
+        required=False,
+        default=0,
+        min_value=0,
+        max_value=MAX_DELAY_HOURS,
+        help_text="A follow-up: hours after the previous message was accepted before this one "
+        "is due (inside the send window). 0 (the default) sends it right after the previous "
+        "one; the first message must have 0.",
+    )
 
     class Meta:
         model = CampaignMessage
-        fields = ["type", "content", "caption", "filename", *TEMPLATE_FIELDS]
+        fields = ["type", "content", "caption", "filename", *TEMPLATE_FIELDS, "delay_hours"]
 
     def validate(self, attrs):
         # A PATCH makes nested fields optional, but `messages` replaces the whole
@@ -201,6 +219,21 @@ class CampaignSerializer(serializers.ModelSerializer):
     enrollment = serializers.SerializerMethodField()
     estimated_completion_date = serializers.SerializerMethodField()
     timezone = TimezoneField(read_only=True)
+    paused_by = serializers.SerializerMethodField(
+        help_text="Who paused the campaign: user or safety (the circuit breaker or a "
+        "provider signal); null unless paused."
+    )
+    pause_reason = serializers.SerializerMethodField(
+        help_text="Why sender safety paused it, with the figures; null otherwise."
+    )
+    waiting_reason = serializers.SerializerMethodField(
+        help_text="Why nothing is being sent right now (null while sending): outside_window, "
+        "daily_limit_reached, channel_limit_reached, pacing, provider_backoff, paused, "
+        "safety_paused or nothing_due."
+    )
+    next_send_at = serializers.SerializerMethodField(
+        help_text="When the next message is expected to go; null when nothing more is due."
+    )
 
     class Meta:
         model = Campaign
@@ -234,6 +267,10 @@ class CampaignSerializer(serializers.ModelSerializer):
             "stop_on_reply",
             "replied_count",
             "scheduled_start_at",
+            "paused_by",
+            "pause_reason",
+            "waiting_reason",
+            "next_send_at",
         ]
 
     @property
@@ -270,6 +307,22 @@ class CampaignSerializer(serializers.ModelSerializer):
         estimate = progress.estimated_completion_date(campaign, self.now)
         return estimate.isoformat() if estimate else None
 
+    def get_paused_by(self, campaign) -> serializers.ChoiceField(
+        choices=PausedBy.choices, allow_null=True
+    ):
+        return (campaign.paused_by or None) if campaign.status == CampaignStatus.PAUSED else None
+
+    def get_pause_reason(self, campaign) -> serializers.CharField(allow_null=True):
+        return (campaign.pause_reason or None) if campaign.status == CampaignStatus.PAUSED else None
+
+    def get_waiting_reason(self, campaign) -> serializers.ChoiceField(
+        choices=WaitingReason.choices, allow_null=True
+    ):
+        return waiting.waiting_reason(campaign, self.now)
+
+    def get_next_send_at(self, campaign) -> serializers.DateTimeField(allow_null=True):
+        return datetime_text(waiting.next_send_at(campaign, self.now))
+
     def to_representation(self, campaign):
         # Written out by hand (DRF would build ~30 field objects per response); the
         # declared fields document the schema. tests/campaigns/test_campaign_representation.py
@@ -305,6 +358,10 @@ class CampaignSerializer(serializers.ModelSerializer):
             "stop_on_reply": bool(campaign.stop_on_reply),
             "replied_count": campaign.replied_count,
             "scheduled_start_at": datetime_text(campaign.scheduled_start_at),
+            "paused_by": self.get_paused_by(campaign),
+            "pause_reason": self.get_pause_reason(campaign),
+            "waiting_reason": self.get_waiting_reason(campaign),
+            "next_send_at": self.get_next_send_at(campaign),
         }
 
 
@@ -314,6 +371,7 @@ def _message_representation(message: CampaignMessage) -> dict:
         "content": message.content,
         "caption": message.caption,
         "filename": message.filename,
+        "delay_hours": message.delay_hours,
     }
     if message.type == MessageType.TEMPLATE:
         data.update(
@@ -385,6 +443,19 @@ class CampaignWriteSerializer(StrictJsonTypes, serializers.Serializer):
         allow_null=True,
         help_text="When the send cycle starts this draft (in the future); null clears it.",
     )
+
+    def validate_messages(self, messages):
+        if messages and messages[0].get("delay_hours"):
+            raise serializers.ValidationError(
+                {
+                    0: {
+                        "delay_hours": [
+                            "The first message has no previous one to wait after: use 0."
+                        ]
+                    }
+                }
+            )
+        return messages
 
 
 class CampaignUpdateSerializer(CampaignWriteSerializer):

@@ -20,6 +20,8 @@ from campaigns.models import (
     ContactStatus,
     Delivery,
     MessageType,
+    PausedBy,
+    WaitingReason,
 )
 from campaigns.progress import local_today
 from campaigns.selectors import STATUS_COUNTERS
@@ -60,6 +62,7 @@ def _message_rows(campaign: Campaign, messages: Iterable[dict]) -> list[Campaign
             template_name=message.get("template_name") or "",
             language=message.get("language") or "",
             parameters=list(message.get("parameters") or []),
+            delay_hours=message.get("delay_hours") or 0,
         )
         for position, message in enumerate(messages, start=1)
     ]
@@ -258,8 +261,41 @@ def campaign_pause(*, campaign: Campaign) -> Campaign:
         allowed=(RUNNING,),
         describe="running",
         verb="paused",
-        apply=lambda locked: {"status": PAUSED, "paused_at": dj_timezone.now()},
+        apply=lambda locked: {
+            "status": PAUSED,
+            "paused_at": dj_timezone.now(),
+            "paused_by": PausedBy.USER,
+            "pause_reason": "",
+            "waiting_reason": WaitingReason.PAUSED,
+        },
     )
+
+
+def campaigns_pause_for_safety(*, reason: str, channel_id=None, campaign_ids=None) -> list[int]:
+    """Pauses running campaigns by sender safety, with `reason` (a sentence with figures).
+
+    Either every running campaign on `channel_id` or the running ones among
+    `campaign_ids`. Rows are locked first, like a claim, so once this commits no more
+    contact is claimed for them (a claim made before may finish). Returns the ids paused.
+    """
+    running = Campaign.objects.filter(status=RUNNING)
+    if channel_id is not None:
+        running = running.filter(channel_id=channel_id)
+    if campaign_ids is not None:
+        running = running.filter(pk__in=list(campaign_ids))
+    now = dj_timezone.now()
+    with transaction.atomic():
+        ids = list(running.select_for_update().order_by("pk").values_list("pk", flat=True))
+        if ids:
+            Campaign.objects.filter(pk__in=ids, status=RUNNING).update(
+                status=PAUSED,
+                paused_at=now,
+                paused_by=PausedBy.SAFETY,
+                pause_reason=reason[:1000],
+                waiting_reason=WaitingReason.SAFETY_PAUSED,
+                updated_at=now,
+            )
+    return ids
 
 
 def campaign_resume(*, campaign: Campaign) -> Campaign:
@@ -272,6 +308,9 @@ def campaign_resume(*, campaign: Campaign) -> Campaign:
         apply=lambda locked: {
             "status": RUNNING,
             "paused_at": None,
+            "paused_by": "",
+            "pause_reason": "",
+            "waiting_reason": "",
             "next_send_at": dj_timezone.now(),
         },
     )

@@ -41,6 +41,10 @@ SKYLIGHT_FIELDS = {
     "stop_on_reply": bool,
     "replied_count": int,
     "scheduled_start_at": (str, type(None)),
+    "paused_by": (str, type(None)),
+    "pause_reason": (str, type(None)),
+    "waiting_reason": (str, type(None)),
+    "next_send_at": (str, type(None)),
 }
 
 
