@@ -17,6 +17,14 @@ def new_webhook_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class ChannelHealth(models.TextChoices):
+    """The number's standing with its provider, kept by the circuit breaker."""
+
+    OK = "ok", "OK"
+    WARNING = "warning", "Warning"
+    PAUSED = "paused", "Paused"
+
+
 class Channel(models.Model):
     """A connected sending number and the provider that delivers through it.
 
@@ -38,6 +46,15 @@ class Channel(models.Model):
     unavailable_reason = models.CharField(max_length=300, blank=True, default="")
     unavailable_since = models.DateTimeField(null=True, blank=True)
     availability_checked_at = models.DateTimeField(null=True, blank=True)
+    health = models.CharField(max_length=8, choices=ChannelHealth.choices, default=ChannelHealth.OK)
+    health_reason = models.CharField(max_length=300, blank=True, default="")
+    health_changed_at = models.DateTimeField(null=True, blank=True)
+    health_window_start = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The circuit breaker only counts sends after this (reset when a person "
+        "resumes a campaign it paused).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
