@@ -250,6 +250,12 @@ class CampaignContact(models.Model):
     skip_reason = models.CharField(
         max_length=16, choices=SkipReason.choices, blank=True, default=""
     )
+    counted_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The campaign's local day on which the contact last took a daily slot: "
+        "the daily limit counts people, so more messages that day take none.",
+    )
 
     class Meta:
         ordering = ["id"]
@@ -269,6 +275,11 @@ class CampaignContact(models.Model):
                 fields=["campaign", "next_step_at"],
                 name="campaign_contact_followup",
                 condition=Q(next_step_at__isnull=False),
+            ),
+            models.Index(
+                fields=["campaign", "counted_on"],
+                name="campaign_contact_counted",
+                condition=Q(status="pending", counted_on__isnull=False),
             ),
             models.Index(
                 fields=["claimed_at"],

@@ -1,19 +1,15 @@
 """What happens next for a campaign, in words: when the next message may go and, when
-nothing is being sent, why.
-
-Computed from what the campaign already stores (status, window, today's count and the
-engine's `next_send_at`). The sender-safety work adds an engine-written `waiting_reason`
-(the number's shared capacity, provider back-off...): when the model has it, it wins
-here, so only `_reason_of` changes then.
-"""
+nothing is being sent, why (the same answer as the API's `waiting_reason` and
+`next_send_at`, from campaigns/waiting.py)."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
 
 from campaigns import progress
-from campaigns.engine.windows import day_window, next_opening
-from campaigns.models import CampaignStatus
+from campaigns.models import CampaignStatus, WaitingReason
+from campaigns.waiting import waiting
 
 
 @dataclass(frozen=True)
@@ -23,6 +19,26 @@ class NextStep:
     at: datetime | None
     reason: str
     sending: bool
+    code: str | None = None  # the API's waiting_reason
+
+
+def _words(code: str, campaign) -> str:
+    if code == WaitingReason.DAILY_LIMIT_REACHED:
+        limit = progress.current_daily_limit(campaign)
+        return _("Today's limit of %(limit)s people is reached: sending resumes tomorrow.") % {
+            "limit": limit
+        }
+    return {
+        WaitingReason.OUTSIDE_WINDOW: _("Outside the send window."),
+        WaitingReason.CHANNEL_LIMIT_REACHED: _(
+            "The number's daily cap is used by its other campaigns: sending resumes tomorrow."
+        ),
+        WaitingReason.PACING: _("Sending: messages are spread across the window."),
+        WaitingReason.PROVIDER_BACKOFF: _(
+            "The provider asked the number to wait, or the number is not connected."
+        ),
+        WaitingReason.NOTHING_DUE: _("Waiting for follow-ups and retries to be due."),
+    }[code]
 
 
 def next_step(campaign, now: datetime | None = None) -> NextStep | None:
@@ -32,21 +48,16 @@ def next_step(campaign, now: datetime | None = None) -> NextStep | None:
     if status in (CampaignStatus.COMPLETED, CampaignStatus.CANCELLED):
         return None
     if status == CampaignStatus.DRAFT:
-        return NextStep(None, "Not started: nothing is sent until you press Start.", False)
-    if status == CampaignStatus.PAUSED:
-        return NextStep(None, "Paused: nothing is sent until you resume.", False)
-    engine_reason = getattr(campaign, "waiting_reason", "")  # the seam (see module doc)
-    zone = ZoneInfo(campaign.timezone)
-    start, end = campaign.send_window_start, campaign.send_window_end
-    if progress.remaining_today(campaign, now) == 0:
-        opens = next_opening(now, zone, start, end, after_today=True)
-        limit = progress.current_daily_limit(campaign)
-        reason = engine_reason or f"Today's limit of {limit} is reached: sending resumes tomorrow."
-        return NextStep(opens, reason, False)
-    today = now.astimezone(zone).date()
-    if not day_window(today, zone, start, end).is_open(now):
-        opens = next_opening(now, zone, start, end)
-        return NextStep(opens, engine_reason or "Outside the send window.", False)
-    at = campaign.next_send_at if campaign.next_send_at and campaign.next_send_at > now else now
-    reason = engine_reason or "Sending: messages are spread across the window."
-    return NextStep(at, reason, True)
+        return NextStep(None, _("Not started: nothing is sent until you press Start."), False)
+    state = waiting(campaign, now)
+    if state.reason == WaitingReason.SAFETY_PAUSED:
+        reason = _("Paused by sender safety: %(reason)s Resume when you have checked.") % {
+            "reason": campaign.pause_reason or _("the number's sends were failing.")
+        }
+        return NextStep(None, reason, False, state.reason)
+    if state.reason == WaitingReason.PAUSED:
+        return NextStep(None, _("Paused: nothing is sent until you resume."), False, state.reason)
+    if state.reason is None or state.reason == WaitingReason.PACING:
+        at = state.next_send_at or now
+        return NextStep(at, _words(WaitingReason.PACING, campaign), True, state.reason)
+    return NextStep(state.next_send_at, _words(state.reason, campaign), False, state.reason)

@@ -62,21 +62,25 @@ def reply_record(*, channel, address: str, at=None) -> int:
 
 
 def _stop_sequence(campaign_id: int, row_ids: list[int], at) -> None:
-    """With stop_on_reply, the replied rows still pending are skipped (campaign locked first)."""
+    """With stop_on_reply, the replied rows still pending get nothing more (campaign locked
+    first): a contact who already got a step ends as sent, one who got nothing is skipped."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
         if campaign is None or not campaign.stop_on_reply:
             return
-        skipped = CampaignContact.objects.filter(
-            pk__in=row_ids, status=ContactStatus.PENDING
-        ).update(
+        pending = CampaignContact.objects.filter(pk__in=row_ids, status=ContactStatus.PENDING)
+        ended = pending.filter(sent_at__isnull=False).update(
+            status=ContactStatus.SENT, next_step_at=None, next_attempt_at=None, error=None
+        )
+        skipped = pending.filter(sent_at__isnull=True).update(
             status=ContactStatus.SKIPPED,
             skip_reason=SkipReason.REPLIED,
             error="The contact replied; the rest of the sequence is not sent.",
         )
-        if skipped:
+        if skipped or ended:
             Campaign.objects.filter(pk=campaign_id).update(
-                pending_count=F("pending_count") - skipped,
+                pending_count=F("pending_count") - skipped - ended,
                 skipped_count=F("skipped_count") + skipped,
+                sent_count=F("sent_count") + ended,
             )
             complete_if_done(campaign_id, at)

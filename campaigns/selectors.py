@@ -13,6 +13,7 @@ CONTACT_ROW_FIELDS = (
     "error",
     "replied_at",
     "skip_reason",
+    "next_step_at",
     "contact__id",
     "contact__name",
     "contact__phone",

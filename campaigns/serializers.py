@@ -403,7 +403,14 @@ class CampaignContactSerializer(serializers.ModelSerializer):
         model = CampaignContact
         fields = [
             "id", "status", "phone", "sent_at", "error", "contact", "replied_at", "skip_reason",
+            "next_step_at",
         ]  # fmt: skip
+        extra_kwargs = {  # noqa: RUF012
+            "next_step_at": {
+                "help_text": "When the contact's next follow-up (a message with delay_hours) "
+                "is due; null when nothing more is to come."
+            }
+        }
 
     def get_status(self, row) -> str:
         return row.public_status
@@ -423,6 +430,7 @@ class CampaignContactSerializer(serializers.ModelSerializer):
             "contact": {"id": contact.pk, "name": contact.name, "type": str(contact.type)},
             "replied_at": datetime_text(row.replied_at),
             "skip_reason": self.get_skip_reason(row),
+            "next_step_at": datetime_text(row.next_step_at),
         }
 
 

@@ -8,18 +8,28 @@ from campaigns.models import CampaignContact, Delivery
 
 def update_sending_rows(rows: list[tuple]) -> set[int]:
     """Applies (id, status, error, sent_at, provider_message_id, delivery_status,
-    next_attempt_at) to rows still `sending`; returns the ids applied."""
+    next_attempt_at, next_step_at, release_slot, step_end) to rows still `sending`;
+    returns the ids applied (recording._row_values says what each value means)."""
     table = CampaignContact._meta.db_table
     sql = f"""
         UPDATE {table} AS cc SET
-            status = v.status, error = v.error, sent_at = v.sent_at,
-            provider_message_id = v.provider_message_id, delivery_status = v.delivery_status,
+            status = v.status, error = v.error,
+            sent_at = COALESCE(v.sent_at, cc.sent_at),
+            provider_message_id = CASE WHEN v.sent_at IS NULL THEN cc.provider_message_id
+                ELSE v.provider_message_id END,
+            delivery_status = CASE WHEN v.sent_at IS NULL THEN cc.delivery_status
+                ELSE v.delivery_status END,
             next_attempt_at = v.next_attempt_at,
-            claimed_at = CASE WHEN v.status = 'pending' THEN NULL ELSE cc.claimed_at END
+            claimed_at = CASE WHEN v.status = 'pending' THEN NULL ELSE cc.claimed_at END,
+            next_step_at = CASE WHEN v.step_end THEN v.next_step_at
+                WHEN v.status = 'pending' THEN cc.next_step_at ELSE NULL END,
+            attempts = CASE WHEN v.step_end THEN 0 ELSE cc.attempts END,
+            counted_on = CASE WHEN v.release_slot THEN NULL ELSE cc.counted_on END
         FROM unnest(%s::bigint[], %s::varchar[], %s::text[], %s::timestamptz[], %s::varchar[],
-                    %s::varchar[], %s::timestamptz[])
+                    %s::varchar[], %s::timestamptz[], %s::timestamptz[], %s::boolean[],
+                    %s::boolean[])
              AS v(id, status, error, sent_at, provider_message_id, delivery_status,
-                  next_attempt_at)
+                  next_attempt_at, next_step_at, release_slot, step_end)
         WHERE cc.id = v.id AND cc.status = 'sending'
         RETURNING cc.id
     """

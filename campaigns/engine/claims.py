@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 
 from campaigns.models import (
     Campaign,
@@ -67,57 +67,92 @@ class Claim(NamedTuple):
     attributes: dict
     opted_out: bool
     claimed_at: datetime
+    took_slot: bool = True  # False: the contact was already counted on this day
+    resumed: bool = False  # an earlier claim had a message accepted (a follow-up, a retry)
 
 
 CONTACT_FIELDS = ("name", "phone", "external_id", "attributes", "opted_out")
 
+# The claimed row's own columns that come back with it: whether it was already counted
+# today (no new slot) and whether an earlier claim had a message accepted.
+ROW_FIELDS = ("counted_on", "sent_at")
 
-def _claim_rows(campaign_id: int, now: datetime, count: int) -> list[tuple]:
-    """(id, contact_id, attempts, *CONTACT_FIELDS) of up to `count` contacts just claimed."""
+
+def _claim_rows(
+    campaign_id: int, now: datetime, count: int, day: date, followups: bool
+) -> list[tuple]:
+    """(id, contact_id, attempts, *CONTACT_FIELDS, *ROW_FIELDS) of up to `count` contacts
+    just claimed: follow-ups that are due first, then contacts not yet started."""
+    rows: list[tuple] = []
+    kinds = ("followup", "new") if followups else ("new",)
+    for kind in kinds:
+        if len(rows) < count:
+            rows += _claim_kind(kind, campaign_id, now, count - len(rows), day)
+    return rows
+
+
+def _claim_kind(kind: str, campaign_id: int, now: datetime, count: int, day: date) -> list:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_claim_sql(), [now, campaign_id, now, count])
+            params = [campaign_id, *([day] if kind == "counted" else []), now, count, now, day]
+            cursor.execute(_claim_sql(kind), params)
             return sorted(cursor.fetchall())
     # SQLite: the IMMEDIATE transaction already holds the write lock, so pick then update.
     ready = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    picks = list(
-        CampaignContact.objects.filter(ready, campaign_id=campaign_id, status="pending")
-        .order_by("id")
-        .values_list("id", "contact_id", "attempts")[:count]
-    )
+    pending = CampaignContact.objects.filter(ready, campaign_id=campaign_id, status="pending")
+    if kind == "followup":
+        pending = pending.filter(next_step_at__isnull=False).order_by("next_step_at", "id")
+    elif kind == "counted":
+        pending = pending.filter(counted_on=day).order_by("id")
+    else:
+        pending = pending.filter(next_step_at__isnull=True).order_by("id")
+    picks = list(pending.values_list("id", "contact_id", "attempts", *ROW_FIELDS)[:count])
     CampaignContact.objects.filter(pk__in=[pick[0] for pick in picks]).update(
-        status="sending", claimed_at=now, attempts=F("attempts") + 1
+        status="sending", claimed_at=now, attempts=F("attempts") + 1, counted_on=day
     )
     contacts = Contact.objects.in_bulk([pick[1] for pick in picks])
     return [
-        (pk, contact_id, attempts + 1, *(getattr(contacts[contact_id], f) for f in CONTACT_FIELDS))
-        for pk, contact_id, attempts in picks
+        (
+            pk,
+            contact_id,
+            attempts + 1,
+            *(getattr(contacts[contact_id], f) for f in CONTACT_FIELDS),
+            *row_fields,
+        )
+        for pk, contact_id, attempts, *row_fields in picks
     ]
 
 
-def _claim_sql() -> str:
+def _claim_sql(kind: str) -> str:
     cc = CampaignContact._meta.db_table
     contact = Contact._meta.db_table
+    if kind == "followup":  # the partial index on (campaign, next_step_at)
+        which, order = "p.next_step_at IS NOT NULL", "p.next_step_at, p.id"
+    elif kind == "counted":  # the partial index on pending rows already counted on a day
+        which, order = "p.counted_on = %s", "p.id"
+    else:  # the partial index on pending rows, in id order
+        which, order = "p.next_step_at IS NULL", "p.id"
     return f"""
-        UPDATE {cc} AS cc
-        SET status = 'sending', claimed_at = %s, attempts = cc.attempts + 1
-        FROM {contact} AS c
-        WHERE cc.id IN (
-            SELECT p.id FROM {cc} AS p
-            WHERE p.campaign_id = %s AND p.status = 'pending'
+        WITH picked AS (
+            SELECT p.id, p.counted_on FROM {cc} AS p
+            WHERE p.campaign_id = %s AND p.status = 'pending' AND {which}
               AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= %s)
-            ORDER BY p.id LIMIT %s FOR UPDATE SKIP LOCKED
-        ) AND c.id = cc.contact_id
+            ORDER BY {order} LIMIT %s FOR UPDATE SKIP LOCKED
+        )
+        UPDATE {cc} AS cc
+        SET status = 'sending', claimed_at = %s, attempts = cc.attempts + 1, counted_on = %s
+        FROM picked, {contact} AS c
+        WHERE cc.id = picked.id AND c.id = cc.contact_id
         RETURNING cc.id, cc.contact_id, cc.attempts, c.name, c.phone, c.external_id,
-                  c.attributes, c.opted_out
+                  c.attributes, c.opted_out, picked.counted_on, cc.sent_at
     """
 
 
-def _room(slot: Slot, wanted: int, now: datetime) -> int:
+def _room(slot: Slot, wanted: int, now: datetime) -> int | None:
     """Slots left under both caps, read under the campaign's then the channel day's row lock.
 
-    The campaign row must still be running on the slot's day: a committed pause stops
-    the next claim. A number still resting raises NumberResting.
+    The campaign row must still be running on the slot's day (else None): a committed
+    pause stops the next claim. A number still resting raises NumberResting.
     """
     attempted = (
         Campaign.objects.select_for_update()
@@ -125,8 +160,8 @@ def _room(slot: Slot, wanted: int, now: datetime) -> int:
         .values_list("today_attempted", flat=True)
         .first()
     )
-    if attempted is None or attempted >= slot.campaign_cap:
-        return 0
+    if attempted is None:
+        return None
     channel = (
         ChannelDay.objects.select_for_update()
         .filter(pk=slot.channel_day_id)
@@ -134,31 +169,51 @@ def _room(slot: Slot, wanted: int, now: datetime) -> int:
         .first()
     )
     if channel is None:
-        return 0
+        return None
     channel_attempted, ready_at = channel
     if ready_at is not None and ready_at > now:
         raise NumberResting(ready_at)
     return max(0, min(wanted, slot.campaign_cap - attempted, slot.channel_cap - channel_attempted))
 
 
-def claim_contacts(slot: Slot, now: datetime, wanted: int = 1) -> list[Claim]:
+class NothingReady(Exception):
+    """The campaign had room but no pending contact is due yet (follow-ups and retries wait
+    for their moment); `until` is the earliest one, or None if none is waiting."""
+
+    def __init__(self, until: datetime | None):
+        super().__init__("no pending contact is due yet")
+        self.until = until
+
+
+def claim_contacts(
+    slot: Slot, now: datetime, wanted: int = 1, *, followups: bool = False
+) -> list[Claim]:
     """Claims up to `wanted` ready pending contacts and reserves their daily slots, in one
     committed transaction, before anything is sent to them.
 
+    The daily limit counts people: a contact already counted on the slot's day (a
+    follow-up or a retry after a message was accepted) takes no second slot. With
+    `followups` (the sequence has messages with delay_hours) due follow-ups go first.
     Opted-out contacts come back marked `opted_out`: they are `skipped` in the same
-    transaction and use no slot.
+    transaction and use no slot. Raises NothingReady when there was room but nobody due.
     """
     with transaction.atomic():
         room = _room(slot, wanted, now)
-        if room <= 0:
+        if room is None:
             return []
-        claims = [_claim_from_row(row, now) for row in _claim_rows(slot.campaign_id, now, room)]
+        if room > 0:
+            rows = _claim_rows(slot.campaign_id, now, room, slot.day, followups)
+        else:  # the caps are reached: only people already counted today may go on
+            rows = _claim_kind("counted", slot.campaign_id, now, wanted, slot.day)
+            if not rows:
+                return []
+        claims = [_claim_from_row(row, now, slot.day) for row in rows]
         if not claims:
-            return []
+            raise NothingReady(_next_ready_at(slot.campaign_id))
         skipped = [claim for claim in claims if claim.opted_out]
         if skipped:
             _skip_opted_out(slot, skipped)
-        taken = len(claims) - len(skipped)
+        taken = sum(1 for claim in claims if claim.took_slot and not claim.opted_out)
         Campaign.objects.filter(pk=slot.campaign_id).update(
             today_attempted=F("today_attempted") + taken,
             pending_count=F("pending_count") - len(skipped),
@@ -172,8 +227,19 @@ def claim_contacts(slot: Slot, now: datetime, wanted: int = 1) -> list[Claim]:
     return claims
 
 
-def _claim_from_row(row, now: datetime) -> Claim:
-    cc_id, contact_id, attempts, name, phone, external_id, attributes, opted_out = row
+def _next_ready_at(campaign_id: int) -> datetime | None:
+    return (
+        CampaignContact.objects.filter(campaign_id=campaign_id, status=ContactStatus.PENDING)
+        .aggregate(first=Min("next_attempt_at"))
+        .get("first")
+    )
+
+
+def _claim_from_row(row, now: datetime, day: date) -> Claim:
+    cc_id, contact_id, attempts, name, phone, external_id, attributes, opted_out = row[:8]
+    counted_on, sent_at = row[8:]
+    if isinstance(counted_on, str):  # SQLite through raw values
+        counted_on = date.fromisoformat(counted_on)
     if isinstance(attributes, str):
         attributes = json.loads(attributes or "{}")
     return Claim(
@@ -186,6 +252,8 @@ def _claim_from_row(row, now: datetime) -> Claim:
         attributes=attributes or {},
         opted_out=bool(opted_out),
         claimed_at=now,
+        took_slot=counted_on != day,
+        resumed=sent_at is not None,
     )
 
 

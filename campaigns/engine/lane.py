@@ -21,7 +21,7 @@ from skylight import metrics
 from skylight.observability import log_context
 
 from . import config
-from .claims import Claim, NumberResting, Slot, claim_contacts
+from .claims import Claim, NothingReady, NumberResting, Slot, claim_contacts
 from .lanes import release_number, take_number
 from .recording import Recorder
 from .round_recording import RoundRecorder
@@ -116,6 +116,7 @@ class Lane:
             clock=clock,
         )
         self.inline = not getattr(self.sender.transport, "blocking", True)
+        self.followups = any(message.delay_hours for message in self.sender.messages)
         self.recorder = Recorder(
             campaign_id=campaign.pk,
             day=self.slot.day,
@@ -173,10 +174,13 @@ class Lane:
             return self._stop()
         wanted = 1 if self.gap else min(self.sizer.size(), self.size - self.result.claimed)
         try:
-            claims = claim_contacts(self.slot, self.now(), wanted)
+            claims = claim_contacts(self.slot, self.now(), wanted, followups=self.followups)
         except NumberResting as rest:
             self._next_wait = self._rest_until(rest.until)
             return False
+        except NothingReady as nothing:
+            _nothing_due_until(self.campaign.pk, nothing.until, self.now())
+            return self._stop()
         if not claims:
             return self._stop()
         self.result.skipped += sum(claim.opted_out for claim in claims)
@@ -227,6 +231,8 @@ class Lane:
         if step.error is not None:
             return self._contact_done(sequence.failed(step))
         sequence.accepted(step.result)
+        if sequence.waits_for_followup:
+            return self._contact_done(sequence.step_done())
         if sequence.todo:
             return config.sequence_gap_seconds()
         return self._contact_done(sequence.done())
@@ -237,7 +243,7 @@ class Lane:
         self.outcomes.add(self.recorder, outcome)
         metrics.send_finished(self.sender.transport.provider, _outcome_name(outcome))
         self.wants_flush = not self.queue  # claimed one at a time: record it soon
-        if outcome.status == ContactStatus.SENT:
+        if outcome.reached:
             self.result.sent += 1
         elif outcome.retried:
             self.result.retried += 1
@@ -299,13 +305,23 @@ def _look_again_by(campaign_id: int, moment: datetime) -> None:
     Campaign.objects.filter(pk=campaign_id, next_send_at__gt=moment).update(next_send_at=moment)
 
 
+def _nothing_due_until(campaign_id: int, until: datetime | None, now: datetime) -> None:
+    """Nobody pending is due yet: the campaign is looked at again when the first is (a
+    follow-up, a retry), and says so. A retry recorded later brings the look forward."""
+    if until is None or until <= now:
+        return  # rows another lane holds: the next cycle sees them
+    Campaign.objects.filter(pk=campaign_id, status="running").update(
+        next_send_at=until, waiting_reason="nothing_due"
+    )
+
+
 def _already_sent(claim: Claim) -> frozenset[int]:
     """Positions accepted on an earlier attempt: a retry resumes after them.
 
     Acceptance is `sent_at`, which only the engine sets and nothing clears: a provider's
     later "failed" for an accepted message must not make it leave a second time.
     """
-    if claim.attempts <= 1:
+    if claim.attempts <= 1 and not claim.resumed:
         return frozenset()
     return frozenset(
         Delivery.objects.filter(campaign_contact_id=claim.id, sent_at__isnull=False).values_list(

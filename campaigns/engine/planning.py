@@ -16,9 +16,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 
-from campaigns.models import Campaign, CampaignStatus, ChannelDay
+from campaigns.models import (
+    Campaign,
+    CampaignContact,
+    CampaignStatus,
+    ChannelDay,
+    ContactStatus,
+    WaitingReason,
+)
 from campaigns.progress import current_daily_limit
 from campaigns.services import campaigns_start_scheduled
 from skylight import metrics
@@ -110,6 +117,7 @@ class _Channels:
 class _Plan:
     next_send_at: datetime | None
     contacts: int = 0
+    reason: str = ""  # why it waits until next_send_at (WaitingReason), "" while sending
 
 
 def run_cycle(
@@ -173,6 +181,7 @@ def _plan_chunk(now, report: CycleReport, channels: _Channels, seen: set[int]) -
                 report.completed += 1
                 continue
             campaign.next_send_at = plan.next_send_at
+            campaign.waiting_reason = plan.reason  # what it waits for after this batch
             if plan.next_send_at is None or plan.next_send_at <= now:
                 seen.add(campaign.pk)  # still due: do not read it again this cycle
             waiting.append(campaign)
@@ -187,11 +196,11 @@ def _plan_chunk(now, report: CycleReport, channels: _Channels, seen: set[int]) -
 def _save_next_looks(campaigns: list[Campaign]) -> None:
     """One UPDATE per distinct moment: campaigns waiting for the same window opening or
     midnight share it, so a thousand idle campaigns cost a handful of statements."""
-    by_moment: dict[datetime | None, list[int]] = defaultdict(list)
+    by_moment: dict[tuple[datetime | None, str], list[int]] = defaultdict(list)
     for campaign in campaigns:
-        by_moment[campaign.next_send_at].append(campaign.pk)
-    for moment, ids in by_moment.items():
-        Campaign.objects.filter(pk__in=ids).update(next_send_at=moment)
+        by_moment[(campaign.next_send_at, campaign.waiting_reason)].append(campaign.pk)
+    for (moment, reason), ids in by_moment.items():
+        Campaign.objects.filter(pk__in=ids).update(next_send_at=moment, waiting_reason=reason)
 
 
 def _batches(campaign: Campaign, contacts: int, now: datetime) -> list[Batch]:
@@ -222,8 +231,8 @@ def _plan_campaign(campaign: Campaign, now: datetime, channels: _Channels) -> _P
     """How many contacts the campaign may attempt now, and when to look at it again."""
     if campaign.pending_count == 0:
         return None if complete_if_done(campaign.pk, now) else _Plan(None)
-    if not campaign.channel.is_active:
-        return _Plan(now + timedelta(minutes=10))  # a disconnected number sends nothing
+    if not campaign.channel.is_active:  # a disconnected number sends nothing
+        return _Plan(now + timedelta(minutes=10), reason=WaitingReason.PROVIDER_BACKOFF)
     tz = campaign_tz(campaign)
     start, end = campaign.send_window_start, campaign.send_window_end
     today = now.astimezone(tz).date()
@@ -232,25 +241,58 @@ def _plan_campaign(campaign: Campaign, now: datetime, channels: _Channels) -> _P
     if not window.is_open(now):
         # Look again when the window opens, or at local midnight to start the new day.
         midnight = day_window(today, tz, None, None).closes_at
-        return _Plan(min(next_opening(now, tz, start, end), midnight))
+        return _Plan(
+            min(next_opening(now, tz, start, end), midnight), reason=WaitingReason.OUTSIDE_WINDOW
+        )
     limit = current_daily_limit(campaign)
     attempted = campaign.today_attempted
     tomorrow = next_opening(now, tz, start, end, after_today=True)
     if attempted >= limit:
-        return _Plan(tomorrow)
+        # The limit counts people: those already counted today may still finish.
+        counted, soonest = _counted_today(campaign, today, now)
+        look = min(tomorrow, soonest) if soonest else tomorrow
+        return _Plan(look, counted, reason=WaitingReason.DAILY_LIMIT_REACHED)
     allowed = pace_cap(limit, window.elapsed_fraction(now)) - attempted
     if allowed <= 0:
-        return _Plan(_paced(window, attempted, limit, now))
+        return _Plan(_paced(window, attempted, limit, now), reason=WaitingReason.PACING)
     day = channels.day(campaign, now)
     channel_left = channels.cap(campaign.channel_id) - day.attempted
     if channel_left <= 0:
-        return _Plan(min(tomorrow, now + timedelta(minutes=10)))
+        counted, _ = _counted_today(campaign, today, now)
+        return _Plan(
+            min(tomorrow, now + timedelta(minutes=10)),
+            counted,
+            reason=WaitingReason.CHANNEL_LIMIT_REACHED,
+        )
+    if _provider_backoff(day, now):
+        return _Plan(day.ready_at, reason=WaitingReason.PROVIDER_BACKOFF)
     if _channel_busy(campaign, window, now, channels):
-        return _Plan(now + timedelta(seconds=random.uniform(0.3, 1) * config.cycle_seconds()))
+        moment = now + timedelta(seconds=random.uniform(0.3, 1) * config.cycle_seconds())
+        return _Plan(moment, reason=WaitingReason.PACING)
     contacts = min(allowed, channel_left, campaign.pending_count)
     if attempted + contacts >= limit:
-        return _Plan(tomorrow, contacts)
-    return _Plan(_paced(window, attempted + contacts, limit, now), contacts)
+        return _Plan(tomorrow, contacts, reason=WaitingReason.DAILY_LIMIT_REACHED)
+    return _Plan(_paced(window, attempted + contacts, limit, now), contacts, WaitingReason.PACING)
+
+
+def _counted_today(campaign: Campaign, today: date, now: datetime):
+    """(how many are due, when the next is due) of the pending contacts already counted on
+    `today` (a follow-up, a retry after a message was accepted): they take no new slot.
+    One statement on the partial index of counted rows."""
+    ready = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    figures = CampaignContact.objects.filter(
+        campaign_id=campaign.pk, status=ContactStatus.PENDING, counted_on=today
+    ).aggregate(due=Count("pk", filter=ready), soonest=Min("next_attempt_at", filter=~ready))
+    return figures["due"], figures["soonest"]
+
+
+def _provider_backoff(day: ChannelDay, now: datetime) -> bool:
+    """The number rests well past its usual gap: its provider asked it to (Retry-After).
+    Short rests (the gap between contacts) are left to the lanes, which wait them out."""
+    if day.ready_at is None or day.ready_at <= now:
+        return False
+    usual = timedelta(seconds=config.contact_gap_seconds() + config.cycle_seconds())
+    return day.ready_at - now > usual
 
 
 def _while_unavailable(plan: _Plan, now: datetime) -> _Plan:
@@ -258,8 +300,8 @@ def _while_unavailable(plan: _Plan, now: datetime) -> _Plan:
     interval at most: its batch asks the provider first and sends only if it is back."""
     probe = now + timedelta(seconds=config.channel_probe_seconds())
     if plan.contacts:
-        return _Plan(probe, 1)
-    return _Plan(max(plan.next_send_at or probe, probe))
+        return _Plan(probe, 1, reason=WaitingReason.PROVIDER_BACKOFF)
+    return _Plan(max(plan.next_send_at or probe, probe), reason=WaitingReason.PROVIDER_BACKOFF)
 
 
 def _channel_busy(campaign: Campaign, window: DayWindow, now: datetime, channels: _Channels):

@@ -57,8 +57,9 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
         _save_deliveries([delivery for outcome in applied for delivery in outcome.deliveries])
         statuses = Counter(outcome.status for outcome in applied)
         sent, failed = statuses[ContactStatus.SENT], statuses[ContactStatus.FAILED]
-        retried = statuses[ContactStatus.PENDING]
-        _move_counters(target, sent=sent, failed=failed, retried=retried)
+        returned = sum(1 for outcome in applied if outcome.returns_slot)
+        _move_counters(target, sent=sent, failed=failed, retried=returned)
+        sent += _end_replied_sequences(applied, target.campaign_id)
         _look_again_by(target.campaign_id, applied)
         count_on_day(target.campaign_id, target.day, sent=sent, failed=failed)
         _opt_out([outcome.claim.contact_id for outcome in applied if outcome.opt_out], now)
@@ -109,16 +110,25 @@ def _key(outcome: Outcome) -> int:
 
 
 def _row_values(outcome: Outcome) -> tuple:
-    """(id, status, error, sent_at, provider_message_id, delivery_status, next_attempt_at)."""
+    """(id, status, error, sent_at, provider_message_id, delivery_status, next_attempt_at,
+    next_step_at, release_slot, step_end) of one outcome (see bulk.update_sending_rows).
+
+    `sent_at` is when a message of this claim was last accepted (None keeps the row's);
+    a step that ends before a follow-up leaves the row pending with `next_step_at`.
+    """
     sent = outcome.status == ContactStatus.SENT
+    reached = sent or outcome.accepted_any
     return (
         outcome.claim.id,
         outcome.status,
         outcome.error or None,
-        outcome.finished_at if sent else None,
-        outcome.provider_message_id if sent else "",
-        "sent" if sent else "",
+        outcome.finished_at if reached else None,
+        outcome.provider_message_id if reached else "",
+        "sent" if reached else "",
         outcome.next_attempt_at,
+        outcome.next_step_at,
+        outcome.returns_slot,
+        outcome.next_step_at is not None,
     )
 
 
@@ -132,17 +142,23 @@ def _apply_all(outcomes: list[Outcome]) -> list[Outcome]:
 
 
 def _apply_one(outcome: Outcome) -> bool:
-    pk, status, error, sent_at, provider_id, delivery_status, next_at = _row_values(outcome)
-    fields = {
-        "status": status,
-        "error": error,
-        "sent_at": sent_at,
-        "provider_message_id": provider_id,
-        "delivery_status": delivery_status,
-        "next_attempt_at": next_at,
-    }
+    """SQLite: what bulk.update_sending_rows does on PostgreSQL, for one row."""
+    values = _row_values(outcome)
+    pk, status, error, sent_at, provider_id, delivery_status, next_at, next_step_at = values[:8]
+    release, step_end = values[8:]
+    fields = {"status": status, "error": error, "next_attempt_at": next_at}
+    if sent_at is not None:
+        fields.update(
+            sent_at=sent_at, provider_message_id=provider_id, delivery_status=delivery_status
+        )
     if status == ContactStatus.PENDING:
         fields["claimed_at"] = None
+        if step_end:
+            fields.update(next_step_at=next_step_at, attempts=0)
+    else:
+        fields["next_step_at"] = None
+    if release:
+        fields["counted_on"] = None
     return bool(
         CampaignContact.objects.filter(pk=pk, status=ContactStatus.SENDING).update(**fields)
     )
@@ -165,10 +181,34 @@ def _move_counters(target: Recorder, *, sent: int, failed: int, retried: int) ->
         )
 
 
+def _end_replied_sequences(applied: list[Outcome], campaign_id: int) -> int:
+    """A contact who replied while a step was being sent gets no follow-up (stop_on_reply):
+    the row ends as sent instead of waiting. Returns how many ended."""
+    waiting = [o.claim.id for o in applied if o.next_step_at is not None]
+    if not waiting:
+        return 0
+    ended = CampaignContact.objects.filter(
+        pk__in=waiting,
+        status=ContactStatus.PENDING,
+        replied_at__isnull=False,
+        campaign__stop_on_reply=True,
+    ).update(status=ContactStatus.SENT, next_step_at=None, next_attempt_at=None)
+    if ended:
+        Campaign.objects.filter(pk=campaign_id).update(
+            pending_count=F("pending_count") - ended, sent_count=F("sent_count") + ended
+        )
+    return ended
+
+
 def _look_again_by(campaign_id: int, outcomes: list[Outcome]) -> None:
-    """A retry may go before the campaign's planned next look (its slot came back)."""
+    """A retry or a follow-up may be due before the campaign's planned next look."""
     retry_at = min(
-        (o.next_attempt_at for o in outcomes if o.retried and o.next_attempt_at), default=None
+        (
+            o.next_attempt_at
+            for o in outcomes
+            if o.status == ContactStatus.PENDING and o.next_attempt_at
+        ),
+        default=None,
     )
     if retry_at is not None:
         Campaign.objects.filter(pk=campaign_id, next_send_at__gt=retry_at).update(
@@ -201,6 +241,7 @@ def _reap(row: CampaignContact, now: datetime) -> bool:
             pk=row.pk, status=ContactStatus.SENDING, claimed_at=row.claimed_at
         ).update(
             status=ContactStatus.FAILED,
+            next_step_at=None,
             error=f"{UNKNOWN_PREFIX}the worker stopped while sending "
             f"(claimed at {row.claimed_at.isoformat()}); not retried.",
         )

@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 
 from campaigns.deliveries import status_receipts_apply
-from campaigns.models import Campaign, ChannelDay, ContactStatus, StatusReceipt
+from campaigns.models import Campaign, CampaignContact, ChannelDay, ContactStatus, StatusReceipt
 
 from . import bulk
 from .recording import (
@@ -80,7 +80,8 @@ def _record_together(items, campaign_ids: list[int]) -> list[tuple[Recorder, Out
             return []
         bulk.upsert_deliveries([d for _, o in applied for d in o.deliveries])
         bulk.lock_in_order(Campaign, campaign_ids)
-        campaigns, days, channel_days = _sums(applied)
+        ended = _end_replied(applied)
+        campaigns, days, channel_days = _sums(applied, ended)
         bulk.move_campaign_counters(campaigns)
         if days:
             bulk.count_campaign_days(days)
@@ -93,20 +94,40 @@ def _record_together(items, campaign_ids: list[int]) -> list[tuple[Recorder, Out
     return applied
 
 
-def _sums(applied):
+def _end_replied(applied) -> set[int]:
+    """Rows whose contact replied while their step was sent end as sent (no follow-up)."""
+    waiting = [o.claim.id for _, o in applied if o.next_step_at is not None]
+    if not waiting:
+        return set()
+    rows = CampaignContact.objects.filter(
+        pk__in=waiting,
+        status=ContactStatus.PENDING,
+        replied_at__isnull=False,
+        campaign__stop_on_reply=True,
+    )
+    ended = set(rows.values_list("pk", flat=True))
+    if ended:
+        CampaignContact.objects.filter(pk__in=ended).update(
+            status=ContactStatus.SENT, next_step_at=None, next_attempt_at=None
+        )
+    return ended
+
+
+def _sums(applied, ended: set[int] = frozenset()):
     """Per campaign (id, sent, failed, retried, day, retry_at); per chart row (campaign,
-    day, sent, failed); per channel day the slots that go back."""
+    day, sent, failed); per channel day the slots that go back (`retried` counts them)."""
     totals: dict[int, list] = {}
     channel_days: dict[int, int] = defaultdict(int)
     for target, outcome in applied:
         row = totals.setdefault(target.campaign_id, [target.campaign_id, 0, 0, 0, target.day, None])
-        if outcome.status == ContactStatus.SENT:
+        if outcome.status == ContactStatus.SENT or outcome.claim.id in ended:
             row[1] += 1
         elif outcome.status == ContactStatus.FAILED:
             row[2] += 1
         else:
-            row[3] += 1
-            channel_days[target.channel_day_id] += 1
+            if outcome.returns_slot:
+                row[3] += 1
+                channel_days[target.channel_day_id] += 1
             if outcome.next_attempt_at and (row[5] is None or outcome.next_attempt_at < row[5]):
                 row[5] = outcome.next_attempt_at
     campaigns = [tuple(row) for _, row in sorted(totals.items())]

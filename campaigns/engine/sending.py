@@ -55,10 +55,29 @@ class Outcome:
     opt_out: bool = False
     finished_at: datetime | None = None
     rest_seconds: float = 0.0  # how long the number must rest (a provider's Retry-After)
+    next_step_at: datetime | None = None  # a follow-up is due then (the contact waits)
 
     @property
     def retried(self) -> bool:
-        return self.status == ContactStatus.PENDING
+        """Back to pending without reaching the end of a step (a transient error, a pause)."""
+        return self.status == ContactStatus.PENDING and self.next_step_at is None
+
+    @property
+    def accepted_any(self) -> bool:
+        """A message of this claim was accepted: the contact was reached today."""
+        return any(delivery.sent_at is not None for delivery in self.deliveries)
+
+    @property
+    def returns_slot(self) -> bool:
+        """The daily slot goes back only if this claim took it and reached nobody."""
+        return (
+            self.status == ContactStatus.PENDING and self.claim.took_slot and not self.accepted_any
+        )
+
+    @property
+    def reached(self) -> bool:
+        """The contact got this claim's messages: the sequence ended or waits for a follow-up."""
+        return self.status == ContactStatus.SENT or self.next_step_at is not None
 
 
 @dataclass(slots=True)
@@ -167,6 +186,34 @@ class Sequence:
         delivery.status = SENT
         delivery.provider_message_id = result.provider_message_id[:128]
         delivery.sent_at = self.sender.now()
+
+    @property
+    def waits_for_followup(self) -> bool:
+        """The next message is a follow-up (delay_hours): this claim's step is over."""
+        return bool(self.deliveries) and bool(self.todo) and self.todo[0].delay_hours > 0
+
+    def step_done(self) -> Outcome:
+        """This step of the sequence was accepted; the contact waits for the follow-up,
+        due `delay_hours` after the last message was accepted (the cycle keeps it inside
+        the send window)."""
+        accepted_at = self.deliveries[-1].sent_at or self.sender.now()
+        due = accepted_at + timedelta(hours=self.todo[0].delay_hours)
+        logger.info(
+            "campaign=%s contact=%s sent messages=%s; follow-up due %s",
+            self.sender.campaign_id,
+            self.claim.contact_id,
+            len(self.deliveries),
+            due.isoformat(),
+        )
+        return Outcome(
+            claim=self.claim,
+            status=ContactStatus.PENDING,
+            provider_message_id=self.deliveries[-1].provider_message_id,
+            deliveries=self.deliveries,
+            finished_at=self.sender.now(),
+            next_attempt_at=due,
+            next_step_at=due,
+        )
 
     def done(self) -> Outcome:
         last_id = self.deliveries[-1].provider_message_id if self.deliveries else ""

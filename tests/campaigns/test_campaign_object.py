@@ -208,6 +208,7 @@ def test_the_contact_row_has_the_reference_shape(api, create_campaign, contacts)
         "contact": {"id": contacts[0].pk, "name": "Contact 0", "type": "whatsapp"},
         "replied_at": None,
         "skip_reason": None,
+        "next_step_at": None,
     }
     assert data[1]["status"] == "pending"
     assert data[1]["sent_at"] is None

@@ -48,7 +48,7 @@ def test_a_reached_daily_limit_waits_for_tomorrows_window(running):
     )
     running.refresh_from_db()
     step = next_step(running, now)
-    assert "limit of 2 is reached" in step.reason
+    assert "limit of 2 people is reached" in step.reason
     assert step.at == utc(2027, 3, 2, 6)
 
 

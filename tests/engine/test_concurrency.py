@@ -245,7 +245,10 @@ def test_a_pause_committed_mid_sequence_stops_the_next_message(
     row = CampaignContact.objects.get(campaign=campaign, attempts=1)
     assert row.status == "pending" and "paused" in row.error
     campaign.refresh_from_db()
-    assert campaign.today_attempted == 0  # the slot came back
+    # The first message was accepted: the person was reached today and keeps the slot
+    # (the daily limit counts people), so nobody else takes it (issue 11's limit + 1 gap).
+    assert campaign.today_attempted == 1
+    assert row.counted_on == campaign.today_date
 
     settings.SKYLIGHT_SEQUENCE_GAP_SECONDS = 0
     campaign_resume(campaign=campaign)
