@@ -23,7 +23,7 @@ class CampaignMessageInline(admin.TabularInline):
 
     model = CampaignMessage
     extra = 0
-    fields = ["position", "type", "content", "caption", "filename"]
+    fields = ["position", "type", "content", "caption", "filename", "delay_hours"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -116,6 +116,9 @@ class CampaignAdmin(admin.ModelAdmin):
         "scheduled_start_at",
         "started_at",
         "paused_at",
+        "paused_by",
+        "pause_reason",
+        "waiting_reason",
         "completed_at",
         "cancelled_at",
         "created_at",
@@ -199,7 +202,16 @@ class CampaignContactAdmin(admin.ModelAdmin):
     raw_id_fields = ["campaign", "contact"]
     search_fields = ["contact__phone", "contact__name"]
     show_full_result_count = False
-    readonly_fields = ["claimed_at", "sent_at", "provider_message_id", "delivery_status"]
+    readonly_fields = [
+        "claimed_at",
+        "sent_at",
+        "provider_message_id",
+        "delivery_status",
+        "replied_at",
+        "skip_reason",
+        "next_step_at",
+        "counted_on",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -15,7 +15,7 @@ from contacts.models import Contact, ContactList, Segment
 from contacts.phones import InvalidPhone, normalize_phone
 from skylight.models import TIMEZONE_CHOICES
 
-MESSAGE_FIELDS = ("type", "content", "caption", "filename")
+MESSAGE_FIELDS = ("type", "content", "caption", "filename", "delay_hours")
 
 
 class CampaignForm(forms.Form):
@@ -144,8 +144,15 @@ def validate_messages(rows: list[dict]) -> tuple[list[dict] | None, list[dict], 
     if len(rows) > MAX_MESSAGES:
         return None, [{} for _ in rows], [f"At most {MAX_MESSAGES} messages."]
     payload = [{key: value for key, value in row.items() if value != ""} for row in rows]
+    for item in payload:  # a number typed in the page (the API takes JSON integers only)
+        delay = str(item.pop("delay_hours", "")).strip()
+        if delay not in ("", "0"):
+            item["delay_hours"] = int(delay) if delay.isdigit() else delay
     serializer = MessageSerializer(data=payload, many=True)
     if serializer.is_valid():
+        if serializer.validated_data[0].get("delay_hours"):
+            first = {"delay_hours": ["The first message has no previous one to wait after: use 0."]}
+            return None, [first] + [{} for _ in rows[1:]], []
         return [dict(item) for item in serializer.validated_data], [{} for _ in rows], []
     errors = serializer.errors
     by_row = errors if isinstance(errors, dict) else dict(enumerate(errors))

@@ -428,3 +428,35 @@ def test_the_detail_page_shows_the_messages_rendered_for_a_contact(web, alice):
     example = page.split("data-example>")[1].split("<")[0]
     assert example in ("Hi Noura in Riyadh", "Hello Noura in Riyadh")
     assert "As Noura Saleh gets them" in page
+
+
+@pytest.mark.django_db
+def test_a_follow_up_delay_is_saved_and_shown(web, alice):
+    channel = make_channel(alice)
+    contact_list = make_list(alice, [make_contact(alice)])
+    data = _form(channel, contact_list, message_delay_hours=["0", "20"])
+    web.post(reverse("dashboard:campaign_new"), data)
+    campaign = Campaign.objects.get(account=alice)
+    assert list(campaign.messages.values_list("delay_hours", flat=True)) == [0, 20]
+    page = web.get(reverse("dashboard:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "Follow-up 20 hours later" in page
+    edit = web.get(reverse("dashboard:campaign_edit", args=[campaign.pk])).content.decode()
+    assert 'name="message_delay_hours"' in edit and 'value="20"' in edit
+
+
+@pytest.mark.django_db
+def test_a_delay_on_the_first_message_is_refused_on_its_row(web, alice):
+    channel = make_channel(alice)
+    contact_list = make_list(alice, [make_contact(alice)])
+    data = _form(channel, contact_list, message_delay_hours=["5", "0"])
+    page = web.post(reverse("dashboard:campaign_new"), data).content.decode()
+    assert "The first message has no previous one to wait after" in page
+    assert not Campaign.objects.filter(account=alice).exists()
+
+
+@pytest.mark.django_db
+def test_the_list_says_why_a_campaign_waits(web, campaign):
+    campaign_start(campaign=campaign)
+    campaign_pause(campaign=campaign)
+    page = web.get(reverse("dashboard:campaigns")).content.decode()
+    assert 'data-waiting="paused"' in page
