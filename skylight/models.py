@@ -18,6 +18,11 @@ class Account(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     timezone = models.CharField(max_length=64, default="UTC")
+    contact_cooldown_days = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="A contact who got a first message from any campaign in the last N days is "
+        "not started by another campaign until then (0 turns it off).",
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="accounts"
     )

@@ -9,7 +9,8 @@ class AccountSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Account
-        fields = ["id", "name", "timezone"]
+        fields = ["id", "name", "timezone", "contact_cooldown_days"]
+        read_only_fields = ["contact_cooldown_days"]
 
 
 class QuotaSerializer(serializers.Serializer):

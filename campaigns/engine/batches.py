@@ -46,6 +46,7 @@ def batch_slot(campaign: Campaign, now: datetime) -> Slot | None:
         campaign_cap=cap[1],
         channel_day_id=day.pk,
         channel_cap=channel_cap(campaign.channel_id),
+        cooldown_days=campaign.account.contact_cooldown_days,
     )
 
 
@@ -72,6 +73,7 @@ def batch_slots(campaigns: list[Campaign], now: datetime) -> dict[int, Slot]:
             campaign_cap=caps[c.pk][1],
             channel_day_id=days[(c.channel_id, dates[c.pk])],
             channel_cap=channel_caps.get(c.channel_id, 0),
+            cooldown_days=c.account.contact_cooldown_days,
         )
         for c in sending
     }

@@ -12,11 +12,11 @@ then the channel day. Nobody waits for a campaign row while holding a channel da
 import json
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, Max, Min, Q
 
 from campaigns.models import (
     Campaign,
@@ -52,6 +52,7 @@ class Slot:
     campaign_cap: int  # min(daily limit, pacing allowance) for now
     channel_day_id: int
     channel_cap: int
+    cooldown_days: int = 0  # the account's contact cooldown across campaigns (0: off)
 
 
 class Claim(NamedTuple):
@@ -210,6 +211,10 @@ def claim_contacts(
         claims = [_claim_from_row(row, now, slot.day) for row in rows]
         if not claims:
             raise NothingReady(_next_ready_at(slot.campaign_id))
+        if slot.cooldown_days:
+            claims = _hold_back_cooling(slot, claims, now)
+            if not claims:
+                return []
         skipped = [claim for claim in claims if claim.opted_out]
         if skipped:
             _skip_opted_out(slot, skipped)
@@ -225,6 +230,70 @@ def claim_contacts(
         if skipped:  # the last pending contacts may have been skipped
             complete_if_done(slot.campaign_id, now)
     return claims
+
+
+COOLDOWN_NOTE = "cooldown: "
+
+
+def _hold_back_cooling(slot: Slot, claims: list[Claim], now: datetime) -> list[Claim]:
+    """Contacts not started yet who got a first message from another campaign in the
+    last `cooldown_days` go back to pending until the cooldown ends, using no slot."""
+    starting = {claim.contact_id: claim for claim in claims if not claim.resumed}
+    if not starting:
+        return claims
+    recent = (
+        CampaignContact.objects.filter(
+            contact_id__in=list(starting),
+            sent_at__gte=now - timedelta(days=slot.cooldown_days),
+        )
+        .exclude(campaign_id=slot.campaign_id)
+        .values("contact_id")
+        .annotate(last=Max("sent_at"))
+    )
+    held = {row["contact_id"]: row["last"] for row in recent}
+    for contact_id, last in held.items():
+        until = last + timedelta(days=slot.cooldown_days)
+        CampaignContact.objects.filter(pk=starting[contact_id].id).update(
+            status=ContactStatus.PENDING,
+            claimed_at=None,
+            attempts=F("attempts") - 1,
+            counted_on=None,
+            next_attempt_at=until,
+            error=f"{COOLDOWN_NOTE}another campaign reached this contact; it starts after "
+            f"{until.isoformat()}.",
+        )
+    return [claim for claim in claims if claim.contact_id not in held]
+
+
+def skip_cooling_if_nothing_else(campaign_id: int, now: datetime) -> int:
+    """When only contacts waiting for the cooldown are left, they are skipped (`cooldown`)
+    so the campaign completes instead of waiting on them. Returns how many."""
+    with transaction.atomic():
+        campaign = (
+            Campaign.objects.select_for_update()
+            .filter(pk=campaign_id, status=CampaignStatus.RUNNING)
+            .first()
+        )
+        if campaign is None:
+            return 0
+        pending = CampaignContact.objects.filter(
+            campaign_id=campaign_id, status__in=(ContactStatus.PENDING, ContactStatus.SENDING)
+        )
+        cooling = pending.filter(status=ContactStatus.PENDING, error__startswith=COOLDOWN_NOTE)
+        if not cooling.exists() or pending.exclude(pk__in=cooling).exists():
+            return 0
+        skipped = cooling.update(
+            status=ContactStatus.SKIPPED,
+            skip_reason=SkipReason.COOLDOWN,
+            next_attempt_at=None,
+            claimed_at=now,
+            error="Reached by another campaign within the account's cooldown.",
+        )
+        Campaign.objects.filter(pk=campaign_id).update(
+            pending_count=F("pending_count") - skipped, skipped_count=F("skipped_count") + skipped
+        )
+        complete_if_done(campaign_id, now)
+    return skipped
 
 
 def _next_ready_at(campaign_id: int) -> datetime | None:

@@ -21,7 +21,14 @@ from skylight import metrics
 from skylight.observability import log_context
 
 from . import config
-from .claims import Claim, NothingReady, NumberResting, Slot, claim_contacts
+from .claims import (
+    Claim,
+    NothingReady,
+    NumberResting,
+    Slot,
+    claim_contacts,
+    skip_cooling_if_nothing_else,
+)
 from .lanes import release_number, take_number
 from .recording import Recorder
 from .round_recording import RoundRecorder
@@ -179,7 +186,11 @@ class Lane:
             self._next_wait = self._rest_until(rest.until)
             return False
         except NothingReady as nothing:
-            _nothing_due_until(self.campaign.pk, nothing.until, self.now())
+            if not (
+                self.slot.cooldown_days
+                and skip_cooling_if_nothing_else(self.campaign.pk, self.now())
+            ):
+                _nothing_due_until(self.campaign.pk, nothing.until, self.now())
             return self._stop()
         if not claims:
             return self._stop()
