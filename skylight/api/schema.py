@@ -186,13 +186,18 @@ def strip_trailing_slashes(result, generator, request, public):
 
 
 def id_limits(result, generator, request, public):
-    """Ids (`{id}` in paths, `*_id` filters) are positive bigints, whatever the route matches."""
+    """Ids (`{id}` in paths, `*_id` filters) are positive bigints, whatever the route matches.
+
+    A `*_id` filter declared as text stays text (the audit log's `object_id` names objects
+    of any type, so any string of its length matches or not).
+    """
     for item in result["paths"].values():
         for operation in item.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
                 name, where = parameter.get("name", ""), parameter.get("in")
                 is_id = name == "id" if where == "path" else name.endswith("_id")
-                if is_id and where in ("path", "query"):
+                text = parameter.get("schema", {}).get("type") == "string" and where == "query"
+                if is_id and where in ("path", "query") and not text:
                     parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
     return result
 

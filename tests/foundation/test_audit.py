@@ -94,6 +94,7 @@ def test_admin_membership_changes_and_key_revocation_are_recorded(admin_client, 
     form = {
         "name": alice.name,
         "timezone": alice.timezone,
+        "contact_cooldown_days": "0",
         "created_at_0": "2026-01-01",
         "created_at_1": "00:00:00",
         "memberships-TOTAL_FORMS": "1",
@@ -181,3 +182,14 @@ def test_the_openapi_document_has_the_audit_events_endpoint(client):
     names = {parameter["name"] for parameter in operation["parameters"]}
     assert {"object_type", "object_id", "actor", "action", "since", "until"} <= names
     assert operation["responses"]["200"]["content"]["application/json"]["examples"]
+
+
+def test_object_id_is_documented_as_the_text_it_accepts(client, api):
+    """Found by make fuzz: the hook that makes `*_id` filters positive integers documented
+    `object_id` as one, while any text of its length is a valid (unmatched) filter."""
+    schema = client.get("/api/v1/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/audit-events"]["get"]
+    (object_id,) = [p for p in operation["parameters"] if p["name"] == "object_id"]
+    assert object_id["schema"]["type"] == "string" and object_id["schema"]["maxLength"] == 64
+    answer = api.get("/api/v1/audit-events?object_id=-58800")
+    assert answer.status_code == 200 and answer.json()["data"] == []
