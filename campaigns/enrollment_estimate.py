@@ -13,8 +13,9 @@ the estimate give up (None): the caller counts exactly.
 """
 
 from django.db import connection
+from django.db.models import Q
 
-from contacts.models import Contact, ContactList, ListMembership
+from contacts.models import Contact, ContactList, ListMembership, Suppression
 
 ESTIMATE_ABOVE = 50_000  # memberships selected; below this the exact count is fast
 PROBES = 600  # shared by the lists in proportion to their size
@@ -85,19 +86,35 @@ def estimate_lists(*, account, channel_type: str, list_ids) -> dict | None:
         totals["distinct"] += size * float(distinct) / hits
         totals["opted_out"] += size * float(opted_out) / hits
         totals["incompatible"] += size * float(incompatible) / hits
-    return _rounded(requested, totals)
+    return _rounded(requested, totals, _suppressed_in(account, channel_type, list(sizes)))
 
 
-def _rounded(requested: int, totals: dict) -> dict:
+def _suppressed_in(account, channel_type: str, list_ids: list[int]) -> int:
+    """Contacts of the lists whose address is suppressed: counted exactly, from the
+    suppression list's side (it is short next to the lists)."""
+    addresses = Suppression.objects.filter(account=account, channel_type=channel_type)
+    return (
+        Contact.objects.filter(account=account, type=channel_type, lists__in=list_ids)
+        .filter(
+            Q(phone__in=addresses.values("address"))
+            | Q(external_id__in=addresses.values("address"))
+        )
+        .distinct()
+        .count()
+    )
+
+
+def _rounded(requested: int, totals: dict, suppressed: int = 0) -> dict:
     distinct = min(round(totals["distinct"]), requested)
     opted_out, incompatible = round(totals["opted_out"]), round(totals["incompatible"])
+    # A suppressed contact is opted out too: the exact summary counts it as suppressed.
+    opted_out = max(opted_out - suppressed, 0)
     return {
         "requested": requested,
-        "enrolled": max(distinct - opted_out - incompatible, 0),
+        "enrolled": max(distinct - opted_out - incompatible - suppressed, 0),
         "duplicates": requested - distinct,
         "opted_out": opted_out,
         "incompatible": incompatible,
-        # Suppressions are few and checked exactly when the campaign is created.
-        "suppressed": 0,
+        "suppressed": suppressed,
         "estimated": True,
     }

@@ -148,3 +148,21 @@ def test_a_small_preview_is_exact(web, alice):
     data = {"channel": channel.pk, "lists": [contact_list.pk]}
     page = htmx(web, "post", reverse("dashboard:campaign_preview"), data).content.decode()
     assert "data-enroll-count>3<" in page and "about" not in page
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_large_estimate_counts_suppressed_contacts_exactly(alice, monkeypatch):
+    from contacts.suppressions import suppression_add
+
+    monkeypatch.setattr(enrollment_estimate, "ESTIMATE_ABOVE", 100)
+    contacts = [make_contact(alice) for _ in range(300)]
+    for contact in contacts[:7]:
+        suppression_add(account=alice, address=contact.phone, channel_type="whatsapp", source="api")
+    contact_list = make_list(alice, contacts, "Everyone")
+    estimate = enrollment_estimate.estimate_lists(
+        account=alice, channel_type="whatsapp", list_ids=[contact_list.pk]
+    )
+    assert estimate["suppressed"] == 7
+    assert estimate["opted_out"] <= 5  # the suppressed are opted out too, counted once
+    assert 280 <= estimate["enrolled"] <= 293  # exactly 293
