@@ -205,7 +205,11 @@ def _preview_of(request, form) -> dict | None:
         return problems if bad or missing else None
     try:
         summary = services.enrollment_preview(
-            account=request.account, channel=channel, estimate=True, **sources
+            account=request.account,
+            channel=channel,
+            estimate=True,
+            messages=message_rows_from_post(request.POST) or None,
+            **sources,
         )
     except Invalid as exc:
         return {"errors": service_error_messages(exc), **problems}

@@ -55,6 +55,9 @@ class Outcome:
     opt_out: bool = False
     finished_at: datetime | None = None
     rest_seconds: float = 0.0  # how long the number must rest (a provider's Retry-After)
+    # False: failed before anything of this claim was sent (a closed 24-hour window,
+    # window24.py): its daily slot was given back and the number need not rest.
+    attempted: bool = True
 
     @property
     def retried(self) -> bool:

@@ -9,6 +9,9 @@ imports campaigns (docs/architecture.md).
 
 import logging
 
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
 from contacts.models import ChannelType, Contact, Suppression
 from contacts.phones import InvalidPhone, normalize_phone
 from contacts.services import contacts_bulk_set_opted_out
@@ -17,6 +20,7 @@ from skylight.domain import Invalid
 
 from ..keywords import OPT_IN, OPT_OUT, keyword_action
 from ..signals import provider_events_received
+from ..window import inbound_times_record
 from .events import BlockedEvent, Event, InboundEvent
 
 logger = logging.getLogger("skylight.webhooks")
@@ -25,6 +29,14 @@ logger = logging.getLogger("skylight.webhooks")
 def events_apply(*, channel, events: list[Event]) -> dict[str, int]:
     """Applies each event for the channel; returns counts of what changed."""
     counts = {"statuses": 0, "opted_out": 0, "opted_in": 0}
+    senders = [event.sender for event in events if isinstance(event, InboundEvent)]
+    if senders:  # every inbound message reopens the free-form window (channels.window)
+        contacts = contacts_at_addresses(channel=channel, addresses=senders)
+        inbound_times_record(
+            channel=channel,
+            contact_ids=contacts.values_list("pk", flat=True),
+            at=timezone.now(),
+        )
     for event in events:
         if isinstance(event, InboundEvent):
             action, changed = inbound_message_record(channel=channel, event=event)
@@ -77,6 +89,24 @@ def _phones_for(channel, address: str) -> set[str]:
 def contacts_at_address(*, channel, address: str):
     """The account's contacts at this address (a provider id or a phone), every type."""
     return _contacts_at(channel, address)
+
+
+def contacts_at_addresses(*, channel, addresses) -> "QuerySet[Contact]":
+    """The account's contacts at any of these addresses, in two queries whatever their
+    number: a provider id (e.g. a Telegram chat id) is matched first, as in `_phones_for`;
+    the other addresses are read as phones."""
+    addresses = {(address or "").strip() for address in addresses} - {""}
+    contacts = Contact.objects.filter(account_id=channel.account_id).order_by()
+    by_id = list(contacts.filter(external_id__in=addresses).values_list("external_id", "pk"))
+    phones = set()
+    for address in addresses - {external_id for external_id, _ in by_id}:
+        try:
+            phones.add(normalize_phone(address))
+        except InvalidPhone:
+            continue
+    return contacts.filter(
+        Q(pk__in=[pk for _, pk in by_id]) | Q(type__in=ChannelType.values, phone__in=phones)
+    )
 
 
 def _contacts_at(channel, address: str):
