@@ -3,6 +3,7 @@
 from django.urls import path
 
 from campaigns import pages as campaign_pages
+from campaigns import usage_pages
 from channels import pages as channel_pages
 from contacts import pages as contact_pages
 from contacts import suppression_pages
@@ -74,4 +75,5 @@ urlpatterns = [
         "channels/<int:pk>/connection/", channel_pages.channel_connection, name="channel_connection"
     ),
     path("channels/<int:pk>/webhook/", channel_pages.channel_webhook, name="channel_webhook"),
+    path("channels/<int:pk>/usage/", usage_pages.channel_usage_panel, name="channel_usage"),
 ]
