@@ -18,10 +18,11 @@ from contacts.services import contacts_bulk_set_opted_out
 from contacts.suppressions import suppression_add, suppression_address, suppressions_lift_stop
 from skylight.domain import Invalid
 
+from ..connection import channel_templates_forget
 from ..keywords import OPT_IN, OPT_OUT, keyword_action
-from ..signals import provider_events_received
+from ..signals import provider_events_received, template_status_changed
 from ..window import inbound_times_record
-from .events import BlockedEvent, Event, InboundEvent
+from .events import BlockedEvent, Event, InboundEvent, TemplateStatusEvent
 
 logger = logging.getLogger("skylight.webhooks")
 
@@ -46,10 +47,41 @@ def events_apply(*, channel, events: list[Event]) -> dict[str, int]:
             counts["opted_out"] += address_opt_out(
                 channel=channel, address=event.sender, reason="Blocked the channel."
             )
+        elif isinstance(event, TemplateStatusEvent):
+            _add(counts, template_status_apply(channel=channel, event=event))
     responses = provider_events_received.send(sender=type(channel), channel=channel, events=events)
     for _, extra in responses:
-        for key, value in (extra or {}).items():
-            counts[key] = counts.get(key, 0) + value
+        _add(counts, extra)
+    return counts
+
+
+def _add(counts: dict[str, int], extra: dict | None) -> None:
+    for key, value in (extra or {}).items():
+        counts[key] = counts.get(key, 0) + value
+
+
+def template_status_apply(*, channel, event: TemplateStatusEvent) -> dict[str, int]:
+    """A template changed status: the cached listing is dropped and the apps above are told
+    (campaigns pauses those using a template Meta paused, disabled or rejected)."""
+    channel_templates_forget(channel=channel)
+    logger.info(
+        "template status channel=%s template=%s language=%s status=%s",
+        channel.pk,
+        event.name,
+        event.language,
+        event.status,
+    )
+    counts: dict[str, int] = {}
+    responses = template_status_changed.send(
+        sender=type(channel),
+        channel=channel,
+        name=event.name,
+        language=event.language,
+        status=event.status,
+        reason=event.reason,
+    )
+    for _, extra in responses:
+        _add(counts, extra)
     return counts
 
 
