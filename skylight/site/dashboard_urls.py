@@ -24,6 +24,11 @@ urlpatterns = [
     path("campaigns/", campaign_pages.campaigns, name="campaigns"),
     path("campaigns/new/", campaign_pages.campaign_new, name="campaign_new"),
     path("campaigns/preview/", campaign_pages.campaign_preview, name="campaign_preview"),
+    path(
+        "campaigns/template-picker/",
+        campaign_pages.campaign_template_picker,
+        name="campaign_template_picker",
+    ),
     path("campaigns/<int:pk>/", campaign_pages.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", campaign_pages.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/delete/", campaign_pages.campaign_delete, name="campaign_delete"),
