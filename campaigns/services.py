@@ -26,6 +26,7 @@ from campaigns.models import (
 from campaigns.progress import local_today
 from campaigns.selectors import STATUS_COUNTERS
 from channels.transports import TRANSPORTS
+from channels.window import window_hours
 from contacts.models import Contact
 from skylight.domain import Conflict, Invalid
 from skylight.services import outreach_quota_refund, outreach_quota_use, subscription_get
@@ -182,6 +183,8 @@ def enrollment_preview(
             list_ids=list_ids,
             segment_ids=segment_ids,
         )
+    if window_hours(channel) is None:
+        return summary
     selection = enrollment.Selection.of(
         account=account, contact_ids=contact_ids, list_ids=list_ids, segment_ids=segment_ids
     )

@@ -165,3 +165,20 @@ def test_another_accounts_channel_is_404(alice, bob):
     assert response.status_code == 404
     assert response.json()["success"] is False
     assert api_client_for(alice).get("/api/v1/channels/abc/usage").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_usage_reads_a_fixed_number_of_queries(seeded, alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    channel = seeded["channel"]
+    with CaptureQueriesContext(connection) as few:
+        channel_usage(channel=channel, now=NOW)
+    for day in range(20):  # more days and people change nothing
+        person = make_contact(alice)
+        at = NOW - timedelta(days=day)
+        delivered(row(seeded["ramadan"], person, status="sent", sent_at=at), 1, at)
+    with CaptureQueriesContext(connection) as more:
+        channel_usage(channel=channel, now=NOW)
+    assert len(few) == len(more) <= 7
