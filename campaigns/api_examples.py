@@ -64,6 +64,12 @@ CREATED = OpenApiExample(
             "duplicates": 8,
             "opted_out": 2,
             "incompatible": 1,
+            "suppressed": 0,
+            "open_window": 14,
+            "warnings": [
+                "Meta delivers free-form messages only within 24 hours of the contact's "
+                "last message: 14 of 120 can receive this."
+            ],
         },
         "estimated_completion_date": "2026-03-12",
     },

@@ -121,3 +121,45 @@ def small_campaign_cap(campaign) -> int | None:
     if cap and cap < tier_limit(max(campaign.campaign_day, 1), campaign.is_new_number):
         return cap
     return None
+
+
+def usage_bars(days: list[dict], cap: int | None = None) -> dict:
+    """Geometry of the number's last days (campaigns/usage.py): a stacked bar of the people
+    sent to and failed per day, today last, with today's cap drawn across when one applies."""
+    chart = {"width": CHART_WIDTH, "height": CHART_HEIGHT, "bars": [], "cap_y": None}
+    if not days:
+        return chart
+    top = max(max(d["sent"] + d["failed"] for d in days), cap or 0) or 1
+    plot_height = CHART_HEIGHT - 2 * CHART_PAD
+    base = CHART_HEIGHT - CHART_PAD
+    slot = (CHART_WIDTH - CHART_PAD) / len(days)
+    width = max(slot * 0.7, 2)
+    for index, d in enumerate(days):
+        sent_h, failed_h = plot_height * d["sent"] / top, plot_height * d["failed"] / top
+        x = CHART_PAD + index * slot + (slot - width) / 2
+        total = d["sent"] + d["failed"]
+        chart["bars"].append(
+            Bar(
+                x=x,
+                x2=x + width,
+                width=width,
+                sent_y=base - sent_h,
+                sent_height=sent_h,
+                failed_y=base - sent_h - failed_h,
+                failed_height=failed_h,
+                limit_y=None,
+                label=f"{d['date']:%b %-d}" if index % 7 == 2 or index == len(days) - 1 else "",
+                title=f"{d['date']:%b %-d}: {d['sent']} sent, {d['failed']} failed, "
+                f"{d['opted_out']} opted out, {d['replied']} replied",
+                value=str(total) if total and len(days) <= 31 and width >= 10 else "",
+                value_y=base - sent_h - failed_h - 4,
+                center=x + width / 2,
+            )
+        )
+    chart.update(top=top, top_y=CHART_PAD, base_y=base, left=CHART_PAD, label_y=base + 18)
+    if cap:
+        chart["cap_y"] = base - plot_height * cap / top
+    chart["gridlines"] = [
+        {"y": base - plot_height * step / 4, "value": round(top * step / 4)} for step in (1, 2, 3)
+    ]
+    return chart

@@ -13,7 +13,8 @@ from operator import or_
 from django.db import connection
 from django.db.models import Count, IntegerField, Q, QuerySet, Value
 
-from campaigns.models import CampaignContact, ContactStatus
+from campaigns.models import CampaignContact, ContactStatus, MessageType
+from channels.window import open_window_contacts, window_hours, window_warning
 from contacts.models import Contact, ListMembership, Segment
 from contacts.suppressions import not_suppressed, suppressed_expression
 
@@ -116,6 +117,23 @@ def _summary(requested: int, counts: dict, enrolled: int) -> dict:
         "incompatible": counts["incompatible"],
         "suppressed": counts["suppressed"],
     }
+
+
+def window_summary(*, channel, enrolled_contacts, enrolled: int, messages, now) -> dict:
+    """`open_window` (enrolled contacts whose free-form window is open now) and the
+    `warnings` about it, on channels with a free-form window (WhatsApp Cloud API); {}
+    elsewhere. `enrolled_contacts` is a queryset of their ids; `messages` the sequence
+    (or None when not known yet: no warning then)."""
+    open_ids = open_window_contacts(channel=channel, now=now)
+    if open_ids is None:
+        return {}
+    open_window = enrolled_contacts.filter(pk__in=open_ids).count() if enrolled else 0
+    warnings = []
+    if messages and messages[0].get("type", MessageType.TEXT) != MessageType.TEMPLATE:
+        warnings.append(
+            window_warning(open_window=open_window, enrolled=enrolled, hours=window_hours(channel))
+        )
+    return {"open_window": open_window, "warnings": warnings}
 
 
 def _insert_rows(campaign, contacts: QuerySet[Contact]) -> int:

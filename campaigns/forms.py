@@ -10,6 +10,7 @@ from django import forms
 
 from campaigns.models import MessageType
 from campaigns.serializers import MAX_MESSAGES, MessageSerializer
+from campaigns.template_picker import split_value
 from channels.models import Channel
 from contacts.models import Contact, ContactList, Segment
 from contacts.phones import InvalidPhone, normalize_phone
@@ -123,18 +124,33 @@ class CampaignForm(forms.Form):
 
 
 def message_rows_from_post(data) -> list[dict]:
-    """The sequence editor's rows in the order the page sent them."""
+    """The sequence editor's rows in the order the page sent them.
+
+    A template row also carries `template_name`, `language` and its `parameters` (the
+    row's share of the `message_param` inputs, counted by `message_param_count`).
+    """
     columns = {name: data.getlist(f"message_{name}") for name in MESSAGE_FIELDS}
+    templates = data.getlist("message_template")
+    counts = data.getlist("message_param_count")
+    params = data.getlist("message_param")
     count = len(columns["type"])
     rows = []
     for index in range(count):
         row = {
             name: (values[index] if index < len(values) else "") for name, values in columns.items()
         }
-        rows.append(
-            {key: value.strip() if key != "content" else value for key, value in row.items()}
-        )
+        row = {key: value.strip() if key != "content" else value for key, value in row.items()}
+        taken = _count(counts[index] if index < len(counts) else "")
+        row_params, params = params[:taken], params[taken:]
+        if row["type"] == MessageType.TEMPLATE:
+            name, language = split_value(templates[index] if index < len(templates) else "")
+            row.update(template_name=name, language=language, parameters=row_params)
+        rows.append(row)
     return rows
+
+
+def _count(value: str) -> int:
+    return min(int(value), 100) if value.strip().isdigit() else 0
 
 
 def validate_messages(rows: list[dict]) -> tuple[list[dict] | None, list[dict], list[str]]:
@@ -143,7 +159,10 @@ def validate_messages(rows: list[dict]) -> tuple[list[dict] | None, list[dict], 
         return None, [], ["Add at least one message."]
     if len(rows) > MAX_MESSAGES:
         return None, [{} for _ in rows], [f"At most {MAX_MESSAGES} messages."]
-    payload = [{key: value for key, value in row.items() if value != ""} for row in rows]
+    payload = [
+        {key: value for key, value in row.items() if value != "" and key != "picker"}
+        for row in rows
+    ]
     for item in payload:  # a number typed in the page (the API takes JSON integers only)
         delay = str(item.pop("delay_hours", "")).strip()
         if delay not in ("", "0"):
@@ -159,19 +178,41 @@ def validate_messages(rows: list[dict]) -> tuple[list[dict] | None, list[dict], 
     row_errors = []
     for index in range(len(rows)):
         found = by_row.get(index) or by_row.get(str(index)) or {}
-        row_errors.append({field: [str(m) for m in messages] for field, messages in found.items()})
+        row_errors.append({field: _words(messages) for field, messages in found.items()})
     return None, row_errors, []
 
 
+def _words(messages) -> list[str]:
+    """A field's errors as sentences; a list field's come by item ({0: [...]}): the
+    template picker numbers its variables from 1."""
+    if isinstance(messages, dict):
+        return [
+            f"Variable {int(index) + 1}: {message}"
+            for index, errors in sorted(messages.items(), key=lambda item: int(item[0]))
+            for message in errors
+        ]
+    return [str(message) for message in messages]
+
+
 def message_rows_of(campaign) -> list[dict]:
-    return [
-        {name: getattr(message, name) for name in MESSAGE_FIELDS}
-        for message in campaign.messages.all()
-    ]
+    rows = []
+    for message in campaign.messages.all():
+        row = {name: getattr(message, name) for name in MESSAGE_FIELDS}
+        if message.type == MessageType.TEMPLATE:
+            row.update(
+                template_name=message.template_name,
+                language=message.language,
+                parameters=list(message.parameters or []),
+            )
+        rows.append(row)
+    return rows
 
 
-# Template messages are API-only for now: the editor has no template picker yet.
-MESSAGE_TYPES = [choice for choice in MessageType.choices if choice[0] != MessageType.TEMPLATE]
+# Template messages: WhatsApp Cloud API channels only (the picker says so elsewhere).
+MESSAGE_TYPES = [
+    (value, "Template (WhatsApp Cloud API)" if value == MessageType.TEMPLATE else label)
+    for value, label in MessageType.choices
+]
 
 
 class ScheduleForm(forms.Form):

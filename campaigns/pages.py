@@ -9,7 +9,15 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
-from campaigns import exports, progress, rendering, reports, selectors, services
+from campaigns import (
+    exports,
+    progress,
+    rendering,
+    reports,
+    selectors,
+    services,
+    template_picker,
+)
 from campaigns.charts import MAX_SCHEDULE_ROWS, day_bars, small_campaign_cap
 from campaigns.filters import VISIBLE_CONTACT_STATUSES
 from campaigns.forms import (
@@ -23,6 +31,7 @@ from campaigns.forms import (
 from campaigns.models import Campaign, CampaignContact, CampaignStatus
 from campaigns.next_step import next_step
 from campaigns.report_charts import funnel, outcome_bars
+from channels.models import Channel
 from skylight.audit import audit_record
 from skylight.domain import DomainError, Invalid
 from skylight.page_utils import (
@@ -99,13 +108,41 @@ def _initial_for_new(request) -> dict:
     return initial
 
 
+def _picker_channel(request, form, campaign=None):
+    """The channel whose templates the editor offers: the campaign's, else the form's."""
+    if campaign is not None:
+        return campaign.channel
+    channel_id = str(form.data.get("channel") or form.initial.get("channel") or "")
+    if not channel_id.isdigit():
+        return None
+    return Channel.objects.filter(account=request.account, pk=int(channel_id)).first()
+
+
+def _with_pickers(rows, channel) -> list[dict]:
+    """Each row with its template picker (the approved templates are listed once)."""
+    return [
+        {
+            **row,
+            "picker": template_picker.picker(
+                channel,
+                template_picker.value_of(row.get("template_name", ""), row.get("language", "")),
+                row.get("parameters") or (),
+            ),
+        }
+        for row in rows
+    ]
+
+
 def _form_page(request, form, rows, row_errors=(), sequence_errors=(), campaign=None):
+    channel = _picker_channel(request, form, campaign)
+    rows = _with_pickers(rows, channel)
     context = {
         "form": form,
         "campaign": campaign,
         "message_rows": list(zip(rows, list(row_errors) or [{} for _ in rows], strict=False)),
         "sequence_errors": sequence_errors,
         "message_types": MESSAGE_TYPES,
+        "blank_picker": template_picker.picker(channel),
     }
     if form.creating:
         context["preview"] = _preview_of(request, form) if form.is_bound else None
@@ -205,11 +242,27 @@ def _preview_of(request, form) -> dict | None:
         return problems if bad or missing else None
     try:
         summary = services.enrollment_preview(
-            account=request.account, channel=channel, estimate=True, **sources
+            account=request.account,
+            channel=channel,
+            estimate=True,
+            messages=message_rows_from_post(request.POST) or None,
+            **sources,
         )
     except Invalid as exc:
         return {"errors": service_error_messages(exc), **problems}
     return {"summary": summary, "channel": channel, **problems}
+
+
+@account_page
+def campaign_template_picker(request):
+    """One message row's template picker for the chosen channel and template (htmx)."""
+    channel_id = request.GET.get("channel") or request.GET.get("template_channel") or ""
+    channel = None
+    if channel_id.isdigit():
+        channel = Channel.objects.filter(account=request.account, pk=int(channel_id)).first()
+    selected = request.GET.get("message_template", "")
+    context = {"picker": template_picker.picker(channel, selected)}
+    return render(request, "campaigns/campaign_form.html#template-picker", context)
 
 
 @account_page

@@ -5,6 +5,8 @@ and campaigns answers here (docs/architecture.md, "Layers"):
 
 - a provider webhook's status events move the deliveries campaigns owns forward, and
   its inbound messages are replies that may end a contact's sequence;
+- a message template Meta paused, disabled or rejected pauses (by safety) the running
+  campaigns that send it;
 - a channel about to be deleted or to change type is refused while campaigns use it;
 - contacts about to be deleted leave their campaigns, with counters kept exact.
 """
@@ -15,7 +17,12 @@ from campaigns.models import Campaign, CampaignStatus
 from campaigns.replies import replies_record
 from campaigns.services import campaign_contacts_forget
 from campaigns.status_batches import deliveries_apply_statuses
-from channels.signals import channel_change_requested, provider_events_received
+from campaigns.template_status import campaigns_pause_for_template
+from channels.signals import (
+    channel_change_requested,
+    provider_events_received,
+    template_status_changed,
+)
 from contacts.signals import contacts_deleting
 
 ACTIVE_STATUSES = (CampaignStatus.RUNNING, CampaignStatus.PAUSED)
@@ -27,6 +34,14 @@ def apply_statuses(sender, *, channel, events, **kwargs) -> dict[str, int]:
         "statuses": deliveries_apply_statuses(channel=channel, events=events),
         "replies": replies_record(channel=channel, events=events),
     }
+
+
+@receiver(template_status_changed, dispatch_uid="campaigns.pause_for_template")
+def pause_for_template(sender, *, channel, name, language, status, reason, **kwargs):
+    paused = campaigns_pause_for_template(
+        channel=channel, name=name, language=language, status=status, reason=reason
+    )
+    return {"campaigns_paused": len(paused)}
 
 
 @receiver(channel_change_requested, dispatch_uid="campaigns.refuse_channel_change")

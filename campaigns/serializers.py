@@ -184,9 +184,31 @@ class EnrollmentSerializer(serializers.Serializer):
     suppressed = serializers.IntegerField(
         default=0, help_text="Selected contacts whose address is on the suppression list."
     )
+    open_window = serializers.IntegerField(
+        allow_null=True,
+        help_text="WhatsApp Cloud API channels: enrolled contacts who wrote to the number in "
+        "the last 24 hours, so a free-form message can reach them (counted when the "
+        "campaign was created). null on channels without such a window.",
+    )
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What will keep messages from arriving, in words: e.g. a free-form first "
+        "step on a WhatsApp Cloud API channel reaches only the contacts with an open "
+        "24-hour window; the others fail with 'needs an approved template' without using "
+        "a daily slot.",
+    )
 
 
-ENROLLMENT_KEYS = tuple(EnrollmentSerializer().fields)
+ENROLLMENT_KEYS = ("requested", "enrolled", "duplicates", "opted_out", "incompatible", "suppressed")
+
+
+def enrollment_representation(summary: dict) -> dict:
+    """The stored summary as the API shows it (older summaries lack the window keys)."""
+    data = {key: int(summary.get(key, 0)) for key in ENROLLMENT_KEYS}
+    open_window = summary.get("open_window")
+    data["open_window"] = int(open_window) if open_window is not None else None
+    data["warnings"] = [str(warning) for warning in summary.get("warnings") or []]
+    return data
 
 
 @cache
@@ -301,7 +323,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         }
 
     def get_enrollment(self, campaign) -> EnrollmentSerializer:
-        return {key: int(campaign.enrollment.get(key, 0)) for key in ENROLLMENT_KEYS}
+        return enrollment_representation(campaign.enrollment)
 
     def get_estimated_completion_date(self, campaign) -> serializers.DateField(allow_null=True):
         estimate = progress.estimated_completion_date(campaign, self.now)

@@ -26,6 +26,8 @@ from campaigns.models import (
 from campaigns.progress import local_today
 from campaigns.selectors import STATUS_COUNTERS
 from channels.transports import TRANSPORTS
+from channels.window import window_hours
+from contacts.models import Contact
 from skylight.domain import Conflict, Invalid
 from skylight.services import outreach_quota_refund, outreach_quota_use, subscription_get
 
@@ -136,6 +138,15 @@ def campaign_create(
     )
     if summary["enrolled"] == 0:
         raise _nobody_enrolled(summary)
+    summary |= enrollment.window_summary(
+        channel=channel,
+        enrolled_contacts=Contact.objects.filter(
+            pk__in=CampaignContact.objects.filter(campaign=campaign).values("contact_id")
+        ),
+        enrolled=summary["enrolled"],
+        messages=messages,
+        now=dj_timezone.now(),
+    )
     campaign.enrollment = summary
     campaign.total_contacts = campaign.pending_count = summary["enrolled"]
     campaign.save(update_fields=["enrollment", "total_contacts", "pending_count"])
@@ -143,25 +154,46 @@ def campaign_create(
 
 
 def enrollment_preview(
-    *, account, channel, contact_ids=(), list_ids=(), segment_ids=(), estimate=False
+    *,
+    account,
+    channel,
+    contact_ids=(),
+    list_ids=(),
+    segment_ids=(),
+    estimate=False,
+    messages=None,
 ) -> dict:
     """The `enrollment` summary creating would produce now, without writing anything.
 
     With `estimate`, a large selection of lists only is estimated by sampling (the
-    summary then has `"estimated": True`); creating always counts exactly.
+    summary then has `"estimated": True`); creating always counts exactly. On a channel
+    with a free-form window the summary adds `open_window` (always counted exactly) and
+    `warnings` (when the first of `messages` is free-form).
     """
+    summary = None
     if estimate and not contact_ids and not segment_ids:
-        estimated = enrollment_estimate.estimate_lists(
+        summary = enrollment_estimate.estimate_lists(
             account=account, channel_type=channel.type, list_ids=list_ids
         )
-        if estimated is not None:
-            return estimated
-    return enrollment.summarise(
-        account=account,
-        channel_type=channel.type,
-        contact_ids=contact_ids,
-        list_ids=list_ids,
-        segment_ids=segment_ids,
+    if summary is None:
+        summary = enrollment.summarise(
+            account=account,
+            channel_type=channel.type,
+            contact_ids=contact_ids,
+            list_ids=list_ids,
+            segment_ids=segment_ids,
+        )
+    if window_hours(channel) is None:
+        return summary
+    selection = enrollment.Selection.of(
+        account=account, contact_ids=contact_ids, list_ids=list_ids, segment_ids=segment_ids
+    )
+    return summary | enrollment.window_summary(
+        channel=channel,
+        enrolled_contacts=enrollment.eligible(selection.contacts(), channel.type),
+        enrolled=summary["enrolled"],
+        messages=messages,
+        now=dj_timezone.now(),
     )
 
 

@@ -96,9 +96,18 @@ def channel_templates(*, channel: Channel, refresh: bool = False) -> list[dict]:
         raise Invalid(
             {"config.waba_id": ["Set the WhatsApp Business Account ID to list its templates."]}
         )
-    key = f"skylight:channel-templates:{channel.pk}:{channel.config['waba_id']}"
+    key = _templates_key(channel)
     templates = None if refresh else cache.get(key)
     if templates is None:
         templates = transport_for(channel).list_templates()
         cache.set(key, templates, TEMPLATES_CACHE_SECONDS)
     return templates
+
+
+def _templates_key(channel: Channel) -> str:
+    return f"skylight:channel-templates:{channel.pk}:{channel.config.get('waba_id', '')}"
+
+
+def channel_templates_forget(*, channel: Channel) -> None:
+    """Drops the cached templates listing: the next read asks the provider again."""
+    cache.delete(_templates_key(channel))

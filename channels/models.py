@@ -103,3 +103,25 @@ class InboundReceipt(models.Model):
 
     def __str__(self) -> str:
         return self.provider_event_id
+
+
+class LastInbound(models.Model):
+    """When a contact last wrote to a channel: on WhatsApp Cloud API, free-form messages
+    reach a person only within 24 hours of it (see `channels.window`).
+
+    Written set-based for each verified webhook's inbound messages (one row per channel
+    and contact, moved forward only).
+    """
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "contact"], name="unique_last_inbound")
+        ]
+        indexes = [models.Index(fields=["channel", "at"], name="last_inbound_at")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} on {self.channel_id} at {self.at.isoformat()}"

@@ -14,3 +14,9 @@ provider_events_received = Signal()
 # that is about to make it. A receiver returns a sentence saying why it must not
 # happen, or None; any sentence refuses the change (409).
 channel_change_requested = Signal()
+
+# Sent with `channel`, `name`, `language`, `status` and `reason` when the provider says a
+# message template of the channel's business changed status (Meta's
+# `message_template_status_update`: APPROVED, REJECTED, PAUSED, DISABLED...). A receiver
+# returns a dict of counts for the webhook's answer (e.g. {"campaigns_paused": 1}).
+template_status_changed = Signal()

@@ -33,6 +33,7 @@ from .lanes import release_number, take_number
 from .recording import Recorder
 from .round_recording import RoundRecorder
 from .sending import Outcome, Sender, Sequence, StepResult
+from .window24 import WindowGate
 
 logger = logging.getLogger("skylight.engine")
 
@@ -124,6 +125,7 @@ class Lane:
         )
         self.inline = not getattr(self.sender.transport, "blocking", True)
         self.followups = any(message.delay_hours for message in self.sender.messages)
+        self.window = WindowGate(campaign.channel)
         self.recorder = Recorder(
             campaign_id=campaign.pk,
             day=self.slot.day,
@@ -160,7 +162,7 @@ class Lane:
         self.sequence_started = time.monotonic()
         if not self.sequence.todo:  # every message was accepted on an earlier attempt
             return Wait(self._contact_done(self.sequence.done()))
-        return Run(self.sequence.next_steps())
+        return self._next_message()
 
     def _continue_sequence(self):
         sequence = self.sequence
@@ -169,7 +171,14 @@ class Lane:
             return Run(sequence.steps)
         if not self.sender.still_running():
             return Wait(self._contact_done(sequence.paused()))
-        return Run(sequence.next_steps())
+        return self._next_message()
+
+    def _next_message(self):
+        """Runs the sequence's next message, unless the 24-hour window forbids it."""
+        refused = self.window.refusal(self.sequence, self.slot, self.now())
+        if refused is not None:
+            return Wait(self._contact_done(refused))
+        return Run(self.sequence.next_steps())
 
     def _claim(self) -> bool:
         """Fills the queue; False (with `_next_wait` set) when the lane cannot go on now."""
@@ -260,7 +269,8 @@ class Lane:
             self.result.retried += 1
         else:
             self.result.failed += 1
-        rest = random.uniform(self.gap / 4, self.gap) if self.gap else 0.0
+        gap = self.gap if outcome.attempted else 0  # nothing left (window24.py): no gap
+        rest = random.uniform(gap / 4, gap) if gap else 0.0
         rest = max(rest, outcome.rest_seconds)
         self.rest_until = time.monotonic() + rest
         if rest and time.monotonic() + rest > self.deadline:

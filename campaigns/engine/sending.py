@@ -56,6 +56,9 @@ class Outcome:
     finished_at: datetime | None = None
     rest_seconds: float = 0.0  # how long the number must rest (a provider's Retry-After)
     next_step_at: datetime | None = None  # a follow-up is due then (the contact waits)
+    # False: failed before anything of this claim was sent (a closed 24-hour window,
+    # window24.py): its daily slot was given back and the number need not rest.
+    attempted: bool = True
 
     @property
     def retried(self) -> bool:

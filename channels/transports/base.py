@@ -101,6 +101,9 @@ class Transport:
     connection_check: ClassVar[bool] = False  # connection_state() talks to the provider
     form_note: ClassVar[str] = ""  # shown on the dashboard's channel form
     supports_templates: ClassVar[bool] = False  # sends OutboundMessage(type="template")
+    # Free-form messages reach a person only this many hours after their last message
+    # to the number (templates go any time); None: no such window (channels.window).
+    free_form_window_hours: ClassVar[int | None] = None
     do_not_call_in_templates = True  # templates read the class's attributes
     blocking: ClassVar[bool] = True  # False: send() does no I/O and may run inline
 

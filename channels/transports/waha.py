@@ -92,8 +92,9 @@ class WahaTransport(Transport):
         "sending phone first. Then save, and use “Set up webhook” so WAHA signs what it "
         "sends SkyLight (HMAC-SHA512)."
     )
-    # How the typing pause waits. A blocking sleep by default; the send engine may put a
-    # scheduler's wait here instead, so one number's pause does not hold a worker idle.
+    # How `send()` waits out the typing pause when called directly (the channel's test
+    # button). The send engine uses `send_steps()` instead: it schedules the pause and
+    # serves other numbers meanwhile, so no thread sleeps.
     wait = staticmethod(time.sleep)
 
     def _url(self, path: str) -> str:
@@ -104,24 +105,38 @@ class WahaTransport(Transport):
         return http.request(method, self._url(path), json=body, headers=headers)
 
     def send(self, recipient: str, message: OutboundMessage) -> SendResult:
+        """All the steps at once, pausing with `wait` (a blocking sleep by default)."""
+        steps = self.send_steps(recipient, message)
+        while True:
+            try:
+                self.wait(next(steps))
+            except StopIteration as stop:
+                return stop.value
+
+    def send_steps(self, recipient: str, message: OutboundMessage):
+        """startTyping, a pause of 2–6 s yielded to the engine, stopTyping, then the send.
+
+        A failure of the typing indicator never stops the message.
+        """
         target = chat_id(recipient)
         if self.config.typing_indicator:
-            self._typing(target)
+            typing = {"session": self.config.session, "chatId": target}
+            if self._typing("startTyping", typing):
+                yield typing_pause_seconds()
+                self._typing("stopTyping", typing)
         endpoint, body = payload(self.config.session, target, message)
         response = self._call("POST", endpoint, body)
         if response.is_success:
             return SendResult(provider_message_id=_answer_id(response))
         raise self._error(response)
 
-    def _typing(self, target: str) -> None:
-        """startTyping, a short human pause, stopTyping; a failure here never stops the send."""
-        body = {"session": self.config.session, "chatId": target}
+    def _typing(self, path: str, body: dict) -> bool:
         try:
-            self._call("POST", "startTyping", body)
-            self.wait(typing_pause_seconds())
-            self._call("POST", "stopTyping", body)
+            self._call("POST", path, body)
         except TransportError as exc:
             logger.info("typing indicator skipped: %s", exc)
+            return False
+        return True
 
     def _error(self, response) -> TransportError:
         body = _json(response)

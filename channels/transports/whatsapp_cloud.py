@@ -39,6 +39,7 @@ class WhatsAppCloudTransport(Transport):
     config_class = WhatsAppCloudConfig
     webhook_handler = "channels.webhooks.meta.MetaWebhook"
     supports_templates = True
+    free_form_window_hours = 24  # outside it Meta answers 131047
 
     def send(self, recipient: str, message: OutboundMessage) -> SendResult:
         url = f"{settings.SKYLIGHT_WHATSAPP_API_BASE}/{self.config.phone_number_id}/messages"

@@ -9,15 +9,20 @@ imports campaigns (docs/architecture.md).
 
 import logging
 
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
 from contacts.models import ChannelType, Contact, Suppression
 from contacts.phones import InvalidPhone, normalize_phone
 from contacts.services import contacts_bulk_set_opted_out
 from contacts.suppressions import suppression_add, suppression_address, suppressions_lift_stop
 from skylight.domain import Invalid
 
+from ..connection import channel_templates_forget
 from ..keywords import OPT_IN, OPT_OUT, keyword_action
-from ..signals import provider_events_received
-from .events import BlockedEvent, Event, InboundEvent
+from ..signals import provider_events_received, template_status_changed
+from ..window import inbound_times_record
+from .events import BlockedEvent, Event, InboundEvent, TemplateStatusEvent
 
 logger = logging.getLogger("skylight.webhooks")
 
@@ -25,6 +30,14 @@ logger = logging.getLogger("skylight.webhooks")
 def events_apply(*, channel, events: list[Event]) -> dict[str, int]:
     """Applies each event for the channel; returns counts of what changed."""
     counts = {"statuses": 0, "opted_out": 0, "opted_in": 0}
+    senders = [event.sender for event in events if isinstance(event, InboundEvent)]
+    if senders:  # every inbound message reopens the free-form window (channels.window)
+        contacts = contacts_at_addresses(channel=channel, addresses=senders)
+        inbound_times_record(
+            channel=channel,
+            contact_ids=contacts.values_list("pk", flat=True),
+            at=timezone.now(),
+        )
     for event in events:
         if isinstance(event, InboundEvent):
             action, changed = inbound_message_record(channel=channel, event=event)
@@ -34,10 +47,41 @@ def events_apply(*, channel, events: list[Event]) -> dict[str, int]:
             counts["opted_out"] += address_opt_out(
                 channel=channel, address=event.sender, reason="Blocked the channel."
             )
+        elif isinstance(event, TemplateStatusEvent):
+            _add(counts, template_status_apply(channel=channel, event=event))
     responses = provider_events_received.send(sender=type(channel), channel=channel, events=events)
     for _, extra in responses:
-        for key, value in (extra or {}).items():
-            counts[key] = counts.get(key, 0) + value
+        _add(counts, extra)
+    return counts
+
+
+def _add(counts: dict[str, int], extra: dict | None) -> None:
+    for key, value in (extra or {}).items():
+        counts[key] = counts.get(key, 0) + value
+
+
+def template_status_apply(*, channel, event: TemplateStatusEvent) -> dict[str, int]:
+    """A template changed status: the cached listing is dropped and the apps above are told
+    (campaigns pauses those using a template Meta paused, disabled or rejected)."""
+    channel_templates_forget(channel=channel)
+    logger.info(
+        "template status channel=%s template=%s language=%s status=%s",
+        channel.pk,
+        event.name,
+        event.language,
+        event.status,
+    )
+    counts: dict[str, int] = {}
+    responses = template_status_changed.send(
+        sender=type(channel),
+        channel=channel,
+        name=event.name,
+        language=event.language,
+        status=event.status,
+        reason=event.reason,
+    )
+    for _, extra in responses:
+        _add(counts, extra)
     return counts
 
 
@@ -77,6 +121,24 @@ def _phones_for(channel, address: str) -> set[str]:
 def contacts_at_address(*, channel, address: str):
     """The account's contacts at this address (a provider id or a phone), every type."""
     return _contacts_at(channel, address)
+
+
+def contacts_at_addresses(*, channel, addresses) -> "QuerySet[Contact]":
+    """The account's contacts at any of these addresses, in two queries whatever their
+    number: a provider id (e.g. a Telegram chat id) is matched first, as in `_phones_for`;
+    the other addresses are read as phones."""
+    addresses = {(address or "").strip() for address in addresses} - {""}
+    contacts = Contact.objects.filter(account_id=channel.account_id).order_by()
+    by_id = list(contacts.filter(external_id__in=addresses).values_list("external_id", "pk"))
+    phones = set()
+    for address in addresses - {external_id for external_id, _ in by_id}:
+        try:
+            phones.add(normalize_phone(address))
+        except InvalidPhone:
+            continue
+    return contacts.filter(
+        Q(pk__in=[pk for _, pk in by_id]) | Q(type__in=ChannelType.values, phone__in=phones)
+    )
 
 
 def _contacts_at(channel, address: str):

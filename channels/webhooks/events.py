@@ -35,4 +35,15 @@ class BlockedEvent:
     provider_event_id: str = ""
 
 
-Event = StatusEvent | InboundEvent | BlockedEvent
+@dataclass(frozen=True)
+class TemplateStatusEvent:
+    """The provider changed a message template's status (Meta: APPROVED, REJECTED, PAUSED,
+    DISABLED...). `reason` is the provider's words for it, "" when it gives none."""
+
+    name: str
+    language: str
+    status: str
+    reason: str = ""
+
+
+Event = StatusEvent | InboundEvent | BlockedEvent | TemplateStatusEvent

@@ -14,7 +14,7 @@ from django.http import HttpResponse
 
 from ..transports.whatsapp_cloud import OPT_OUT_CODES
 from .base import MalformedWebhook, WebhookHandler, WebhookRejected, json_body, secrets_equal
-from .events import BlockedEvent, InboundEvent, StatusEvent
+from .events import BlockedEvent, InboundEvent, StatusEvent, TemplateStatusEvent
 
 STATUSES = {"sent", "delivered", "read", "failed"}
 
@@ -41,18 +41,43 @@ class MetaWebhook(WebhookHandler):
         if not isinstance(body, dict) or not isinstance(body.get("entry"), list):
             raise MalformedWebhook("Expected a WhatsApp Business Account notification.")
         events = []
-        for value in _values(body):
+        for field, value in _fields(body):
+            if field == "message_template_status_update":
+                events.append(_template_status(value))
+                continue
             for item in _items(value, "statuses"):
                 events += [_status(item), _refusal(item)]
             events += [_inbound(item) for item in _items(value, "messages")]
         return [event for event in events if event is not None]
 
 
-def _values(body: dict):
+def _fields(body: dict):
+    """(field, value) of every change of every entry."""
     for entry in body["entry"]:
         for change in (entry or {}).get("changes") or []:
             if isinstance(change, dict) and isinstance(change.get("value"), dict):
-                yield change["value"]
+                yield str(change.get("field") or ""), change["value"]
+
+
+def _template_status(value: dict) -> TemplateStatusEvent | None:
+    """`{"event": "PAUSED", "message_template_name", "message_template_language", "reason",
+    "other_info": {"title", "description"}}`; the enum grows between API versions, so
+    the status is kept as Meta words it (upper case)."""
+    name, status = value.get("message_template_name"), value.get("event")
+    if not isinstance(name, str) or not name or not isinstance(status, str) or not status:
+        return None
+    reason = value.get("reason")
+    reason = reason if isinstance(reason, str) and reason.upper() != "NONE" else ""
+    other = value.get("other_info") if isinstance(value.get("other_info"), dict) else {}
+    if isinstance(other.get("description"), str) and other["description"]:
+        reason = f"{reason}: {other['description']}" if reason else other["description"]
+    language = value.get("message_template_language")
+    return TemplateStatusEvent(
+        name=name[:512],
+        language=language if isinstance(language, str) else "",
+        status=status.upper()[:64],
+        reason=reason[:500],
+    )
 
 
 def _items(value: dict, key: str) -> list[dict]:

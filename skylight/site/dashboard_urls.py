@@ -3,6 +3,7 @@
 from django.urls import path
 
 from campaigns import pages as campaign_pages
+from campaigns import usage_pages
 from channels import pages as channel_pages
 from contacts import pages as contact_pages
 from contacts import suppression_pages
@@ -23,6 +24,11 @@ urlpatterns = [
     path("campaigns/", campaign_pages.campaigns, name="campaigns"),
     path("campaigns/new/", campaign_pages.campaign_new, name="campaign_new"),
     path("campaigns/preview/", campaign_pages.campaign_preview, name="campaign_preview"),
+    path(
+        "campaigns/template-picker/",
+        campaign_pages.campaign_template_picker,
+        name="campaign_template_picker",
+    ),
     path("campaigns/<int:pk>/", campaign_pages.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", campaign_pages.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/delete/", campaign_pages.campaign_delete, name="campaign_delete"),
@@ -74,4 +80,5 @@ urlpatterns = [
         "channels/<int:pk>/connection/", channel_pages.channel_connection, name="channel_connection"
     ),
     path("channels/<int:pk>/webhook/", channel_pages.channel_webhook, name="channel_webhook"),
+    path("channels/<int:pk>/usage/", usage_pages.channel_usage_panel, name="channel_usage"),
 ]

@@ -74,6 +74,7 @@
     list.appendChild(template.content.cloneNode(true));
     var rows = list.querySelectorAll(".msg-row");
     var added = rows[rows.length - 1];
+    if (window.htmx) window.htmx.process(added);  // its template picker asks the server
     syncRow(added);
     renumber(list);
     added.querySelector("textarea").focus();

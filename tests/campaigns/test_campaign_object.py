@@ -117,6 +117,8 @@ def test_it_has_exactly_the_reference_fields_plus_the_specs(api, create_campaign
         "opted_out",
         "incompatible",
         "suppressed",
+        "open_window",  # WhatsApp Cloud API channels: contacts with an open 24-hour window
+        "warnings",
     }
 
 

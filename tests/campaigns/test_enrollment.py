@@ -82,6 +82,8 @@ def test_a_contact_in_several_lists_is_enrolled_once(alice, create_campaign, cro
         "opted_out": 0,
         "incompatible": 0,
         "suppressed": 0,
+        "open_window": None,  # the console channel has no 24-hour window
+        "warnings": [],
     }
 
 

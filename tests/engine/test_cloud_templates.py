@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from campaigns.models import CampaignContact, Delivery
+from channels.models import LastInbound
 from tests.engine.helpers import cycle, start_campaign
 from tests.factories import api_client_for, make_channel, make_contacts
 from tests.fakes.whatsapp import PHONE_NUMBER_ID
@@ -68,6 +69,9 @@ def test_free_form_text_outside_the_window_fails_saying_it_needs_a_template(
     alice, cloud_channel, fake_whatsapp
 ):
     campaign = start_campaign(alice, contacts=1, at=START, channel=cloud_channel)
+    # SkyLight saw the person write within 24 hours, yet Meta says the window is closed.
+    contact = campaign.contacts.get().contact
+    LastInbound.objects.create(channel=cloud_channel, contact=contact, at=START)
     fake_whatsapp.then("window_closed")
 
     cycle(START + timedelta(minutes=5))

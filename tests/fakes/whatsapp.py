@@ -155,3 +155,28 @@ def _envelope(value: dict) -> bytes:
         "entry": [{"id": "WABA1", "changes": [{"field": "messages", "value": value}]}],
     }
     return json.dumps(body).encode()
+
+
+def template_status_update(
+    name: str, event: str, language: str = "en_US", reason: str = "NONE", **extra
+) -> bytes:
+    """A Meta webhook body saying a message template changed status (APPROVED, PAUSED...)."""
+    value = {
+        "event": event,
+        "message_template_id": 594425479261596,
+        "message_template_name": name,
+        "message_template_language": language,
+        "reason": reason,
+        **extra,
+    }
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": WABA_ID,
+                "time": 1767225600,
+                "changes": [{"field": "message_template_status_update", "value": value}],
+            }
+        ],
+    }
+    return json.dumps(body).encode()
