@@ -9,7 +9,8 @@ class AccountSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Account
-        fields = ["id", "name", "timezone"]
+        fields = ["id", "name", "timezone", "default_country"]
+        read_only_fields = ["default_country"]
 
 
 class QuotaSerializer(serializers.Serializer):
