@@ -24,6 +24,22 @@ urlpatterns = [
     path("campaigns/", campaign_pages.campaigns, name="campaigns"),
     path("campaigns/new/", campaign_pages.campaign_new, name="campaign_new"),
     path("campaigns/preview/", campaign_pages.campaign_preview, name="campaign_preview"),
+    path(
+        "campaigns/message-preview/",
+        campaign_pages.campaign_message_preview,
+        name="campaign_message_preview",
+    ),
+    path("campaigns/test-send/", campaign_pages.campaign_test_send, name="campaign_test_send"),
+    path(
+        "campaigns/<int:pk>/message-preview/",
+        campaign_pages.campaign_message_preview,
+        name="campaign_message_preview",
+    ),
+    path(
+        "campaigns/<int:pk>/test-send/",
+        campaign_pages.campaign_test_send,
+        name="campaign_test_send",
+    ),
     path("campaigns/<int:pk>/", campaign_pages.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", campaign_pages.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/delete/", campaign_pages.campaign_delete, name="campaign_delete"),
