@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
 from skylight.api.fields import TimezoneField
-from skylight.models import Account, Subscription
+from skylight.api.strict import StrictJsonTypes
+from skylight.models import Account, Subscription, country_choices
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -11,6 +12,15 @@ class AccountSerializer(serializers.ModelSerializer):
         model = Account
         fields = ["id", "name", "timezone", "default_country"]
         read_only_fields = ["default_country"]
+
+
+class AccountUpdateSerializer(StrictJsonTypes, serializers.Serializer):
+    default_country = serializers.ChoiceField(
+        choices=country_choices(),
+        allow_blank=True,
+        help_text="ISO 3166 alpha-2 country in which phone numbers without a country code "
+        '(0551112234) are read when contacts are created or imported; "" for none.',
+    )
 
 
 class QuotaSerializer(serializers.Serializer):
