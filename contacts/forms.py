@@ -56,7 +56,11 @@ def format_attributes(attributes: dict) -> str:
 
 class ContactForm(forms.Form):
     name = forms.CharField(max_length=255, required=False)
-    phone = forms.CharField(max_length=32, help_text="International format, e.g. +966501234567.")
+    phone = forms.CharField(
+        max_length=32,
+        help_text="International format (+966501234567), or a local number when the "
+        "account has a default country.",
+    )
     type = forms.ChoiceField(choices=ChannelType.choices, initial=ChannelType.WHATSAPP)
     tags = forms.CharField(required=False, help_text="Comma-separated, e.g. vip, riyadh.")
     attributes = forms.CharField(
