@@ -74,7 +74,7 @@ def test_the_edit_page_previews_for_an_enrolled_contact(web, alice):
 @pytest.mark.django_db
 def test_the_preview_is_triggered_on_input_without_inline_script_or_eval(web, alice):
     page = web.get(reverse("dashboard:campaign_new")).content.decode()
-    assert 'hx-trigger="input delay:700ms from:[data-sequence]' in page
+    assert 'hx-trigger="input delay:700ms from:#message-sequence' in page
     assert "hx-trigger" in page and "[" + "event" not in page
     assert "<script>" not in page
 
