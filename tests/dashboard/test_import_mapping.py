@@ -173,3 +173,26 @@ def test_enrolment_phones_are_read_in_the_accounts_country(web, alice):
     form = CampaignForm({}, account=alice)
     found, bad, missing = form.phone_lookup("0551112234")
     assert (found, bad, missing) == ([contact.pk], [], [])
+
+
+@pytest.mark.django_db
+def test_the_admin_sets_the_default_country(admin_client, alice):
+    url = reverse("admin:skylight_account_change", args=[alice.pk])
+    assert "SA (+966)" in admin_client.get(url).content.decode()
+    form = {
+        "name": alice.name,
+        "timezone": alice.timezone,
+        "default_country": "SA",
+        "created_at_0": "2026-01-01",
+        "created_at_1": "00:00:00",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(url, form)
+    assert response.status_code == 302, response.content[:2000]
+    alice.refresh_from_db()
+    assert alice.default_country == "SA"
+    response = admin_client.post(url, {**form, "default_country": "XX"})
+    assert response.status_code == 200 and "XX is not one of the available choices" in (
+        response.content.decode()
+    )
