@@ -184,3 +184,16 @@ def test_without_javascript_the_test_answers_with_the_whole_editor(
     page = response.content.decode()
     assert "<html" in page and 'id="campaign-form"' in page
     assert "Message 1 accepted" in page and 'value="+966501234567"' in page
+
+
+@pytest.mark.django_db
+def test_a_disconnected_gateway_sends_no_test(web, alice, fake_evolution):
+    channel = make_channel(alice, provider="evolution_api", config=fake_evolution.channel_config())
+    fake_evolution.state = "close"
+    data = _editor(channel, test_phone="+966501234567")
+    page = htmx(web, "post", reverse("dashboard:campaign_test_send"), data).content.decode()
+    assert "data-test-error" in page and "nothing was sent" in page
+    assert fake_evolution.sends == []
+    fake_evolution.state = "open"
+    page = htmx(web, "post", reverse("dashboard:campaign_test_send"), data).content.decode()
+    assert "Message 2 accepted" in page and len(fake_evolution.sends) == 2
