@@ -74,3 +74,32 @@ CREATED = OpenApiExample(
         "estimated_completion_date": "2026-03-12",
     },
 )
+
+TEST_SEND_REQUEST = OpenApiExample(
+    "Send the sequence to my own phone",
+    request_only=True,
+    value={"phone": "0551112234"},
+)
+
+TEST_SEND_RESULT = OpenApiExample(
+    "The first message accepted, the second refused",
+    response_only=True,
+    value={
+        "recipient": "+966551112234",
+        "contact_id": 7,
+        "messages": [
+            {
+                "position": 1,
+                "accepted": True,
+                "provider_message_id": "wamid.HBgMOTY2NTUxMTEyMjM0",
+                "error": "",
+            },
+            {
+                "position": 2,
+                "accepted": False,
+                "provider_message_id": "",
+                "error": "The media URL could not be fetched (permanent)",
+            },
+        ],
+    },
+)

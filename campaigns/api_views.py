@@ -6,8 +6,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from campaigns import exports, reports, selectors, services
-from campaigns.api_examples import CREATE_REQUEST, CREATED
+from campaigns import exports, previews, reports, selectors, services
+from campaigns.api_examples import CREATE_REQUEST, CREATED, TEST_SEND_REQUEST, TEST_SEND_RESULT
 from campaigns.filters import VISIBLE_CONTACT_STATUSES, CampaignFilter
 from campaigns.models import Campaign
 from campaigns.pagination import CampaignContactPagination
@@ -16,8 +16,12 @@ from campaigns.serializers import (
     CampaignContactSerializer,
     CampaignCreateSerializer,
     CampaignSerializer,
+    CampaignTestSendResultSerializer,
+    CampaignTestSendSerializer,
     CampaignUpdateSerializer,
 )
+from contacts.models import Contact
+from skylight.api.exceptions import error_response
 from skylight.api.renderers import EnvelopeJSONRenderer
 from skylight.api.views import AccountScopedMixin
 from skylight.audit import audit_record
@@ -132,6 +136,70 @@ class CampaignViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._transition(services.campaign_cancel)
+
+    @extend_schema(
+        request=CampaignTestSendSerializer,
+        responses=CampaignTestSendResultSerializer,
+        examples=[TEST_SEND_REQUEST, TEST_SEND_RESULT],
+        summary="Send the campaign's messages now to one phone, as a test",
+    )
+    @action(detail=True, methods=["post"], url_path="test-send")
+    def test_send(self, request, pk=None):
+        """Renders each message for a contact (placeholders, one spintax pick) and sends
+        them in order through the campaign's channel now, stopping at the first refusal.
+
+        A test creates no campaign contact and no delivery and counts against no limit.
+        200 lists each message tried (accepted with the provider's id, or the error);
+        409 when the channel is inactive or not connected (nothing sent); 429 past
+        `SKYLIGHT_TEST_SENDS_PER_MINUTE` test sends per account.
+        """
+        campaign = self.get_object()
+        serializer = CampaignTestSendSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        channel = campaign.channel
+        address = previews.trial_address(
+            account=self.account, channel=channel, raw=serializer.validated_data["phone"]
+        )
+        if wait := previews.trial_wait_seconds(account=self.account):
+            return error_response(
+                429,
+                f"Too many test sends; try again in {wait:.0f} s.",
+                headers={"Retry-After": str(int(wait))},
+            )
+        contact = (
+            serializer.validated_data.get("contact_id")
+            or Contact.objects.filter(
+                account=self.account, type=channel.type, phone=address
+            ).first()
+            or previews.sample_contact(account=self.account, campaign=campaign)
+        )
+        seed = f"preview:{contact.pk if contact else 0}"
+        rendered = previews.render_messages(
+            list(campaign.messages.all()), previews.recipient_of(contact), seed
+        )
+        outcomes = previews.campaign_test_send(channel=channel, address=address, messages=rendered)
+        audit_record(
+            account=self.account,
+            action="campaign.test_sent",
+            target=campaign,
+            changes={"channel_id": channel.pk, "sent": sum(o.accepted for o in outcomes)},
+        )
+        data = {
+            "recipient": address,
+            "contact_id": contact.pk if contact else None,
+            "messages": [
+                {
+                    "position": outcome.position,
+                    "accepted": outcome.accepted,
+                    "provider_message_id": outcome.provider_message_id,
+                    "error": outcome.error,
+                }
+                for outcome in outcomes
+            ],
+        }
+        return Response(CampaignTestSendResultSerializer(data).data)
 
     @extend_schema(responses=CampaignReportSerializer, examples=[REPORT_EXAMPLE])
     @action(detail=True, methods=["get"])

@@ -89,7 +89,7 @@ class CampaignForm(forms.Form):
             if not line.strip():
                 continue
             try:
-                wanted.add(normalize_phone(line))
+                wanted.add(normalize_phone(line, self.account.default_country))
             except InvalidPhone:
                 bad.append(line.strip())
         found = dict(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns import (
     exports,
+    previews,
     progress,
     rendering,
     reports,
@@ -32,6 +33,7 @@ from campaigns.models import Campaign, CampaignContact, CampaignStatus
 from campaigns.next_step import next_step
 from campaigns.report_charts import funnel, outcome_bars
 from channels.models import Channel
+from contacts.models import Contact
 from skylight.audit import audit_record
 from skylight.domain import DomainError, Invalid
 from skylight.page_utils import (
@@ -133,10 +135,12 @@ def _with_pickers(rows, channel) -> list[dict]:
     ]
 
 
-def _form_page(request, form, rows, row_errors=(), sequence_errors=(), campaign=None):
+def _form_page(request, form, rows, row_errors=(), sequence_errors=(), campaign=None, **extra):
     channel = _picker_channel(request, form, campaign)
     rows = _with_pickers(rows, channel)
     context = {
+        **_message_preview(request, rows, campaign),
+        **extra,
         "form": form,
         "campaign": campaign,
         "message_rows": list(zip(rows, list(row_errors) or [{} for _ in rows], strict=False)),
@@ -271,6 +275,90 @@ def campaign_preview(request):
     form = CampaignForm(request.POST, account=request.account)
     context = {"preview": _preview_of(request, form)}
     return render(request, "campaigns/campaign_form.html#preview", context)
+
+
+# --- message preview and test send --------------------------------------------------
+
+
+def _message_preview(request, rows, campaign=None, contact=None) -> dict:
+    """The editor's messages rendered for a sample contact (placeholders, one spintax pick)."""
+    if contact is None:
+        contact = previews.sample_contact(account=request.account, campaign=campaign)
+    recipient = previews.recipient_of(contact)
+    shown = [row for row in rows if row.get("content") or row.get("caption")]
+    seed = f"preview:{contact.pk if contact else 0}"
+    return {
+        "preview_messages": previews.render_messages(shown, recipient, seed),
+        "preview_contact": contact,
+        "preview_sample": previews.SAMPLE,
+    }
+
+
+def _campaign_of_url(request, pk):
+    """The draft being edited (pk given), or None on the new campaign page."""
+    if pk is None:
+        return None
+    campaign = _scoped(request, pk)
+    if campaign.status != CampaignStatus.DRAFT:
+        raise Http404("Only a draft's messages are edited.")
+    return campaign
+
+
+@account_page
+@require_POST
+def campaign_message_preview(request, pk=None):
+    """The live preview region of the editor (htmx posts the whole form on input)."""
+    campaign = _campaign_of_url(request, pk)
+    context = _message_preview(request, message_rows_from_post(request.POST), campaign)
+    return render(request, "campaigns/campaign_form.html#message-preview", context)
+
+
+@account_page
+@require_POST
+def campaign_test_send(request, pk=None):
+    """Sends the editor's messages, rendered, to a phone of the user's choice now."""
+    campaign = _campaign_of_url(request, pk)
+    form = CampaignForm(request.POST, account=request.account, creating=campaign is None)
+    rows = message_rows_from_post(request.POST)
+    result = _test_send(request, form, rows, campaign)
+    if request.htmx:
+        return render(request, "campaigns/campaign_form.html#test-send-result", result)
+    return _form_page(request, form, rows, campaign=campaign, **result)
+
+
+def _test_send(request, form, rows, campaign) -> dict:
+    raw = request.POST.get("test_phone", "")
+    result = {"test_phone": raw}
+    form.is_valid()
+    channel = campaign.channel if campaign else form.cleaned_data.get("channel")
+    valid_messages, _, sequence_errors = validate_messages(rows)
+    if channel is None:
+        return {**result, "test_error": "Choose the channel to send the test through."}
+    if valid_messages is None:
+        problem = " ".join(sequence_errors) or "Correct the messages first."
+        return {**result, "test_error": problem}
+    try:
+        address = previews.trial_address(account=request.account, channel=channel, raw=raw)
+    except Invalid as exc:
+        return {**result, "test_error": " ".join(service_error_messages(exc))}
+    if wait := previews.trial_wait_seconds(account=request.account):
+        return {**result, "test_error": f"Too many test sends; try again in {wait:.0f} s."}
+    contact = Contact.objects.filter(
+        account=request.account, type=channel.type, phone=address
+    ).first() or previews.sample_contact(account=request.account, campaign=campaign)
+    seed = f"preview:{contact.pk if contact else 0}"
+    rendered = previews.render_messages(valid_messages, previews.recipient_of(contact), seed)
+    try:
+        outcomes = previews.campaign_test_send(channel=channel, address=address, messages=rendered)
+    except DomainError as exc:
+        return {**result, "test_error": " ".join(service_error_messages(exc))}
+    audit_record(
+        account=request.account,
+        action="campaign.test_sent",
+        target=campaign,
+        changes={"channel_id": channel.pk, "sent": sum(o.accepted for o in outcomes)},
+    )
+    return {**result, "test_outcomes": outcomes, "test_channel": channel, "test_address": address}
 
 
 # --- detail and actions -------------------------------------------------------------

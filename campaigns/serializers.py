@@ -517,3 +517,33 @@ class CampaignCreateSerializer(CampaignWriteSerializer):
             raise serializers.ValidationError({field: [message] for field in SOURCE_FIELDS})
         attrs["channel"] = attrs.pop("channel_id")
         return attrs
+
+
+class CampaignTestSendSerializer(serializers.Serializer):
+    phone = serializers.CharField(
+        max_length=64,
+        help_text="Where the test goes: a phone (local numbers are read in the account's "
+        "default_country), or a chat id on Telegram.",
+    )
+    contact_id = AccountObjectIdField(
+        model=Contact,
+        required=False,
+        allow_null=True,
+        help_text="Render the messages for this contact; default: the contact at `phone`, "
+        "else the campaign's first contact, else a sample contact.",
+    )
+
+
+class CampaignTestOutcomeSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="The message's place in the sequence, from 1.")
+    accepted = serializers.BooleanField()
+    provider_message_id = serializers.CharField(allow_blank=True)
+    error = serializers.CharField(allow_blank=True, help_text="Why the provider refused it.")
+
+
+class CampaignTestSendResultSerializer(serializers.Serializer):
+    recipient = serializers.CharField()
+    contact_id = serializers.IntegerField(allow_null=True, help_text="Whom it was rendered for.")
+    messages = CampaignTestOutcomeSerializer(
+        many=True, help_text="One per message tried; sending stops at the first refusal."
+    )

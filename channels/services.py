@@ -138,4 +138,10 @@ def channel_send_test(*, channel: Channel, recipient: str, text: str = "") -> Se
     message = OutboundMessage(
         type="text", content=text or DEFAULT_TEST_TEXT.format(name=channel.name)
     )
+    return channel_send_message(channel=channel, recipient=recipient, message=message)
+
+
+def channel_send_message(*, channel: Channel, recipient: str, message: OutboundMessage):
+    """Sends one message through the channel's transport now, outside any campaign (test
+    sends); returns the SendResult, raises TransportError or ConfigError on failure."""
     return channel_transport(channel).send(recipient, message)

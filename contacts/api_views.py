@@ -95,6 +95,8 @@ class ContactViewSet(CSVErrorsAsJSON, AccountScopedModelViewSet):
             file=data["file"],
             type=data["type"],
             contact_list=data.get("list_id"),
+            mapping=data.get("mapping"),
+            default_country=data.get("default_country"),
         )
         audit_import(account=self.account, result=result, contact_list=data.get("list_id"))
         return Response(result.as_dict())

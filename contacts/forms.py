@@ -5,8 +5,10 @@ Forms only parse what a person typed; the services validate and write.
 
 from django import forms
 
+from contacts.importing import target_choices
 from contacts.models import ChannelType, ContactList
 from contacts.segments import FIELD_OPS
+from skylight.models import country_choices
 
 OPERATOR_LABELS = {
     "eq": "is",
@@ -54,7 +56,11 @@ def format_attributes(attributes: dict) -> str:
 
 class ContactForm(forms.Form):
     name = forms.CharField(max_length=255, required=False)
-    phone = forms.CharField(max_length=32, help_text="International format, e.g. +966501234567.")
+    phone = forms.CharField(
+        max_length=32,
+        help_text="International format (+966501234567), or a local number when the "
+        "account has a default country.",
+    )
     type = forms.ChoiceField(choices=ChannelType.choices, initial=ChannelType.WHATSAPP)
     tags = forms.CharField(required=False, help_text="Comma-separated, e.g. vip, riyadh.")
     attributes = forms.CharField(
@@ -82,11 +88,21 @@ class ContactForm(forms.Form):
         }
 
 
+def _country_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        required=False,
+        label="Country of local numbers",
+        help_text="Numbers without a country code (0551112234) are read as numbers of "
+        "this country.",
+        choices=[("", "— none: international numbers only —"), *country_choices()],
+    )
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="A header row with a phone column; name and tags (separated by ;) are "
-        "optional; any other column becomes an attribute.",
+        help_text="A header row, then one contact per row. Next you choose what each "
+        "column holds (phone, name, tags separated by ;, an attribute, or nothing).",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     type = forms.ChoiceField(choices=ChannelType.choices, initial=ChannelType.WHATSAPP)
@@ -97,16 +113,47 @@ class ImportForm(forms.Form):
         empty_label="— none —",
     )
     new_list = forms.CharField(max_length=255, required=False, label="…or to a new list named")
+    default_country = _country_field()
 
     def __init__(self, *args, account, **kwargs):
+        kwargs.setdefault("initial", {"default_country": account.default_country})
         super().__init__(*args, **kwargs)
+        self.account = account
         self.fields["contact_list"].queryset = ContactList.objects.filter(account=account)
+
+    def clean_default_country(self):
+        """Not sent at all (a script posting the file): the account's default country."""
+        if "default_country" not in self.data:
+            return self.account.default_country
+        return self.cleaned_data["default_country"]
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("contact_list") and cleaned.get("new_list"):
             raise forms.ValidationError("Pick an existing list or name a new one, not both.")
         return cleaned
+
+
+class ImportMappingForm(forms.Form):
+    """The mapping step: a target per column of the uploaded file, the country again."""
+
+    stash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    default_country = _country_field()
+
+    def __init__(self, *args, header: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = target_choices(header)
+        for index, name in enumerate(header):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                choices=choices, label=name or f"Column {index + 1}"
+            )
+        self.header = header
+
+    def column_fields(self):
+        return [self[f"column_{index}"] for index in range(len(self.header))]
+
+    def mapping(self) -> list[str]:
+        return [self.cleaned_data[f"column_{index}"] for index in range(len(self.header))]
 
 
 class ListForm(forms.Form):

@@ -18,13 +18,15 @@ from contacts.forms import (
     SEGMENT_FIELDS,
     ContactForm,
     ImportForm,
+    ImportMappingForm,
     ListForm,
     SegmentForm,
     operators_by_field,
     rows_from_rules,
     rules_from_post,
 )
-from contacts.importing import audit_import, import_contacts_csv
+from contacts.import_stash import stash_discard, stash_open, stash_options, stash_store
+from contacts.importing import audit_import, import_contacts_csv, preview_csv
 from contacts.models import ChannelType, Contact, ContactList, ListMembership, Segment, Tag
 from contacts.phones import InvalidPhone, normalize_phone
 from contacts.segment_errors import place_errors
@@ -86,7 +88,7 @@ def _same_phone(request, form, contact=None):
     if not form.is_bound or "phone" not in form.errors:
         return None
     try:
-        phone = normalize_phone(form.data.get("phone", ""))
+        phone = normalize_phone(form.data.get("phone", ""), request.account.default_country)
     except InvalidPhone:
         return None
     others = Contact.objects.filter(
@@ -167,6 +169,10 @@ def contact_opt_out(request, pk):
 
 @account_page
 def contact_import(request):
+    """Step 1 uploads the file (kept aside, see contacts/import_stash.py) and shows its
+    first rows with a target per column; step 2 imports it with the chosen mapping."""
+    if request.method == "POST" and "stash" in request.POST:
+        return _import_mapped(request)
     form = ImportForm(request.POST or None, request.FILES or None, account=request.account)
     context = {"form": form}
     if request.method == "POST" and upload_too_large(request):
@@ -176,21 +182,82 @@ def contact_import(request):
         form.add_error("file", f"The file is larger than {upload_limit_text()}; split it up.")
     elif request.method == "POST" and form.is_valid():
         try:
-            context.update(_run_import(request.account, form.cleaned_data))
+            preview = preview_csv(form.cleaned_data["file"])
         except Invalid as exc:
-            add_service_errors(form, exc, {"name": "new_list"})
+            add_service_errors(form, exc)
         else:
-            context["form"] = ImportForm(account=request.account)
+            data = form.cleaned_data
+            options = {
+                "type": data["type"],
+                "contact_list": getattr(data["contact_list"], "pk", None),
+                "new_list": data["new_list"],
+            }
+            token = stash_store(account=request.account, upload=data["file"], options=options)
+            initial = {"stash": token, "default_country": data["default_country"]}
+            initial |= {f"column_{i}": target for i, target in enumerate(preview.targets)}
+            mapping = ImportMappingForm(header=preview.header, initial=initial)
+            context = _mapping_context(request, mapping, preview, options)
     return render_page(request, "contacts/import.html", context, "import-panel")
 
 
-def _run_import(account, data) -> dict:
+def _mapping_context(request, mapping, preview, options) -> dict:
+    contact_list = ContactList.objects.filter(
+        account=request.account, pk=options.get("contact_list")
+    ).first()
+    columns = [
+        (field, [row[index] for row in preview.rows])
+        for index, field in enumerate(mapping.column_fields())
+    ]
+    return {
+        "no_phone_guess": "phone" not in preview.targets,
+        "mapping": mapping,
+        "columns": columns,
+        "preview_rows": len(preview.rows),
+        "options": {**options, "list": contact_list},
+        "type_label": ChannelType(options["type"]).label,
+    }
+
+
+def _import_mapped(request):
+    token = request.POST.get("stash", "")
+    options = stash_options(account=request.account, token=token)
+    if options is None:
+        context = {
+            "form": ImportForm(account=request.account),
+            "upload_problem": "That upload is no longer available; choose the file again.",
+        }
+        return render_page(request, "contacts/import.html", context, "import-panel")
+    with stash_open(account=request.account, token=token) as file:
+        preview = preview_csv(file)
+    mapping = ImportMappingForm(request.POST, header=preview.header)
+    if mapping.is_valid():
+        try:
+            with stash_open(account=request.account, token=token) as file:
+                result = _run_import(request.account, file, mapping, options)
+        except Invalid as exc:
+            add_service_errors(mapping, exc, {"mapping": None, "name": None})
+        else:
+            stash_discard(account=request.account, token=token)
+            context = {"form": ImportForm(account=request.account), **result}
+            return render_page(request, "contacts/import.html", context, "import-panel")
+    context = _mapping_context(request, mapping, preview, options)
+    return render_page(request, "contacts/import.html", context, "import-panel")
+
+
+def _run_import(account, file, mapping, options) -> dict:
     with transaction.atomic():
-        contact_list = data["contact_list"]
-        if data["new_list"]:
-            contact_list = services.list_create(account=account, name=data["new_list"])
+        contact_list = ContactList.objects.filter(
+            account=account, pk=options.get("contact_list")
+        ).first()
+        if options.get("new_list"):
+            contact_list = services.list_create(account=account, name=options["new_list"])
         result = import_contacts_csv(
-            account=account, file=data["file"], type=data["type"], contact_list=contact_list
+            account=account,
+            file=file,
+            type=options["type"],
+            contact_list=contact_list,
+            mapping=mapping.mapping(),
+            default_country=mapping.cleaned_data["default_country"],
         )
         audit_import(account=account, result=result, contact_list=contact_list)
     return {

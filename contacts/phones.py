@@ -25,8 +25,9 @@ class InvalidPhone(Invalid):
 def normalize_phone(raw, default_region: str | None = None) -> str:
     """Returns `raw` as E.164 (`+966501234567`) or raises `InvalidPhone` saying why.
 
-    Numbers without a leading `+` are read in `default_region` when given, else as
-    international numbers written without the `+` (or with a `00` prefix), which is
+    Numbers without a leading `+` are read first as local numbers of `default_region`
+    (an ISO 3166 alpha-2 code, the account's default country) when one is given, then
+    as international numbers written without the `+` (or with a `00` prefix), which is
     how providers' webhooks and most spreadsheets write them.
     """
     if not isinstance(raw, str):
@@ -38,20 +39,30 @@ def normalize_phone(raw, default_region: str | None = None) -> str:
         raise InvalidPhone(f"A phone number has at most {MAX_RAW_LENGTH} characters.")
     if _is_valid_e164(text):
         return text
-    candidate = _with_plus(text, default_region)
-    try:
-        number = phonenumbers.parse(candidate, default_region)
-    except phonenumbers.NumberParseException:
+    region = (default_region or "").upper() or None
+    if region and not text.startswith("+"):
+        local = _parsed(text, region)
+        if local is not None and phonenumbers.is_valid_number(local):
+            return phonenumbers.format_number(local, phonenumbers.PhoneNumberFormat.E164)
+    number = _parsed(_with_plus(text), None)
+    if number is None:
         raise InvalidPhone(
             f"'{text}' is not a phone number; use the international format, e.g. +966501234567."
-        ) from None
+        )
     if not phonenumbers.is_valid_number(number):
         raise InvalidPhone(f"'{text}' is not a valid phone number for its country code.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _with_plus(text: str, default_region: str | None) -> str:
-    if text.startswith("+") or default_region:
+def _parsed(text: str, region: str | None):
+    try:
+        return phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _with_plus(text: str) -> str:
+    if text.startswith("+"):
         return text
     match = _INTERNATIONAL_DIGITS.match(_SEPARATORS.sub("", text))
     return f"+{match.group(1)}" if match else text

@@ -10,6 +10,7 @@ from contacts.phones import E164_PATTERN, MAX_RAW_LENGTH, normalize_phone
 from contacts.segments import validate_rules
 from skylight.api.fields import AccountIdListField, AccountObjectIdField, datetime_text
 from skylight.api.strict import StrictJsonTypes
+from skylight.models import country_choices
 from skylight.uploads import max_upload_bytes, upload_limit_text
 
 
@@ -52,7 +53,9 @@ class PhoneField(serializers.CharField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             raise serializers.ValidationError("Enter the phone number as a string.")
-        return normalize_phone(super().to_internal_value(data))
+        account = self.context.get("account")
+        region = getattr(account, "default_country", None)
+        return normalize_phone(super().to_internal_value(data), region)
 
 
 class ContactSerializer(StrictJsonTypes, serializers.ModelSerializer):
@@ -98,6 +101,28 @@ class ContactImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV with a header row: name, phone, tags, ...")
     list_id = AccountObjectIdField(model=ContactList, required=False, allow_null=True)
     type = serializers.ChoiceField(choices=ChannelType.choices, default=ChannelType.WHATSAPP)
+    default_country = serializers.ChoiceField(
+        choices=country_choices(),
+        required=False,
+        help_text="ISO 3166 alpha-2 country in which numbers without a country code "
+        "(0551112234) are read; defaults to the account's default_country.",
+    )
+    mapping = serializers.JSONField(
+        required=False,
+        binary=True,
+        help_text='A JSON object naming the target of columns by header: "phone", "name", '
+        '"tags", "attribute:<key>" or "ignore", e.g. {"Mobile": "phone", "Notes": "ignore"}. '
+        "Columns not named are guessed from their header.",
+    )
+
+    def validate_mapping(self, mapping):
+        if not isinstance(mapping, dict) or not all(
+            isinstance(key, str) and isinstance(value, str) for key, value in mapping.items()
+        ):
+            raise serializers.ValidationError(
+                'Give an object of column names to targets, e.g. {"Mobile": "phone"}.'
+            )
+        return mapping
 
     def validate_file(self, file):
         if file.size > max_upload_bytes():

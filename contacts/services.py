@@ -47,9 +47,10 @@ def _set_tags(contact: Contact, names: Iterable[str]) -> None:
 # --- contacts -------------------------------------------------------------------
 
 
-def _phone_e164(raw: str) -> str:
+def _phone_e164(raw: str, account=None) -> str:
+    """E.164, reading a local number in the account's default country (if it has one)."""
     try:
-        return normalize_phone(raw)
+        return normalize_phone(raw, getattr(account, "default_country", None))
     except InvalidPhone as exc:
         raise Invalid({"phone": [exc.message]}) from None
 
@@ -77,7 +78,7 @@ def contact_check(
     Returns the phone as E.164; raises `Invalid` naming each field at fault.
     """
     check_contact_fields(name=name, tags=tags, attributes=attributes)
-    phone = _phone_e164(phone)
+    phone = _phone_e164(phone, account)
     _ensure_phone_free(account=account, contact_type=type, phone=phone, exclude_pk=exclude_pk)
     return phone
 
@@ -96,7 +97,7 @@ def contact_create(
     """Creates a contact with an E.164 phone unique for its account and type (else 422 on phone)."""
     tags = list(tags)
     check_contact_fields(name=name, tags=tags, attributes=attributes)
-    phone = _phone_e164(phone)
+    phone = _phone_e164(phone, account)
     _ensure_phone_free(account=account, contact_type=type, phone=phone)
     # An address on the suppression list starts opted out (docs/api.md, "Suppressions").
     opted_out = opted_out or is_address_suppressed(
@@ -130,7 +131,7 @@ def contact_update(*, contact: Contact, **changes) -> Contact:
         name=changes.get("name"), tags=changes.get("tags"), attributes=changes.get("attributes")
     )
     if "phone" in changes:
-        changes["phone"] = _phone_e164(changes["phone"])
+        changes["phone"] = _phone_e164(changes["phone"], contact.account)
     tags = changes.pop("tags", None)
     opted_out = changes.pop("opted_out", None)
     for name, value in changes.items():

@@ -71,9 +71,9 @@ class MembershipInline(OwnerManagedInline):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["name", "timezone", "created_at"]
+    list_display = ["name", "timezone", "default_country", "created_at"]
     search_fields = ["name"]
-    list_filter = ["timezone"]
+    list_filter = ["timezone", "default_country"]
     inlines = [MembershipInline]
 
     def save_formset(self, request, form, formset, change):

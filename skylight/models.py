@@ -13,6 +13,16 @@ from django.utils import timezone as dj_timezone
 TIMEZONE_CHOICES = sorted((name, name) for name in available_timezones())
 
 
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166 alpha-2 regions `phonenumbers` knows, labelled with their calling code."""
+    import phonenumbers
+
+    return [
+        (region, f"{region} (+{phonenumbers.country_code_for_region(region)})")
+        for region in sorted(phonenumbers.SUPPORTED_REGIONS)
+    ]
+
+
 class Account(models.Model):
     """A workspace: every contact, channel and campaign belongs to exactly one account."""
 
@@ -22,6 +32,14 @@ class Account(models.Model):
         default=0,
         help_text="A contact who got a first message from any campaign in the last N days is "
         "not started by another campaign until then (0 turns it off).",
+    )
+    default_country = models.CharField(
+        max_length=2,
+        blank=True,
+        default="",
+        choices=country_choices,
+        help_text="Where phone numbers written without a country code (0551112234) are read; "
+        "empty: only international numbers are accepted.",
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="accounts"

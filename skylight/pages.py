@@ -7,12 +7,24 @@ from django.views.decorators.http import require_POST
 
 from skylight.audit import audit_record
 from skylight.audit_api import AuditEventFilter
-from skylight.forms import ApiKeyForm, SwitchAccountForm
+from skylight.domain import Invalid
+from skylight.forms import ApiKeyForm, DefaultCountryForm, SwitchAccountForm
 from skylight.middleware import SESSION_KEY, accounts_of
 from skylight.models import ApiKey, AuditEvent, UserPreference
-from skylight.page_utils import account_page, owner_page, paginate, render_page
+from skylight.page_utils import (
+    account_page,
+    add_service_errors,
+    owner_page,
+    paginate,
+    render_page,
+)
 from skylight.roles import request_is_owner
-from skylight.services import api_key_create, api_key_revoke, subscription_get
+from skylight.services import (
+    account_set_default_country,
+    api_key_create,
+    api_key_revoke,
+    subscription_get,
+)
 
 
 def _account_context(request, **extra):
@@ -31,6 +43,8 @@ def _account_context(request, **extra):
         "used_pct": used_pct,
         "api_keys": keys if request_is_owner(request) else ApiKey.objects.none(),
         "key_form": extra.pop("key_form", None) or ApiKeyForm(),
+        "country_form": extra.pop("country_form", None)
+        or DefaultCountryForm(initial={"default_country": request.account.default_country}),
         **extra,
     }
 
@@ -79,6 +93,32 @@ def switch_account(request):
         request.session[SESSION_KEY] = target.pk
         messages.success(request, f"Now working in {target.name}.")
     return redirect("dashboard:home")
+
+
+@owner_page
+@require_POST
+def default_country(request):
+    """Saves the account's default country for local phone numbers (owners only)."""
+    form = DefaultCountryForm(request.POST)
+    if form.is_valid():
+        before = request.account.default_country
+        try:
+            account_set_default_country(
+                account=request.account, country=form.cleaned_data["default_country"]
+            )
+        except Invalid as exc:
+            add_service_errors(form, exc)
+        else:
+            audit_record(
+                account=request.account,
+                action="account.updated",
+                target=request.account,
+                changes={"default_country": [before, request.account.default_country]},
+            )
+            messages.success(request, "Default country saved.")
+            return redirect("dashboard:account")
+    context = _account_context(request, country_form=form)
+    return render_page(request, "dashboard/account.html", context, status=422)
 
 
 @account_page

@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
 from skylight.api.fields import TimezoneField
-from skylight.models import Account, Subscription
+from skylight.api.strict import StrictJsonTypes
+from skylight.models import Account, Subscription, country_choices
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -9,8 +10,17 @@ class AccountSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Account
-        fields = ["id", "name", "timezone", "contact_cooldown_days"]
-        read_only_fields = ["contact_cooldown_days"]
+        fields = ["id", "name", "timezone", "default_country", "contact_cooldown_days"]
+        read_only_fields = ["default_country", "contact_cooldown_days"]
+
+
+class AccountUpdateSerializer(StrictJsonTypes, serializers.Serializer):
+    default_country = serializers.ChoiceField(
+        choices=country_choices(),
+        allow_blank=True,
+        help_text="ISO 3166 alpha-2 country in which phone numbers without a country code "
+        '(0551112234) are read when contacts are created or imported; "" for none.',
+    )
 
 
 class QuotaSerializer(serializers.Serializer):

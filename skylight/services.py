@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from skylight.domain import QuotaExceeded
+from skylight.domain import Invalid, QuotaExceeded
 from skylight.models import (
     Account,
     ApiKey,
@@ -12,6 +12,7 @@ from skylight.models import (
     Plan,
     Subscription,
     api_key_digest,
+    country_choices,
     month_bounds,
 )
 
@@ -34,6 +35,16 @@ def account_create(*, name: str, timezone_name: str = "UTC", owner=None) -> Acco
     )
     if owner is not None:
         Membership.objects.create(account=account, user=owner, role=Membership.Role.OWNER)
+    return account
+
+
+def account_set_default_country(*, account: Account, country: str) -> Account:
+    """Sets where local phone numbers (without a country code) are read; "" for none."""
+    country = (country or "").strip().upper()
+    if country and country not in dict(country_choices()):
+        raise Invalid({"default_country": [f"'{country}' is not a known country code."]})
+    account.default_country = country
+    account.save(update_fields=["default_country"])
     return account
 
 

@@ -2,6 +2,7 @@
 
 import os
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -250,6 +251,13 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Uploads (CSV imports): files over the cap are never stored (see skylight/uploads.py).
 SKYLIGHT_MAX_UPLOAD_BYTES = int(os.environ.get("SKYLIGHT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+# Campaign test sends (dashboard and API) per account per minute (campaigns/previews.py).
+SKYLIGHT_TEST_SENDS_PER_MINUTE = int(os.environ.get("SKYLIGHT_TEST_SENDS_PER_MINUTE", 10))
+# Where a CSV upload waits between the dashboard import's upload and mapping steps (all
+# web processes must share it; see contacts/import_stash.py).
+SKYLIGHT_IMPORT_STASH_DIR = os.environ.get(
+    "SKYLIGHT_IMPORT_STASH_DIR", str(Path(tempfile.gettempdir()) / "skylight-imports")
+)
 FILE_UPLOAD_HANDLERS = [
     "skylight.uploads.UploadSizeLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -40,8 +40,9 @@ def _redis_up() -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path_factory):
     settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK = True
+    settings.SKYLIGHT_IMPORT_STASH_DIR = str(tmp_path_factory.mktemp("imports"))
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
     from django.core.cache import cache
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("account/keys/<int:pk>/revoke/", pages.api_key_revoke_view, name="account_key_revoke"),
     path("account/switch/", pages.switch_account, name="account_switch"),
     path("account/language/", pages.choose_language, name="account_language"),
+    path("account/country/", pages.default_country, name="account_country"),
     path("activity/", pages.activity, name="activity"),
     # campaigns
     path("campaigns/", campaign_pages.campaigns, name="campaigns"),
@@ -28,6 +29,22 @@ urlpatterns = [
         "campaigns/template-picker/",
         campaign_pages.campaign_template_picker,
         name="campaign_template_picker",
+    ),
+    path(
+        "campaigns/message-preview/",
+        campaign_pages.campaign_message_preview,
+        name="campaign_message_preview",
+    ),
+    path("campaigns/test-send/", campaign_pages.campaign_test_send, name="campaign_test_send"),
+    path(
+        "campaigns/<int:pk>/message-preview/",
+        campaign_pages.campaign_message_preview,
+        name="campaign_message_preview",
+    ),
+    path(
+        "campaigns/<int:pk>/test-send/",
+        campaign_pages.campaign_test_send,
+        name="campaign_test_send",
     ),
     path("campaigns/<int:pk>/", campaign_pages.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", campaign_pages.campaign_edit, name="campaign_edit"),

@@ -85,6 +85,7 @@
     if (list.querySelectorAll(".msg-row").length < 2) return;
     row.remove();
     renumber(list);
+    notifyChange(list);  // the live preview follows the sequence
     var first = list.querySelector(".msg-row [data-remove]");
     if (first) first.focus();
   });
@@ -97,6 +98,7 @@
       list.insertBefore(row.nextElementSibling, row);
     }
     renumber(list);
+    notifyChange(list);
     button.disabled ? row.querySelector("[name=message_content]").focus() : button.focus();
   });
   on("change", "[name=message_type]", function (event, select) {

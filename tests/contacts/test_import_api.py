@@ -88,3 +88,43 @@ def test_a_malformed_row_is_a_row_error(api, alice):
     assert (body["created"], body["rejected"]) == (1, 1)
     assert body["errors"][0]["row"] == 3
     assert not Contact.objects.filter(phone="+966502222222").exists()
+
+
+def test_a_mapping_and_a_default_country_are_applied(api, alice):
+    upload = csv_upload("Mobile,Who,Notes\n0551112234,Sara,call\n")
+    mapping = '{"Who": "name", "Notes": "attribute:remark"}'
+    response = api.post(
+        URL,
+        {"file": upload, "mapping": mapping, "default_country": "SA"},
+        format="multipart",
+    )
+    assert response.status_code == 200, response.content
+    contact = Contact.objects.get(account=alice)
+    assert (contact.phone, contact.name, contact.attributes) == (
+        "+966551112234",
+        "Sara",
+        {"remark": "call"},
+    )
+
+
+def test_without_a_country_the_accounts_default_country_reads_local_numbers(api, alice):
+    alice.default_country = "SA"
+    alice.save()
+    response = api.post(URL, {"file": csv_upload("phone\n0551112234\n")}, format="multipart")
+    assert response.json()["data"]["created"] == 1
+    assert Contact.objects.get(account=alice).phone == "+966551112234"
+
+
+def test_a_bad_mapping_is_a_422_naming_it(api, alice):
+    upload = csv_upload("phone,name\n+966501111111,Sara\n")
+    for mapping, says in [
+        ('{"Nope": "name"}', "No column is named 'Nope'"),
+        ('{"name": "phone"}', "Only one column can be the phone."),
+        ('{"name": "email"}', "'email' is not a target"),
+        ('["phone"]', "Give an object"),
+    ]:
+        upload.seek(0)
+        response = api.post(URL, {"file": upload, "mapping": mapping}, format="multipart")
+        assert response.status_code == 422, response.content
+        assert says in str(response.json()), response.json()
+    assert not Contact.objects.exists()

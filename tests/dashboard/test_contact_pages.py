@@ -1,9 +1,11 @@
+from functools import partial
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from contacts.models import Contact, ContactList, ListMembership, Segment
-from tests.dashboard.helpers import htmx
+from tests.dashboard.helpers import htmx, import_csv
 from tests.factories import make_contact, make_list, make_segment
 
 # --- contacts ---------------------------------------------------------------------
@@ -123,12 +125,7 @@ def test_import_into_a_new_list_reports_each_rejected_row(web, alice):
         "Bad,12345,,\n"
         "Omar,+966501234568,,Jeddah\n"
     )
-    response = htmx(
-        web,
-        "post",
-        reverse("dashboard:contact_import"),
-        {"file": _csv(csv), "type": "whatsapp", "new_list": "Imported"},
-    )
+    _, response = import_csv(web, csv, request=partial(htmx, web), new_list="Imported")
     page = response.content.decode()
     assert "<html" not in page and 'id="import-panel"' in page
     contact_list = ContactList.objects.get(account=alice, name="Imported")
@@ -361,9 +358,7 @@ def test_rejected_rows_can_be_downloaded_as_csv(web, alice):
     from urllib.parse import unquote
 
     text = "name,phone\nSara,+966501234567\nBad,12345\nOmar,+966501234568,extra\n"
-    page = htmx(
-        web, "post", reverse("dashboard:contact_import"), {"file": _csv(text), "type": "whatsapp"}
-    ).content.decode()
+    page = import_csv(web, text, request=partial(htmx, web))[1].content.decode()
     link = page.split("data:text/csv;charset=utf-8,")[1].split('"')[0]
     rows = unquote(link).splitlines()
     assert rows[0] == "row,phone,reason"

@@ -52,7 +52,9 @@ def test_from_csv_import_to_a_cancelled_campaign(live_server, demo_user, new_pag
         "#id_file", files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
     )
     page.fill("#id_new_list", "Coffee lovers")
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.locator("#id_column_1")).to_have_value("phone")  # guessed from the header
+    page.get_by_role("button", name="Import", exact=True).click()
     result = page.locator("#import-result")
     expect(result).to_contain_text("Import finished")
     expect(result.locator(".stat").nth(0)).to_contain_text("6")

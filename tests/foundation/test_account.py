@@ -7,7 +7,32 @@ def test_account_shows_only_the_keys_account(api, bob_api, alice, bob):
         "id": bob.id,
         "name": "Bob Ltd",
         "timezone": "Asia/Riyadh",
+        "default_country": "",
     }
+
+
+def test_the_default_country_is_set_with_patch_and_audited(api, alice):
+    from skylight.models import AuditEvent
+
+    response = api.patch("/api/v1/account", {"default_country": "SA"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["data"]["default_country"] == "SA"
+    alice.refresh_from_db()
+    assert alice.default_country == "SA"
+    event = AuditEvent.objects.get(account=alice, action="account.updated")
+    assert event.changes == {"default_country": ["", "SA"]}
+    assert api.patch("/api/v1/account", {"default_country": ""}, format="json").status_code == 200
+    alice.refresh_from_db()
+    assert alice.default_country == ""
+
+
+def test_an_unknown_default_country_is_422(api, alice):
+    for value in ("XX", "sa", 966, None):
+        response = api.patch("/api/v1/account", {"default_country": value}, format="json")
+        assert response.status_code == 422, (value, response.json())
+        assert "default_country" in response.json()["errors"]
+    alice.refresh_from_db()
+    assert alice.default_country == ""
 
 
 def test_subscription_shows_the_default_plan_and_quota(api, settings):
