@@ -182,6 +182,7 @@ def test_the_admin_sets_the_default_country(admin_client, alice):
     form = {
         "name": alice.name,
         "timezone": alice.timezone,
+        "contact_cooldown_days": "0",
         "default_country": "SA",
         "created_at_0": "2026-01-01",
         "created_at_1": "00:00:00",
