@@ -14,3 +14,8 @@ provider_events_received = Signal()
 # that is about to make it. A receiver returns a sentence saying why it must not
 # happen, or None; any sentence refuses the change (409).
 channel_change_requested = Signal()
+
+# Sent with `channel_id` and `reason` (a sentence with figures) when the number must stop
+# sending now: the circuit breaker tripped, or the provider said the number is flagged,
+# restricted, banned or logged out. campaigns pauses every running campaign on it.
+channel_safety_paused = Signal()

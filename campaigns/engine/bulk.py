@@ -8,18 +8,18 @@ from campaigns.models import CampaignContact, Delivery
 
 def update_sending_rows(rows: list[tuple]) -> set[int]:
     """Applies (id, status, error, sent_at, provider_message_id, delivery_status,
-    next_attempt_at) to rows still `sending`; returns the ids applied."""
+    next_attempt_at, skip_reason) to rows still `sending`; returns the ids applied."""
     table = CampaignContact._meta.db_table
     sql = f"""
         UPDATE {table} AS cc SET
             status = v.status, error = v.error, sent_at = v.sent_at,
             provider_message_id = v.provider_message_id, delivery_status = v.delivery_status,
-            next_attempt_at = v.next_attempt_at,
+            next_attempt_at = v.next_attempt_at, skip_reason = v.skip_reason,
             claimed_at = CASE WHEN v.status = 'pending' THEN NULL ELSE cc.claimed_at END
         FROM unnest(%s::bigint[], %s::varchar[], %s::text[], %s::timestamptz[], %s::varchar[],
-                    %s::varchar[], %s::timestamptz[])
+                    %s::varchar[], %s::timestamptz[], %s::varchar[])
              AS v(id, status, error, sent_at, provider_message_id, delivery_status,
-                  next_attempt_at)
+                  next_attempt_at, skip_reason)
         WHERE cc.id = v.id AND cc.status = 'sending'
         RETURNING cc.id
     """
@@ -82,22 +82,24 @@ def lock_in_order(model, ids: list[int]) -> None:
 
 
 def move_campaign_counters(rows: list[tuple]) -> None:
-    """(campaign id, sent, failed, retried, local day, retry_at) per campaign: the counters
-    move; retried slots go back to the day they came from; a retry may bring the next look
-    forward."""
+    """(campaign id, sent, failed, retried, local day, retry_at, skipped) per campaign: the
+    counters move; retried slots go back to the day they came from; a retry may bring the
+    next look forward."""
     from campaigns.models import Campaign
 
     sql = f"""
         UPDATE {_table(Campaign)} AS c SET
-            pending_count = c.pending_count - v.sent - v.failed,
+            pending_count = c.pending_count - v.sent - v.failed - v.skipped,
             sent_count = c.sent_count + v.sent,
             failed_count = c.failed_count + v.failed,
+            skipped_count = c.skipped_count + v.skipped,
             today_attempted = CASE WHEN c.today_date = v.day
                 THEN c.today_attempted - v.retried ELSE c.today_attempted END,
             next_send_at = CASE WHEN v.retry_at IS NOT NULL AND c.next_send_at > v.retry_at
                 THEN v.retry_at ELSE c.next_send_at END
         FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::int[], %s::date[],
-                    %s::timestamptz[]) AS v(id, sent, failed, retried, day, retry_at)
+                    %s::timestamptz[], %s::int[])
+             AS v(id, sent, failed, retried, day, retry_at, skipped)
         WHERE c.id = v.id
     """
     with connection.cursor() as cursor:

@@ -241,6 +241,8 @@ class Lane:
             self.result.sent += 1
         elif outcome.retried:
             self.result.retried += 1
+        elif outcome.status == ContactStatus.SKIPPED:
+            self.result.skipped += 1  # unreachable
         else:
             self.result.failed += 1
         rest = random.uniform(self.gap / 4, self.gap) if self.gap else 0.0

@@ -16,6 +16,7 @@ from django.conf import settings
 from . import http
 from .base import ConnectionState, OutboundMessage, SendResult, Transport, TransportError
 from .config import flag, matches, min_length, setting
+from .error_codes import WAHA
 from .media import media_file
 
 logger = logging.getLogger("skylight.transport.waha")
@@ -149,7 +150,7 @@ class WahaTransport(Transport):
                 channel_unavailable=f"{words}: check the session name.",
             )
         detail = str(body.get("message") or body.get("error") or response.reason_phrase)
-        return http.error_for_status(response, detail[:300])
+        return http.error_for_table(response, WAHA, response.status_code, detail[:300])
 
     def connection_state(self) -> ConnectionState:
         response = self._call("GET", f"sessions/{self.config.session}")
