@@ -15,7 +15,7 @@ from .error_codes import EVOLUTION
 from .media import media_file
 from .waha import HTTP_URL
 
-WEBHOOK_EVENTS = ["MESSAGES_UPSERT", "MESSAGES_UPDATE"]
+WEBHOOK_EVENTS = ["MESSAGES_UPSERT", "MESSAGES_UPDATE", "CONNECTION_UPDATE"]
 STATE_WORDS = {
     "open": "WhatsApp instance is connected",
     "connecting": "WhatsApp instance is connecting (scan the QR code in Evolution API "
@@ -114,7 +114,7 @@ class EvolutionApiTransport(Transport):
             raise self._error(response)
         return (
             f"Evolution instance {self.config.instance!r} now posts "
-            f"{' and '.join(WEBHOOK_EVENTS)} to SkyLight."
+            f"{', '.join(WEBHOOK_EVENTS)} to SkyLight."
         )
 
 

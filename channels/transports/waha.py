@@ -22,7 +22,7 @@ from .media import media_file
 logger = logging.getLogger("skylight.transport.waha")
 
 HTTP_URL = matches(r"https?://[^\s/]+(/\S*)?", "An http(s) URL, e.g. http://localhost:3000.")
-WEBHOOK_EVENTS = ["message", "message.ack"]
+WEBHOOK_EVENTS = ["message", "message.ack", "session.status"]
 SESSION_WORDS = {
     "WORKING": "WhatsApp session is connected and working",
     "SCAN_QR_CODE": "WhatsApp session is waiting for a QR scan",

@@ -1,8 +1,9 @@
 """What channels itself does with a verified webhook's events, and who else is told.
 
 Opt-out and opt-in keywords (STOP, START, إلغاء...) and "blocked" events change the
-contacts at that address (the contacts app's service does the writing). Every event
-is then announced with `provider_events_received`, so the apps above channels apply
+contacts at that address (the contacts app's service does the writing). A provider
+saying the number must stop (flagged, banned, logged out) pauses it (channels/safety.py).
+Every event is then announced with `provider_events_received`, so the apps above channels apply
 what they own: campaigns applies delivery statuses to its deliveries. channels never
 imports campaigns (docs/architecture.md).
 """
@@ -16,8 +17,9 @@ from contacts.suppressions import suppression_add, suppression_address, suppress
 from skylight.domain import Invalid
 
 from ..keywords import OPT_IN, OPT_OUT, keyword_action
+from ..safety import channel_safety_pause
 from ..signals import provider_events_received
-from .events import BlockedEvent, Event, InboundEvent
+from .events import BlockedEvent, Event, InboundEvent, NumberStoppedEvent
 
 logger = logging.getLogger("skylight.webhooks")
 
@@ -34,6 +36,9 @@ def events_apply(*, channel, events: list[Event]) -> dict[str, int]:
             counts["opted_out"] += address_opt_out(
                 channel=channel, address=event.sender, reason="Blocked the channel."
             )
+        elif isinstance(event, NumberStoppedEvent):
+            channel_safety_pause(channel_id=channel.pk, reason=event.reason)
+            counts["number_paused"] = 1
     responses = provider_events_received.send(sender=type(channel), channel=channel, events=events)
     for _, extra in responses:
         for key, value in (extra or {}).items():

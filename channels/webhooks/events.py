@@ -35,4 +35,12 @@ class BlockedEvent:
     provider_event_id: str = ""
 
 
-Event = StatusEvent | InboundEvent | BlockedEvent
+@dataclass(frozen=True)
+class NumberStoppedEvent:
+    """The provider says the number must stop: flagged, restricted, banned, or its session
+    logged out. `reason` says so in words; the number's campaigns are paused by safety."""
+
+    reason: str
+
+
+Event = StatusEvent | InboundEvent | BlockedEvent | NumberStoppedEvent

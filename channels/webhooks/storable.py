@@ -11,7 +11,7 @@ from skylight.text import unstorable_text
 
 from .events import Event
 
-FREE_TEXT = ("text", "error")
+FREE_TEXT = ("text", "error", "reason")
 
 
 def storable_events(events: list[Event]) -> list[Event]:

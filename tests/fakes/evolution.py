@@ -142,3 +142,11 @@ def update(digits: str, key_id: str, status) -> bytes:
             "instanceId": "f1c2",
         },
     )
+
+
+def connection_update(state: str, status_reason: int = 401) -> bytes:
+    """A `connection.update` event: the instance is `open`, `connecting` or `close`."""
+    return _envelope(
+        "connection.update",
+        {"instance": INSTANCE, "state": state, "statusReason": status_reason},
+    )

@@ -186,3 +186,8 @@ def signed_headers(body: bytes, key: str = HMAC_KEY, *, timestamp_ms: int | None
         "X-Webhook-Hmac": hmac.new(key.encode(), body, hashlib.sha512).hexdigest(),
         "X-Webhook-Hmac-Algorithm": "sha512",
     }
+
+
+def session_status(status: str) -> bytes:
+    """A `session.status` event: the session moved to `status` (WORKING, FAILED, ...)."""
+    return waha_event("session.status", {"name": SESSION, "status": status})

@@ -161,3 +161,15 @@ def _envelope(value: dict) -> bytes:
         "entry": [{"id": "WABA1", "changes": [{"field": "messages", "value": value}]}],
     }
     return json.dumps(body).encode()
+
+
+def number_update(field: str, value: dict) -> bytes:
+    """A Meta webhook body about the number itself (`phone_number_quality_update`,
+    `account_update`)."""
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {"id": WABA_ID, "time": 1767225600, "changes": [{"field": field, "value": value}]}
+        ],
+    }
+    return json.dumps(body).encode()
