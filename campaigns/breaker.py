@@ -1,15 +1,19 @@
 """The circuit breaker of each number: stop a number whose sends go wrong.
 
-Over a sliding window per channel (its newest `WINDOW_SENDS` finished attempts of the
-last hour, counting only those after `Channel.health_window_start`), it trips when
+Over a sliding window per channel (its newest `WINDOW_SENDS` finished attempts, and every
+attempt of the last hour if there are more; only those after
+`Channel.health_window_start`), it trips when
 permanent failures reach the account's share over enough attempts, or when opt-outs
 and blocks reach the account's count. Tripped: the channel's health is `paused` with a
 sentence of figures, and every running campaign on it is paused by safety. Half-way to
 either threshold the health is `warning`; a person resuming restarts the window.
 
+A number on warm-up sends a few dozen a day, so "the last hour" alone would rarely hold
+enough attempts to judge; a busy number is judged on its whole last hour.
+
 Cost per flush and channel: the attempts are inserted with the outcomes (one bulk
-insert), then one read of the channel with its account, one bounded read of at most
-`WINDOW_SENDS` rows on the (channel, at) index, and one pruning delete on that index.
+insert), then one read of the channel with its account, one read of at most
+`MAX_ROWS` rows on the (channel, at) index, and one pruning delete on that index.
 """
 
 import logging
@@ -19,12 +23,13 @@ from datetime import datetime, timedelta
 
 from campaigns.models import ChannelAttempt
 from channels.models import Channel, ChannelHealth
-from channels.safety import channel_health_set, channel_safety_pause
+from channels.safety import channel_breaker_restart, channel_health_set, channel_safety_pause
 
 logger = logging.getLogger("skylight.breaker")
 
 WINDOW_SENDS = 50
 WINDOW = timedelta(hours=1)
+MAX_ROWS = 1000  # the most attempts of one hour the breaker reads (far above any daily cap)
 
 
 @dataclass(frozen=True)
@@ -48,13 +53,26 @@ class Verdict:
     reason: str = ""
 
 
-def verdict(kinds: list[str], limits: Thresholds) -> Verdict:
-    """The health a window of attempt kinds (newest first) calls for, and why."""
+@dataclass(frozen=True)
+class Window:
+    """Attempt kinds, newest first, and whether they all fall in the last hour."""
+
+    kinds: list[str]
+    within_hour: bool = True
+
+    @property
+    def where(self) -> str:
+        return "in the last hour" if self.within_hour else f"in its last {len(self.kinds)} sends"
+
+
+def verdict(window: Window, limits: Thresholds) -> Verdict:
+    """The health a window of attempts calls for, and why (a sentence with the figures)."""
+    kinds = window.kinds
     attempts = len(kinds)
     failed = kinds.count(ChannelAttempt.Kind.FAILED)
     refused = kinds.count(ChannelAttempt.Kind.REFUSED)
-    share = f"{failed} of {attempts} sends failed permanently in the last hour"
-    refusals = f"{refused} people opted out or blocked the number in its last {attempts} sends"
+    share = f"{failed} of {attempts} sends failed permanently {window.where}"
+    refusals = f"{refused} people opted out or blocked the number {window.where}"
     if refused >= limits.opt_out_limit:
         return Verdict(ChannelHealth.PAUSED, f"{refusals} (limit {limits.opt_out_limit}).")
     if attempts >= limits.min_attempts and failed * 100 >= limits.failure_percent * attempts:
@@ -74,15 +92,21 @@ def verdict(kinds: list[str], limits: Thresholds) -> Verdict:
     return Verdict(ChannelHealth.OK)
 
 
-def window_kinds(channel: Channel, now: datetime) -> list[str]:
-    """The kinds of the channel's newest attempts in its window (bounded, newest first)."""
-    since = now - WINDOW
-    if channel.health_window_start and channel.health_window_start > since:
-        since = channel.health_window_start
-    return list(
-        ChannelAttempt.objects.filter(channel_id=channel.pk, at__gte=since)
-        .order_by("-at", "-id")
-        .values_list("kind", flat=True)[:WINDOW_SENDS]
+def window_of(channel: Channel, now: datetime) -> Window:
+    """The channel's newest `WINDOW_SENDS` attempts, or all of the last hour if more;
+    prunes what neither keeps."""
+    attempts = ChannelAttempt.objects.filter(channel_id=channel.pk)
+    if channel.health_window_start:
+        attempts = attempts.filter(at__gte=channel.health_window_start)
+    rows = list(attempts.order_by("-at", "-id").values_list("kind", "at")[:MAX_ROWS])
+    hour_ago = now - WINDOW
+    kept = [row for index, row in enumerate(rows) if index < WINDOW_SENDS or row[1] >= hour_ago]
+    if len(rows) > len(kept) or len(rows) >= WINDOW_SENDS:
+        oldest_kept = min(kept[-1][1], hour_ago)
+        ChannelAttempt.objects.filter(channel_id=channel.pk, at__lt=oldest_kept).delete()
+    return Window(
+        kinds=[kind for kind, _ in kept],
+        within_hour=not kept or kept[-1][1] >= hour_ago,
     )
 
 
@@ -98,8 +122,7 @@ def breaker_check(*, channel_ids, now: datetime) -> None:
         "account__breaker_min_attempts",
         "account__breaker_opt_out_limit",
     ):
-        found = verdict(window_kinds(channel, now), Thresholds.of(channel.account))
-        ChannelAttempt.objects.filter(channel_id=channel.pk, at__lt=now - WINDOW).delete()
+        found = verdict(window_of(channel, now), Thresholds.of(channel.account))
         if found.health == ChannelHealth.PAUSED:
             logger.warning("channel=%s breaker tripped: %s", channel.pk, found.reason)
             channel_safety_pause(channel_id=channel.pk, reason=found.reason, now=now)
@@ -108,3 +131,9 @@ def breaker_check(*, channel_ids, now: datetime) -> None:
             channel_health_set(
                 channel_id=channel.pk, health=found.health, reason=found.reason, now=now
             )
+
+
+def breaker_restart(*, channel_id: int) -> None:
+    """A person resumed a campaign safety paused: the number's window starts empty now."""
+    ChannelAttempt.objects.filter(channel_id=channel_id).delete()
+    channel_breaker_restart(channel_id=channel_id)

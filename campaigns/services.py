@@ -12,6 +12,7 @@ from django.db.models import Count, F
 from django.utils import timezone as dj_timezone
 
 from campaigns import enrollment, enrollment_estimate
+from campaigns.breaker import breaker_restart
 from campaigns.models import (
     Campaign,
     CampaignContact,
@@ -25,7 +26,6 @@ from campaigns.models import (
 )
 from campaigns.progress import local_today
 from campaigns.selectors import STATUS_COUNTERS
-from channels.safety import channel_breaker_restart
 from channels.transports import TRANSPORTS
 from skylight.domain import Conflict, Invalid
 from skylight.services import outreach_quota_refund, outreach_quota_use, subscription_get
@@ -316,7 +316,7 @@ def campaign_resume(*, campaign: Campaign) -> Campaign:
 
 def _resume_fields(locked: Campaign) -> dict:
     if locked.paused_by == PausedBy.SAFETY:
-        channel_breaker_restart(channel_id=locked.channel_id)
+        breaker_restart(channel_id=locked.channel_id)
     return {
         "status": RUNNING,
         "paused_at": None,
