@@ -116,6 +116,8 @@ class CampaignAdmin(admin.ModelAdmin):
         "scheduled_start_at",
         "started_at",
         "paused_at",
+        "paused_by",
+        "pause_reason",
         "completed_at",
         "cancelled_at",
         "created_at",

@@ -7,12 +7,18 @@ from django.views.decorators.http import require_POST
 
 from skylight.audit import audit_record
 from skylight.audit_api import AuditEventFilter
-from skylight.forms import ApiKeyForm, SwitchAccountForm
+from skylight.domain import Invalid
+from skylight.forms import ApiKeyForm, BreakerForm, SwitchAccountForm
 from skylight.middleware import SESSION_KEY, accounts_of
 from skylight.models import ApiKey, AuditEvent, UserPreference
 from skylight.page_utils import account_page, owner_page, paginate, render_page
 from skylight.roles import request_is_owner
-from skylight.services import api_key_create, api_key_revoke, subscription_get
+from skylight.services import (
+    account_breaker_update,
+    api_key_create,
+    api_key_revoke,
+    subscription_get,
+)
 
 
 def _account_context(request, **extra):
@@ -31,6 +37,7 @@ def _account_context(request, **extra):
         "used_pct": used_pct,
         "api_keys": keys if request_is_owner(request) else ApiKey.objects.none(),
         "key_form": extra.pop("key_form", None) or ApiKeyForm(),
+        "breaker_form": extra.pop("breaker_form", None) or BreakerForm.for_account(request.account),
         **extra,
     }
 
@@ -64,6 +71,29 @@ def api_key_revoke_view(request, pk):
         messages.success(request, f"Revoked {key.name}.")
         return redirect("dashboard:account")
     return render_page(request, "dashboard/account.html", _account_context(request), "api-keys")
+
+
+@owner_page
+@require_POST
+def account_safety(request):
+    """Saves the account's circuit breaker thresholds."""
+    form = BreakerForm.for_account(request.account, request.POST)
+    context = {"breaker_form": form}
+    if form.is_valid():
+        try:
+            account_breaker_update(account=request.account, **form.cleaned_data)
+        except Invalid as exc:
+            for field, problems in exc.errors.items():
+                form.add_error(field, problems)
+        else:
+            audit_record(
+                account=request.account, action="account.safety_changed", target=request.account
+            )
+            context["safety_saved"] = True
+            context["breaker_form"] = BreakerForm.for_account(request.account)
+    return render_page(
+        request, "dashboard/account.html", _account_context(request, **context), "safety"
+    )
 
 
 @account_page
