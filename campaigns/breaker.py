@@ -12,8 +12,9 @@ A number on warm-up sends a few dozen a day, so "the last hour" alone would rare
 enough attempts to judge; a busy number is judged on its whole last hour.
 
 Cost per flush and channel: the attempts are inserted with the outcomes (one bulk
-insert), then one read of the channel with its account, one read of at most
-`MAX_ROWS` rows on the (channel, at) index, and one pruning delete on that index.
+insert), then one read of the channel with its account and one read of at most
+`MAX_ROWS` rows on the (channel, at) index; a pruning delete on that index only when
+rows left the window, and a write only when the health changes.
 """
 
 import logging
@@ -101,7 +102,7 @@ def window_of(channel: Channel, now: datetime) -> Window:
     rows = list(attempts.order_by("-at", "-id").values_list("kind", "at")[:MAX_ROWS])
     hour_ago = now - WINDOW
     kept = [row for index, row in enumerate(rows) if index < WINDOW_SENDS or row[1] >= hour_ago]
-    if len(rows) > len(kept) or len(rows) >= WINDOW_SENDS:
+    if len(rows) > len(kept) or len(rows) == MAX_ROWS:  # something is out of the window
         oldest_kept = min(kept[-1][1], hour_ago)
         ChannelAttempt.objects.filter(channel_id=channel.pk, at__lt=oldest_kept).delete()
     return Window(
@@ -126,7 +127,9 @@ def breaker_check(*, channel_ids, now: datetime) -> None:
         if found.health == ChannelHealth.PAUSED:
             logger.warning("channel=%s breaker tripped: %s", channel.pk, found.reason)
             channel_safety_pause(channel_id=channel.pk, reason=found.reason, now=now)
-        elif channel.health != ChannelHealth.PAUSED:
+        elif channel.health != ChannelHealth.PAUSED and (
+            (channel.health, channel.health_reason) != (found.health, found.reason)
+        ):
             # A paused number stays paused until a person resumes (which restarts it).
             channel_health_set(
                 channel_id=channel.pk, health=found.health, reason=found.reason, now=now
