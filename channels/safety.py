@@ -20,14 +20,17 @@ logger = logging.getLogger("skylight.channels")
 def channel_health_set(
     *, channel_id: int, health: str, reason: str = "", now: datetime | None = None
 ) -> bool:
-    """Records the channel's health and why; writes only on a change. True if it changed."""
+    """Records the channel's health and why; writes only on a change. True if it changed.
+
+    A paused channel stays paused (one conditional UPDATE, so a concurrent flush that saw
+    it healthy cannot undo a pause): only `channel_breaker_restart` lifts it.
+    """
     now = now or timezone.now()
     reason = reason[:300]
-    changed = (
-        Channel.objects.filter(pk=channel_id)
-        .exclude(health=health, health_reason=reason)
-        .update(health=health, health_reason=reason, health_changed_at=now)
-    )
+    rows = Channel.objects.filter(pk=channel_id).exclude(health=health, health_reason=reason)
+    if health != ChannelHealth.PAUSED:
+        rows = rows.exclude(health=ChannelHealth.PAUSED)
+    changed = rows.update(health=health, health_reason=reason, health_changed_at=now)
     if changed:
         logger.warning("channel=%s health=%s: %s", channel_id, health, reason or "-")
     return bool(changed)
