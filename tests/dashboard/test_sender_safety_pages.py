@@ -142,3 +142,9 @@ def test_the_service_pauses_only_running_campaigns_of_that_channel(alice):
     assert paused == [campaign.pk]
     breaker_restart(channel_id=campaign.channel_id)
     assert Campaign.objects.get(pk=other.pk).status == "running"
+
+
+def test_the_campaign_list_marks_a_safety_pause_with_its_reason(web, tripped):
+    page = web.get(reverse("dashboard:campaigns")).content.decode()
+    marker = page.split("data-safety-paused")[1].split("</span>")[0]
+    assert REASON in marker and "by sender safety" in marker
