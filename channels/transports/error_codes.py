@@ -86,9 +86,14 @@ TWILIO: dict[int, Rule] = {
     63003: Rule(Action.UNREACHABLE, "not a WhatsApp number"),
 }
 
-# WAHA (HTTP status; its session errors are handled by the transport as unavailability).
-WAHA: dict[int, Rule] = {
+# WAHA (HTTP status, or "session:<status>" of a 422 saying the session is not WORKING;
+# other session states only make the channel unavailable until it works again).
+WAHA: dict[int | str, Rule] = {
     429: Rule(Action.BACK_OFF_NUMBER, "the gateway asks to slow down", retry_after=30),
+    "session:FAILED": Rule(Action.PAUSE_NUMBER, "the WhatsApp session failed: logged out"),
+    "session:SCAN_QR_CODE": Rule(
+        Action.PAUSE_NUMBER, "the WhatsApp session wants a new QR scan: logged out"
+    ),
 }
 
 # Evolution API v2 (HTTP status; "not_on_whatsapp": a 400 whose `response.message` holds

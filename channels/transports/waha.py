@@ -127,12 +127,16 @@ class WahaTransport(Transport):
     def _error(self, response) -> TransportError:
         body = _json(response)
         if response.status_code == 422 and ("expected" in body or "status" in body):
-            words = session_words(str(body.get("status") or ""))
+            status = str(body.get("status") or "")
+            words = session_words(status)
+            logged_out = WAHA.get(f"session:{status}")  # the number stops: safety pause
             return TransportError(
                 TransportError.TRANSIENT,
-                f"HTTP 422: {words} (expected WORKING); nothing was sent.",
+                f"HTTP 422: {words} (expected WORKING); nothing was sent."
+                + (f" WAHA says {logged_out.words}." if logged_out else ""),
                 code="session_not_working",
                 channel_unavailable=f"{words}.",
+                action=logged_out.action if logged_out else "",
             )
         if response.status_code == 401:
             return TransportError(

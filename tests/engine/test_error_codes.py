@@ -95,6 +95,10 @@ ROWS = {
     **{f"twilio {code}": twilio(code, 429) for code in (14107, 30022)},
     **{f"twilio {code}": twilio(code) for code in (21614, 63003)},
     "waha 429": Row("waha", 429, "rate_limited", {"retry_after": 40}),
+    "waha session FAILED": Row("waha", "session:FAILED", "session_stopped", {"status": "FAILED"}),
+    "waha session SCAN_QR_CODE": Row(
+        "waha", "session:SCAN_QR_CODE", "session_stopped", {"status": "SCAN_QR_CODE"}
+    ),
     "evolution 429": Row("evolution_api", 429, "rate_limited", {"retry_after": 40}),
     "evolution exists:false": Row("evolution_api", "not_on_whatsapp", "not_on_whatsapp", {}),
     "gateway 429": Row("webhook", 429, "rate_limited", {"retry_after": 40}),
@@ -212,7 +216,7 @@ def _opts_out(*, contact, person, channel, **_):
 def _pauses_the_number(*, row, contact, campaign, channel, **_):
     assert (campaign.status, campaign.paused_by) == ("paused", "safety")
     assert campaign.pause_reason.startswith("The provider stopped the number")
-    assert str(row.key) in campaign.pause_reason
+    assert row.rule.words in campaign.pause_reason
     assert (channel.health, channel.health_reason) == ("paused", campaign.pause_reason)
     assert contact.status == "pending"  # not accepted: it goes after a person resumes
 
