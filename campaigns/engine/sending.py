@@ -236,9 +236,12 @@ def failure(sender: Sender, claim: Claim, exc: TransportError, deliveries) -> Ou
         outcome.rest_seconds = float(exc.retry_after or 0)  # the number slows down, not others
     if action == Action.PAUSE_NUMBER:
         outcome.pause_number = exc.message
-    if action == Action.UNREACHABLE:
+    reached = any(delivery.status == SENT for delivery in deliveries)
+    if action == Action.UNREACHABLE and not reached:  # else it fails: something did arrive
         outcome.status, outcome.skip_reason = ContactStatus.SKIPPED, SkipReason.UNREACHABLE
         outcome.error = f"unreachable, never retried: {exc.message}"
+    elif action == Action.UNREACHABLE:
+        outcome.error = f"rejected as unreachable after an earlier message: {exc.message}"
     elif transient and claim.attempts < config.max_attempts():
         outcome.status = ContactStatus.PENDING
         outcome.next_attempt_at = now + timedelta(seconds=retry_delay(claim.attempts, exc))

@@ -264,3 +264,19 @@ def test_a_paused_number_pauses_every_running_campaign_on_it(alice, sender):
     assert set(paused.values_list("pk", flat=True)) == {campaign.pk, other.pk}
     assert Campaign.objects.get(pk=elsewhere.pk).paused_by == ""
     assert Channel.objects.get(pk=channel.pk).health == "paused"
+
+
+def test_unreachable_after_an_accepted_message_fails_instead_of_skipping(
+    alice, fake_evolution, settings
+):
+    channel = make_channel(alice, provider="evolution_api", config=fake_evolution.channel_config())
+    two = [*HI, {"type": "text", "content": "And more"}]
+    campaign = start_campaign(alice, contacts=1, at=START, channel=channel, messages=two)
+    fake_evolution.then("ok").then("not_on_whatsapp")
+
+    cycle(NOW)
+
+    row = CampaignContact.objects.get(campaign=campaign)
+    assert len(fake_evolution.sends) == 2
+    assert (row.status, row.skip_reason) == ("failed", "")
+    assert "unreachable after an earlier message" in row.error
