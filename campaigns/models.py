@@ -407,3 +407,28 @@ class StatusReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_message_id}: {self.status}"
+
+
+class ChannelAttempt(models.Model):
+    """A finished send attempt through a channel, as its circuit breaker counts it.
+
+    Written with the outcome (same transaction) and read back as a bounded window (the
+    newest 50 of the last hour, see `campaigns.breaker`); rows older than the window are
+    pruned as the breaker reads.
+    """
+
+    class Kind(models.TextChoices):
+        OK = "ok", "Accepted"
+        FAILED = "failed", "Failed permanently"
+        REFUSED = "refused", "Opted out or blocked"
+        OTHER = "other", "Not accepted (outcome unknown or retries used up)"
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["channel", "at"], name="channel_attempt_window")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -29,7 +29,7 @@ from campaigns.forms import (
     message_rows_of,
     validate_messages,
 )
-from campaigns.models import Campaign, CampaignContact, CampaignStatus
+from campaigns.models import Campaign, CampaignContact, CampaignStatus, PausedBy
 from campaigns.next_step import next_step
 from campaigns.report_charts import funnel, outcome_bars
 from channels.models import Channel
@@ -478,6 +478,18 @@ def campaign_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404("No such action.")
     service, done = ACTIONS[action]
+    if (
+        action == "resume"
+        and campaign.paused_by == PausedBy.SAFETY
+        and not request.POST.get("confirm_safety")
+    ):
+        # Sender safety stopped the number: a person must say they checked it first.
+        messages.error(
+            request,
+            f"Sender safety paused {campaign.name}: {campaign.pause_reason} Tick the box to "
+            "confirm the number may send again.",
+        )
+        return redirect("dashboard:campaign_detail", campaign.pk)
     try:
         changed = service(campaign=campaign)
     except DomainError as exc:

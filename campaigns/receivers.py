@@ -8,18 +8,21 @@ and campaigns answers here (docs/architecture.md, "Layers"):
 - a message template Meta paused, disabled or rejected pauses (by safety) the running
   campaigns that send it;
 - a channel about to be deleted or to change type is refused while campaigns use it;
-- contacts about to be deleted leave their campaigns, with counters kept exact.
+- contacts about to be deleted leave their campaigns, with counters kept exact;
+- a number that must stop (breaker tripped, provider flagged or logged it out) has every
+  running campaign on it paused by safety, with the reason.
 """
 
 from django.dispatch import receiver
 
 from campaigns.models import Campaign, CampaignStatus
 from campaigns.replies import replies_record
-from campaigns.services import campaign_contacts_forget
+from campaigns.services import campaign_contacts_forget, campaigns_pause_for_safety
 from campaigns.status_batches import deliveries_apply_statuses
 from campaigns.template_status import campaigns_pause_for_template
 from channels.signals import (
     channel_change_requested,
+    channel_safety_paused,
     provider_events_received,
     template_status_changed,
 )
@@ -73,3 +76,8 @@ def refuse_channel_change(sender, *, channel, change, **kwargs) -> str | None:
 @receiver(contacts_deleting, dispatch_uid="campaigns.forget_contacts")
 def forget_contacts(sender, *, contact_ids, **kwargs) -> None:
     campaign_contacts_forget(contact_ids=contact_ids)
+
+
+@receiver(channel_safety_paused, dispatch_uid="campaigns.pause_for_safety")
+def pause_for_safety(sender, *, channel_id, reason, **kwargs) -> None:
+    campaigns_pause_for_safety(reason=reason, channel_id=channel_id)

@@ -12,6 +12,7 @@ from django.db.models import Count, F
 from django.utils import timezone as dj_timezone
 
 from campaigns import enrollment, enrollment_estimate
+from campaigns.breaker import breaker_restart
 from campaigns.models import (
     Campaign,
     CampaignContact,
@@ -331,21 +332,31 @@ def campaigns_pause_for_safety(*, reason: str, channel_id=None, campaign_ids=Non
 
 
 def campaign_resume(*, campaign: Campaign) -> Campaign:
-    """paused -> running, keeping campaign_day and every counter."""
+    """paused -> running, keeping campaign_day and every counter.
+
+    Resuming a campaign sender safety paused is a person's judgement that the number
+    may send again: the channel's breaker starts a fresh window and its health is `ok`.
+    """
     return _transition(
         campaign,
         allowed=(PAUSED,),
         describe="paused",
         verb="resumed",
-        apply=lambda locked: {
-            "status": RUNNING,
-            "paused_at": None,
-            "paused_by": "",
-            "pause_reason": "",
-            "waiting_reason": "",
-            "next_send_at": dj_timezone.now(),
-        },
+        apply=_resume_fields,
     )
+
+
+def _resume_fields(locked: Campaign) -> dict:
+    if locked.paused_by == PausedBy.SAFETY:
+        breaker_restart(channel_id=locked.channel_id)
+    return {
+        "status": RUNNING,
+        "paused_at": None,
+        "paused_by": "",
+        "pause_reason": "",
+        "waiting_reason": "",
+        "next_send_at": dj_timezone.now(),
+    }
 
 
 def campaign_cancel(*, campaign: Campaign) -> Campaign:

@@ -73,17 +73,19 @@ class ChannelAdmin(OwnedAccountChoices, admin.ModelAdmin):
     form = ChannelAdminForm
     list_display = [
         "name", "account", "type", "provider", "phone", "is_active", "unavailable_reason",
-        "created_at",
+        "health", "created_at",
     ]  # fmt: skip
-    list_filter = ["provider", "type", "is_active", "account"]
+    list_filter = ["provider", "type", "is_active", "health", "account"]
     search_fields = ["name", "phone", "account__name", "webhook_token"]
     list_select_related = ["account"]
     readonly_fields = [
-        "stored_config", "webhook_url", "unavailable_reason", "unavailable_since", "created_at",
+        "stored_config", "webhook_url", "unavailable_reason", "unavailable_since", "health",
+        "health_reason", "health_changed_at", "health_window_start", "created_at",
     ]  # fmt: skip
     fields = [
         "account", "name", "type", "provider", "phone", "is_active", "config",
-        "stored_config", "webhook_url", "unavailable_reason", "unavailable_since", "created_at",
+        "stored_config", "webhook_url", "unavailable_reason", "unavailable_since", "health",
+        "health_reason", "health_changed_at", "health_window_start", "created_at",
     ]  # fmt: skip
 
     def has_change_permission(self, request, obj=None):

@@ -18,7 +18,8 @@ class ChannelSerializer(StrictJsonTypes, serializers.ModelSerializer):
     which are accepted on write and never returned; `webhook_url` is where the provider
     should post statuses and inbound messages; `unavailable_reason` (empty when the
     channel can send) says why the provider cannot send right now, since
-    `unavailable_since`."""
+    `unavailable_since`; `health` (`ok`, `warning`, `paused`) is the number's standing with
+    sender safety, and `health_reason` says why in figures."""
 
     config = ProviderConfigField(required=False)
     webhook_url = serializers.SerializerMethodField()
@@ -36,6 +37,8 @@ class ChannelSerializer(StrictJsonTypes, serializers.ModelSerializer):
             "webhook_url",
             "unavailable_reason",
             "unavailable_since",
+            "health",
+            "health_reason",
             "created_at",
         ]
         read_only_fields = [
@@ -44,6 +47,8 @@ class ChannelSerializer(StrictJsonTypes, serializers.ModelSerializer):
             "webhook_url",
             "unavailable_reason",
             "unavailable_since",
+            "health",
+            "health_reason",
         ]
 
     def get_webhook_url(self, channel) -> str:

@@ -20,3 +20,8 @@ channel_change_requested = Signal()
 # `message_template_status_update`: APPROVED, REJECTED, PAUSED, DISABLED...). A receiver
 # returns a dict of counts for the webhook's answer (e.g. {"campaigns_paused": 1}).
 template_status_changed = Signal()
+
+# Sent with `channel_id` and `reason` (a sentence with figures) when the number must stop
+# sending now: the circuit breaker tripped, or the provider said the number is flagged,
+# restricted, banned or logged out. campaigns pauses every running campaign on it.
+channel_safety_paused = Signal()

@@ -71,7 +71,10 @@ class MembershipInline(OwnerManagedInline):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["name", "timezone", "default_country", "created_at"]
+    list_display = [
+        "name", "timezone", "default_country", "breaker_failure_percent",
+        "breaker_min_attempts", "breaker_opt_out_limit", "created_at",
+    ]  # fmt: skip
     search_fields = ["name"]
     list_filter = ["timezone", "default_country"]
     inlines = [MembershipInline]

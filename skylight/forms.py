@@ -29,3 +29,33 @@ class DefaultCountryForm(forms.Form):
 
 class SwitchAccountForm(forms.Form):
     account = forms.IntegerField()
+
+
+class BreakerForm(forms.Form):
+    """The account's circuit breaker thresholds (skylight.services.account_breaker_update)."""
+
+    breaker_failure_percent = forms.IntegerField(
+        label="Permanent failures (%)",
+        min_value=1,
+        max_value=100,
+        help_text="Pause a number's campaigns when at least this share of its recent sends "
+        "failed permanently…",
+    )
+    breaker_min_attempts = forms.IntegerField(
+        label="Over at least (sends)",
+        min_value=1,
+        max_value=50,
+        help_text="…counted over at least this many sends.",
+    )
+    breaker_opt_out_limit = forms.IntegerField(
+        label="Opt-outs and blocks",
+        min_value=1,
+        max_value=50,
+        help_text="Pause a number's campaigns when this many people opt out or block it "
+        "among its last 50 sends.",
+    )
+
+    @classmethod
+    def for_account(cls, account, data=None) -> "BreakerForm":
+        initial = {name: getattr(account, name) for name in cls.base_fields}
+        return cls(data, initial=initial)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from zoneinfo import available_timezones
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone as dj_timezone
 
@@ -40,6 +41,28 @@ class Account(models.Model):
         choices=country_choices,
         help_text="Where phone numbers written without a country code (0551112234) are read; "
         "empty: only international numbers are accepted.",
+    )
+    # The circuit breaker of each number (campaigns/breaker.py): over the newest 50 sends
+    # of the last hour, it pauses the number's campaigns at these figures.
+    breaker_failure_percent = models.PositiveSmallIntegerField(
+        "breaker: permanent failures (%)",
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Pause a number's campaigns when at least this share of its recent sends "
+        "failed permanently…",
+    )
+    breaker_min_attempts = models.PositiveSmallIntegerField(
+        "breaker: over at least (sends)",
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="…counted over at least this many sends (at most 50).",
+    )
+    breaker_opt_out_limit = models.PositiveSmallIntegerField(
+        "breaker: opt-outs and blocks",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Pause a number's campaigns when this many people opt out or block it "
+        "within its last 50 sends.",
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="accounts"

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from skylight.audit import audit_record
 from skylight.audit_api import AuditEventFilter
 from skylight.domain import Invalid
-from skylight.forms import ApiKeyForm, DefaultCountryForm, SwitchAccountForm
+from skylight.forms import ApiKeyForm, BreakerForm, DefaultCountryForm, SwitchAccountForm
 from skylight.middleware import SESSION_KEY, accounts_of
 from skylight.models import ApiKey, AuditEvent, UserPreference
 from skylight.page_utils import (
@@ -20,6 +20,7 @@ from skylight.page_utils import (
 )
 from skylight.roles import request_is_owner
 from skylight.services import (
+    account_breaker_update,
     account_set_default_country,
     api_key_create,
     api_key_revoke,
@@ -45,6 +46,7 @@ def _account_context(request, **extra):
         "key_form": extra.pop("key_form", None) or ApiKeyForm(),
         "country_form": extra.pop("country_form", None)
         or DefaultCountryForm(initial={"default_country": request.account.default_country}),
+        "breaker_form": extra.pop("breaker_form", None) or BreakerForm.for_account(request.account),
         **extra,
     }
 
@@ -78,6 +80,29 @@ def api_key_revoke_view(request, pk):
         messages.success(request, f"Revoked {key.name}.")
         return redirect("dashboard:account")
     return render_page(request, "dashboard/account.html", _account_context(request), "api-keys")
+
+
+@owner_page
+@require_POST
+def account_safety(request):
+    """Saves the account's circuit breaker thresholds."""
+    form = BreakerForm.for_account(request.account, request.POST)
+    context = {"breaker_form": form}
+    if form.is_valid():
+        try:
+            account_breaker_update(account=request.account, **form.cleaned_data)
+        except Invalid as exc:
+            for field, problems in exc.errors.items():
+                form.add_error(field, problems)
+        else:
+            audit_record(
+                account=request.account, action="account.safety_changed", target=request.account
+            )
+            context["safety_saved"] = True
+            context["breaker_form"] = BreakerForm.for_account(request.account)
+    return render_page(
+        request, "dashboard/account.html", _account_context(request, **context), "safety"
+    )
 
 
 @account_page

@@ -108,3 +108,28 @@ def outreach_quota_refund(*, account: Account) -> None:
     if subscription.outreach_campaigns_used > 0:
         subscription.outreach_campaigns_used -= 1
         subscription.save(update_fields=["outreach_campaigns_used"])
+
+
+BREAKER_RANGES = {
+    "breaker_failure_percent": (1, 100),
+    "breaker_min_attempts": (1, 50),
+    "breaker_opt_out_limit": (1, 50),
+}
+
+
+def account_breaker_update(*, account: Account, **thresholds: int) -> Account:
+    """Sets the account's circuit breaker thresholds (any of BREAKER_RANGES' fields).
+
+    Raises Invalid naming each field out of its range.
+    """
+    errors = {}
+    for field, value in thresholds.items():
+        low, high = BREAKER_RANGES[field]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            errors[field] = [f"A whole number from {low} to {high}."]
+    if errors:
+        raise Invalid(errors)
+    for field, value in thresholds.items():
+        setattr(account, field, value)
+    account.save(update_fields=list(thresholds))
+    return account

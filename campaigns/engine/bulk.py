@@ -8,7 +8,8 @@ from campaigns.models import CampaignContact, Delivery
 
 def update_sending_rows(rows: list[tuple]) -> set[int]:
     """Applies (id, status, error, sent_at, provider_message_id, delivery_status,
-    next_attempt_at, next_step_at, release_slot, step_end) to rows still `sending`;
+    next_attempt_at, next_step_at, release_slot, step_end, skip_reason) to rows still
+    `sending`;
     returns the ids applied (recording._row_values says what each value means)."""
     table = CampaignContact._meta.db_table
     sql = f"""
@@ -19,7 +20,7 @@ def update_sending_rows(rows: list[tuple]) -> set[int]:
                 ELSE v.provider_message_id END,
             delivery_status = CASE WHEN v.sent_at IS NULL THEN cc.delivery_status
                 ELSE v.delivery_status END,
-            next_attempt_at = v.next_attempt_at,
+            next_attempt_at = v.next_attempt_at, skip_reason = v.skip_reason,
             claimed_at = CASE WHEN v.status = 'pending' THEN NULL ELSE cc.claimed_at END,
             next_step_at = CASE WHEN v.step_end THEN v.next_step_at
                 WHEN v.status = 'pending' THEN cc.next_step_at ELSE NULL END,
@@ -27,9 +28,9 @@ def update_sending_rows(rows: list[tuple]) -> set[int]:
             counted_on = CASE WHEN v.release_slot THEN NULL ELSE cc.counted_on END
         FROM unnest(%s::bigint[], %s::varchar[], %s::text[], %s::timestamptz[], %s::varchar[],
                     %s::varchar[], %s::timestamptz[], %s::timestamptz[], %s::boolean[],
-                    %s::boolean[])
+                    %s::boolean[], %s::varchar[])
              AS v(id, status, error, sent_at, provider_message_id, delivery_status,
-                  next_attempt_at, next_step_at, release_slot, step_end)
+                  next_attempt_at, next_step_at, release_slot, step_end, skip_reason)
         WHERE cc.id = v.id AND cc.status = 'sending'
         RETURNING cc.id
     """
@@ -92,22 +93,24 @@ def lock_in_order(model, ids: list[int]) -> None:
 
 
 def move_campaign_counters(rows: list[tuple]) -> None:
-    """(campaign id, sent, failed, retried, local day, retry_at) per campaign: the counters
-    move; retried slots go back to the day they came from; a retry may bring the next look
-    forward."""
+    """(campaign id, sent, failed, retried, local day, retry_at, skipped) per campaign: the
+    counters move; retried slots go back to the day they came from; a retry may bring the
+    next look forward."""
     from campaigns.models import Campaign
 
     sql = f"""
         UPDATE {_table(Campaign)} AS c SET
-            pending_count = c.pending_count - v.sent - v.failed,
+            pending_count = c.pending_count - v.sent - v.failed - v.skipped,
             sent_count = c.sent_count + v.sent,
             failed_count = c.failed_count + v.failed,
+            skipped_count = c.skipped_count + v.skipped,
             today_attempted = CASE WHEN c.today_date = v.day
                 THEN c.today_attempted - v.retried ELSE c.today_attempted END,
             next_send_at = CASE WHEN v.retry_at IS NOT NULL AND c.next_send_at > v.retry_at
                 THEN v.retry_at ELSE c.next_send_at END
         FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::int[], %s::date[],
-                    %s::timestamptz[]) AS v(id, sent, failed, retried, day, retry_at)
+                    %s::timestamptz[], %s::int[])
+             AS v(id, sent, failed, retried, day, retry_at, skipped)
         WHERE c.id = v.id
     """
     with connection.cursor() as cursor:

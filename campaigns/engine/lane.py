@@ -267,6 +267,8 @@ class Lane:
             self.result.sent += 1
         elif outcome.retried:
             self.result.retried += 1
+        elif outcome.status == ContactStatus.SKIPPED:
+            self.result.skipped += 1  # unreachable
         else:
             self.result.failed += 1
         gap = self.gap if outcome.attempted else 0  # nothing left (window24.py): no gap

@@ -23,9 +23,8 @@ from campaigns.models import (
     Delivery,
     StatusReceipt,
 )
-from contacts.models import Contact
 
-from . import bulk, config
+from . import bulk, config, safety
 from .days import campaign_tz, complete_if_done, count_on_day
 from .sending import UNKNOWN_PREFIX, Outcome
 
@@ -58,13 +57,17 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
         statuses = Counter(outcome.status for outcome in applied)
         sent, failed = statuses[ContactStatus.SENT], statuses[ContactStatus.FAILED]
         returned = sum(1 for outcome in applied if outcome.returns_slot)
-        _move_counters(target, sent=sent, failed=failed, retried=returned)
+        skipped = statuses[ContactStatus.SKIPPED]
+        _move_counters(target, sent=sent, failed=failed, retried=returned, skipped=skipped)
         sent += _end_replied_sequences(applied, target.campaign_id)
         _look_again_by(target.campaign_id, applied)
         count_on_day(target.campaign_id, target.day, sent=sent, failed=failed)
-        _opt_out([outcome.claim.contact_id for outcome in applied if outcome.opt_out], now)
+        pairs = [(target, outcome) for outcome in applied]
+        safety.attempts_record(pairs)
+        safety.refusals_record(pairs, now)
         complete_if_done(target.campaign_id, now)
     _apply_early_statuses(target, applied)
+    safety.after_flush(pairs, now)
 
 
 def _apply_early_statuses(target: Recorder, applied: list[Outcome]) -> None:
@@ -111,7 +114,8 @@ def _key(outcome: Outcome) -> int:
 
 def _row_values(outcome: Outcome) -> tuple:
     """(id, status, error, sent_at, provider_message_id, delivery_status, next_attempt_at,
-    next_step_at, release_slot, step_end) of one outcome (see bulk.update_sending_rows).
+    next_step_at, release_slot, step_end, skip_reason) of one outcome (see
+    bulk.update_sending_rows).
 
     `sent_at` is when a message of this claim was last accepted (None keeps the row's);
     a step that ends before a follow-up leaves the row pending with `next_step_at`.
@@ -129,6 +133,7 @@ def _row_values(outcome: Outcome) -> tuple:
         outcome.next_step_at,
         outcome.returns_slot,
         outcome.next_step_at is not None,
+        outcome.skip_reason,
     )
 
 
@@ -145,8 +150,8 @@ def _apply_one(outcome: Outcome) -> bool:
     """SQLite: what bulk.update_sending_rows does on PostgreSQL, for one row."""
     values = _row_values(outcome)
     pk, status, error, sent_at, provider_id, delivery_status, next_at, next_step_at = values[:8]
-    release, step_end = values[8:]
-    fields = {"status": status, "error": error, "next_attempt_at": next_at}
+    release, step_end, skip = values[8:]
+    fields = {"status": status, "error": error, "next_attempt_at": next_at, "skip_reason": skip}
     if sent_at is not None:
         fields.update(
             sent_at=sent_at, provider_message_id=provider_id, delivery_status=delivery_status
@@ -164,12 +169,15 @@ def _apply_one(outcome: Outcome) -> bool:
     )
 
 
-def _move_counters(target: Recorder, *, sent: int, failed: int, retried: int) -> None:
-    if sent or failed:
+def _move_counters(
+    target: Recorder, *, sent: int, failed: int, retried: int, skipped: int = 0
+) -> None:
+    if sent or failed or skipped:
         Campaign.objects.filter(pk=target.campaign_id).update(
-            pending_count=F("pending_count") - sent - failed,
+            pending_count=F("pending_count") - sent - failed - skipped,
             sent_count=F("sent_count") + sent,
             failed_count=F("failed_count") + failed,
+            skipped_count=F("skipped_count") + skipped,
         )
     if retried:
         # Not accepted: the slots go back, to the day they were taken from.
@@ -214,14 +222,6 @@ def _look_again_by(campaign_id: int, outcomes: list[Outcome]) -> None:
         Campaign.objects.filter(pk=campaign_id, next_send_at__gt=retry_at).update(
             next_send_at=retry_at
         )
-
-
-def _opt_out(contact_ids: list[int], now: datetime) -> None:
-    if contact_ids:
-        Contact.objects.filter(pk__in=contact_ids, opted_out=False).update(
-            opted_out=True, opted_out_at=now
-        )
-        logger.info("contacts=%s opted out: the provider says they refuse messages", contact_ids)
 
 
 def reap_stale_claims(now: datetime, limit: int = 500) -> int:

@@ -16,11 +16,10 @@ from django.db import connection, transaction
 from campaigns.deliveries import status_receipts_apply
 from campaigns.models import Campaign, CampaignContact, ChannelDay, ContactStatus, StatusReceipt
 
-from . import bulk
+from . import bulk, safety
 from .recording import (
     FLUSH_SIZE,
     Recorder,
-    _opt_out,
     _relax_durability,
     _row_values,
     record_outcomes,
@@ -67,6 +66,8 @@ def record_round(items: list[tuple[Recorder, Outcome]]) -> None:
         return
     applied = _record_together(items, sorted(by_target))
     _apply_early_statuses(applied)
+    if applied:
+        safety.after_flush(applied, max(outcome.finished_at for _, outcome in applied))
 
 
 def _record_together(items, campaign_ids: list[int]) -> list[tuple[Recorder, Outcome]]:
@@ -88,7 +89,8 @@ def _record_together(items, campaign_ids: list[int]) -> list[tuple[Recorder, Out
         if channel_days:
             bulk.lock_in_order(ChannelDay, sorted(channel_days))
             bulk.return_channel_slots(sorted(channel_days.items()))
-        _opt_out([o.claim.contact_id for _, o in applied if o.opt_out], now)
+        safety.attempts_record(applied)
+        safety.refusals_record(applied, now)
         for campaign_id in bulk.complete_done(campaign_ids, now):
             logger.info("campaign=%s completed", campaign_id)
     return applied
@@ -114,16 +116,21 @@ def _end_replied(applied) -> set[int]:
 
 
 def _sums(applied, ended: set[int] = frozenset()):
-    """Per campaign (id, sent, failed, retried, day, retry_at); per chart row (campaign,
-    day, sent, failed); per channel day the slots that go back (`retried` counts them)."""
+    """Per campaign (id, sent, failed, retried, day, retry_at, skipped); per chart row
+    (campaign, day, sent, failed); per channel day the slots that go back (`retried` counts
+    them)."""
     totals: dict[int, list] = {}
     channel_days: dict[int, int] = defaultdict(int)
     for target, outcome in applied:
-        row = totals.setdefault(target.campaign_id, [target.campaign_id, 0, 0, 0, target.day, None])
+        row = totals.setdefault(
+            target.campaign_id, [target.campaign_id, 0, 0, 0, target.day, None, 0]
+        )
         if outcome.status == ContactStatus.SENT or outcome.claim.id in ended:
             row[1] += 1
         elif outcome.status == ContactStatus.FAILED:
             row[2] += 1
+        elif outcome.status == ContactStatus.SKIPPED:
+            row[6] += 1  # unreachable: its attempt used the slot, which stays used
         else:
             if outcome.returns_slot:
                 row[3] += 1

@@ -13,10 +13,18 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from campaigns.models import Campaign, CampaignMessage, CampaignStatus, ContactStatus, MessageType
+from campaigns.models import (
+    Campaign,
+    CampaignMessage,
+    CampaignStatus,
+    ContactStatus,
+    MessageType,
+    SkipReason,
+)
 from campaigns.rendering import Recipient, render, render_seed
 from campaigns.templates import template_body, template_outbound
 from channels.transports import OutboundMessage, SendResult, Transport, TransportError
+from channels.transports.error_codes import Action
 
 from . import config
 from .claims import Claim
@@ -25,6 +33,9 @@ logger = logging.getLogger("skylight.engine")
 
 UNKNOWN_PREFIX = "outcome unknown: "
 SENT, FAILED = "sent", "failed"
+DEFER_SECONDS = 24 * 3600  # a contact Meta held back (131049) is tried again a day later
+# Actions that concern one person: the number goes on at its own pace.
+PERSONAL_ACTIONS = (Action.SPACE_RECIPIENT, Action.DEFER_CONTACT)
 
 
 @dataclass(slots=True)
@@ -47,7 +58,7 @@ class Outcome:
     """What happened to one claim; written back by the recorder."""
 
     claim: Claim
-    status: str  # sent, failed, or pending (a transient error: retried later)
+    status: str  # sent, failed, skipped, or pending (a transient error: retried later)
     error: str = ""
     next_attempt_at: datetime | None = None
     provider_message_id: str = ""
@@ -59,6 +70,9 @@ class Outcome:
     # False: failed before anything of this claim was sent (a closed 24-hour window,
     # window24.py): its daily slot was given back and the number need not rest.
     attempted: bool = True
+    skip_reason: str = ""  # with status skipped (e.g. unreachable)
+    error_kind: str = ""  # the TransportError kind of a failed attempt (the breaker counts it)
+    pause_number: str = ""  # the provider stopped the number: why (a safety pause follows)
 
     @property
     def retried(self) -> bool:
@@ -259,36 +273,52 @@ class Sequence:
 
 
 def failure(sender: Sender, claim: Claim, exc: TransportError, deliveries) -> Outcome:
+    """The outcome of a failed send, from the error's kind and its error-code action."""
     now = sender.now()
     outcome = Outcome(
         claim=claim, status=ContactStatus.FAILED, deliveries=deliveries, finished_at=now
     )
+    action = getattr(exc, "action", "") or ""
     outcome.opt_out = bool(getattr(exc, "opt_out", False))
-    if exc.kind == TransportError.TRANSIENT:
+    outcome.error_kind = exc.kind
+    transient = exc.kind == TransportError.TRANSIENT
+    if transient and action not in PERSONAL_ACTIONS:
         outcome.rest_seconds = float(exc.retry_after or 0)  # the number slows down, not others
-    if exc.kind == TransportError.TRANSIENT and claim.attempts < config.max_attempts():
+    if action == Action.PAUSE_NUMBER:
+        outcome.pause_number = exc.message
+    reached = any(delivery.status == SENT for delivery in deliveries)
+    if action == Action.UNREACHABLE and not reached:  # else it fails: something did arrive
+        outcome.status, outcome.skip_reason = ContactStatus.SKIPPED, SkipReason.UNREACHABLE
+        outcome.error = f"unreachable, never retried: {exc.message}"
+    elif action == Action.UNREACHABLE:
+        outcome.error = f"rejected as unreachable after an earlier message: {exc.message}"
+    elif transient and claim.attempts < config.max_attempts():
         outcome.status = ContactStatus.PENDING
         outcome.next_attempt_at = now + timedelta(seconds=retry_delay(claim.attempts, exc))
         outcome.error = f"attempt {claim.attempts} not accepted, will retry: {exc.message}"
-    elif exc.kind == TransportError.TRANSIENT:
+    elif transient:
         outcome.error = f"not accepted after {claim.attempts} attempts: {exc.message}"
     elif exc.kind == TransportError.PERMANENT:
         outcome.error = f"rejected: {exc.message}"
     else:
         outcome.error = f"{UNKNOWN_PREFIX}{exc.message}"
     logger.warning(
-        "campaign=%s contact=%s attempt=%s %s error kind=%s: %s",
+        "campaign=%s contact=%s attempt=%s %s error kind=%s action=%s: %s",
         sender.campaign_id,
         claim.contact_id,
         claim.attempts,
         outcome.status,
         exc.kind,
+        action or "-",
         exc.message,
     )
     return outcome
 
 
 def retry_delay(attempts: int, exc: TransportError) -> float:
-    """Backoff after attempt number `attempts`, never sooner than the provider's Retry-After."""
+    """Backoff after attempt number `attempts`, never sooner than the provider's Retry-After;
+    a day for a contact Meta held back (131049: its slot goes back meanwhile)."""
+    if getattr(exc, "action", "") == Action.DEFER_CONTACT:
+        return float(DEFER_SECONDS)
     backoff = config.retry_backoff_seconds() * 4 ** max(attempts - 1, 0)
     return max(backoff, float(exc.retry_after or 0))

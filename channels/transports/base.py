@@ -40,7 +40,9 @@ class TransportError(Exception):
     recipient cannot get messages on this network at all (e.g. the number is not on
     WhatsApp). `channel_unavailable`, when set, says in words why the channel itself
     cannot send now (e.g. its WhatsApp session is not running): every recipient would
-    fail the same way until it is fixed.
+    fail the same way until it is fixed. `action` names the row of the provider's
+    error-code table that matched (`error_codes.Action`; "" when none did): the engine
+    acts on it (back off the number, defer the contact, pause the number...).
     """
 
     PERMANENT = "permanent"
@@ -57,6 +59,7 @@ class TransportError(Exception):
         code: str = "",
         unreachable: bool = False,
         channel_unavailable: str = "",
+        action: str = "",
     ):
         super().__init__(message)
         self.kind = kind
@@ -66,6 +69,7 @@ class TransportError(Exception):
         self.code = code
         self.unreachable = unreachable
         self.channel_unavailable = channel_unavailable
+        self.action = action
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.message}"

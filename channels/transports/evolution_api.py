@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from . import http
 from .base import ConnectionState, OutboundMessage, SendResult, Transport, TransportError
 from .config import matches, setting
+from .error_codes import EVOLUTION
 from .media import media_file
 from .waha import HTTP_URL
 
-WEBHOOK_EVENTS = ["MESSAGES_UPSERT", "MESSAGES_UPDATE"]
+WEBHOOK_EVENTS = ["MESSAGES_UPSERT", "MESSAGES_UPDATE", "CONNECTION_UPDATE"]
 STATE_WORDS = {
     "open": "WhatsApp instance is connected",
     "connecting": "WhatsApp instance is connecting (scan the QR code in Evolution API "
@@ -85,12 +86,7 @@ class EvolutionApiTransport(Transport):
         if response.status_code == 400 and any(
             isinstance(item, dict) and item.get("exists") is False for item in messages
         ):
-            return TransportError(
-                TransportError.PERMANENT,
-                "HTTP 400: the number is not on WhatsApp (unreachable).",
-                code="not_on_whatsapp",
-                unreachable=True,
-            )
+            return http.error_for_table(response, EVOLUTION, "not_on_whatsapp", "unreachable")
         if response.status_code == 404:
             words = f"Evolution API has no instance named {self.config.instance!r}"
             return _unavailable(404, "unknown_instance", words, "check the instance name")
@@ -101,7 +97,7 @@ class EvolutionApiTransport(Transport):
             words = STATE_WORDS["close"]
             return _unavailable(response.status_code, "connection_closed", words, "")
         detail = "; ".join(str(item) for item in messages)[:300] or response.reason_phrase
-        return http.error_for_status(response, detail)
+        return http.error_for_table(response, EVOLUTION, response.status_code, detail)
 
     def connection_state(self) -> ConnectionState:
         response = self._call("GET", "instance/connectionState")
@@ -118,7 +114,7 @@ class EvolutionApiTransport(Transport):
             raise self._error(response)
         return (
             f"Evolution instance {self.config.instance!r} now posts "
-            f"{' and '.join(WEBHOOK_EVENTS)} to SkyLight."
+            f"{', '.join(WEBHOOK_EVENTS)} to SkyLight."
         )
 
 

@@ -22,6 +22,7 @@ import httpx
 from django.conf import settings
 
 from .base import TransportError
+from .error_codes import error_for_rule
 
 logger = logging.getLogger("skylight.transports")
 _client: httpx.Client | None = None
@@ -192,6 +193,20 @@ def retry_after_header(response: httpx.Response) -> float | None:
         return None  # an HTTP date: rare from providers; the engine's backoff applies
 
 
+def error_for_table(response: httpx.Response, table: dict, key, detail: str) -> TransportError:
+    """The error of `key`'s row in a provider's table (error_codes.py), else by status."""
+    rule = table.get(key)
+    if rule is None:
+        return error_for_status(response, detail)
+    return error_for_rule(
+        rule,
+        status=response.status_code,
+        detail=detail,
+        code=str(key),
+        retry_after=retry_after_header(response),
+    )
+
+
 def error_for_status(response: httpx.Response, detail: str, **extra) -> TransportError:
     """The error class of a non-2xx answer: 429 and 5xx transient, other 4xx permanent."""
     status = response.status_code
@@ -203,28 +218,6 @@ def error_for_status(response: httpx.Response, detail: str, **extra) -> Transpor
         extra.setdefault("retry_after", retry_after_header(response))
         return TransportError(TransportError.TRANSIENT, message, **extra)
     return TransportError(TransportError.PERMANENT, message, **extra)
-
-
-def error_for_provider_code(
-    response: httpx.Response, code, detail: str, *, opt_out_codes, retryable_codes
-) -> TransportError:
-    """The error class of a provider's coded error answer.
-
-    Codes saying the recipient refuses messages are permanent and opt the contact out;
-    codes the provider documents as "try again" are transient (except on a 401, where
-    the credentials are wrong); anything else follows the HTTP status.
-    """
-    message = f"HTTP {response.status_code}: {detail}"
-    if code in opt_out_codes:
-        return TransportError(TransportError.PERMANENT, message, opt_out=True, code=str(code))
-    if code in retryable_codes and response.status_code != 401:
-        return TransportError(
-            TransportError.TRANSIENT,
-            message,
-            retry_after=retry_after_header(response),
-            code=str(code),
-        )
-    return error_for_status(response, detail, code=str(code or ""))
 
 
 def unparseable(response: httpx.Response, what: str) -> TransportError:

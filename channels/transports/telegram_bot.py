@@ -11,6 +11,7 @@ from django.conf import settings
 from . import http
 from .base import OutboundMessage, SendResult, Transport, TransportError
 from .config import matches, setting
+from .error_codes import error_for_rule, telegram_rule
 
 METHODS = {
     "text": ("sendMessage", "text"),
@@ -21,8 +22,6 @@ METHODS = {
 }
 # The updates the webhook handler reads (messages, and blocks as my_chat_member).
 ALLOWED_UPDATES = ["message", "my_chat_member"]
-# 403 descriptions that mean the person refuses the bot: opt them out.
-REFUSALS = ("bot was blocked by the user", "user is deactivated", "bot can't initiate")
 
 
 @dataclass(frozen=True)
@@ -90,22 +89,24 @@ def payload(recipient: str, message: OutboundMessage) -> dict:
 
 
 def _error(response, body: dict) -> TransportError:
+    """The error's row in `error_codes.TELEGRAM`; others follow the HTTP status.
+
+    A 429's `parameters.retry_after` holds for the whole bot, not one chat.
+    """
     code = body.get("error_code") or response.status_code
-    description = body.get("description") or response.reason_phrase
+    description = str(body.get("description") or response.reason_phrase)
     parameters = body.get("parameters") if isinstance(body.get("parameters"), dict) else {}
     detail = f"{description} (error_code {code})"
-    if code == 429 or response.status_code == 429:
-        return TransportError(
-            TransportError.TRANSIENT,
-            f"HTTP {response.status_code}: {detail}",
-            retry_after=parameters.get("retry_after") or http.retry_after_header(response),
-            code=str(code),
-        )
-    if code == 403 and any(text in description.lower() for text in REFUSALS):
-        return TransportError(
-            TransportError.PERMANENT,
-            f"HTTP {response.status_code}: {detail}",
-            opt_out=True,
-            code=str(code),
-        )
-    return http.error_for_status(response, detail, code=str(code))
+    rule = telegram_rule(code, description)
+    if rule is None:
+        return http.error_for_status(response, detail, code=str(code))
+    retry_after = parameters.get("retry_after")
+    return error_for_rule(
+        rule,
+        status=response.status_code,
+        detail=detail,
+        code=code,
+        retry_after=float(retry_after)
+        if isinstance(retry_after, int | float)
+        else http.retry_after_header(response),
+    )

@@ -9,11 +9,10 @@ from contacts.phones import E164_PATTERN, InvalidPhone, normalize_phone
 from . import http
 from .base import OutboundMessage, SendResult, Transport, TransportError
 from .config import matches, setting
+from .error_codes import TWILIO, Action, error_for_rule
 
 # Twilio error codes meaning the recipient unsubscribed (replied STOP to this sender).
-OPT_OUT_CODES = {21610}
-# Codes that mean "slow down": nothing was accepted.
-RETRYABLE_CODES = {20429, 14107, 30022}
+OPT_OUT_CODES = {code for code, rule in TWILIO.items() if rule.action == Action.OPT_OUT}
 
 
 def _e164(value: str) -> str | None:
@@ -88,8 +87,16 @@ class TwilioTransport(Transport):
 
 
 def _error(response, body: dict) -> TransportError:
+    """The code's row in `error_codes.TWILIO`; other codes follow the HTTP status."""
     code = body.get("code")
     detail = f"{body.get('message') or response.reason_phrase} (code {code})"
-    return http.error_for_provider_code(
-        response, code, detail, opt_out_codes=OPT_OUT_CODES, retryable_codes=RETRYABLE_CODES
+    rule = TWILIO.get(code) if isinstance(code, int) else None
+    if rule is None:
+        return http.error_for_status(response, detail, code=str(code or ""))
+    return error_for_rule(
+        rule,
+        status=response.status_code,
+        detail=detail,
+        code=code,
+        retry_after=http.retry_after_header(response),
     )

@@ -16,12 +16,13 @@ from django.conf import settings
 from . import http
 from .base import ConnectionState, OutboundMessage, SendResult, Transport, TransportError
 from .config import flag, matches, min_length, setting
+from .error_codes import WAHA
 from .media import media_file
 
 logger = logging.getLogger("skylight.transport.waha")
 
 HTTP_URL = matches(r"https?://[^\s/]+(/\S*)?", "An http(s) URL, e.g. http://localhost:3000.")
-WEBHOOK_EVENTS = ["message", "message.ack"]
+WEBHOOK_EVENTS = ["message", "message.ack", "session.status"]
 SESSION_WORDS = {
     "WORKING": "WhatsApp session is connected and working",
     "SCAN_QR_CODE": "WhatsApp session is waiting for a QR scan",
@@ -141,12 +142,16 @@ class WahaTransport(Transport):
     def _error(self, response) -> TransportError:
         body = _json(response)
         if response.status_code == 422 and ("expected" in body or "status" in body):
-            words = session_words(str(body.get("status") or ""))
+            status = str(body.get("status") or "")
+            words = session_words(status)
+            logged_out = WAHA.get(f"session:{status}")  # the number stops: safety pause
             return TransportError(
                 TransportError.TRANSIENT,
-                f"HTTP 422: {words} (expected WORKING); nothing was sent.",
+                f"HTTP 422: {words} (expected WORKING); nothing was sent."
+                + (f" WAHA says {logged_out.words}." if logged_out else ""),
                 code="session_not_working",
                 channel_unavailable=f"{words}.",
+                action=logged_out.action if logged_out else "",
             )
         if response.status_code == 401:
             return TransportError(
@@ -164,7 +169,7 @@ class WahaTransport(Transport):
                 channel_unavailable=f"{words}: check the session name.",
             )
         detail = str(body.get("message") or body.get("error") or response.reason_phrase)
-        return http.error_for_status(response, detail[:300])
+        return http.error_for_table(response, WAHA, response.status_code, detail[:300])
 
     def connection_state(self) -> ConnectionState:
         response = self._call("GET", f"sessions/{self.config.session}")

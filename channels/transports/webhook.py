@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from . import http
 from .base import OutboundMessage, SendResult, Transport
 from .config import matches, min_length, setting
+from .error_codes import GATEWAY
 
 SIGNATURE_HEADER = "X-Skylight-Signature"
 TIMESTAMP_HEADER = "X-Skylight-Timestamp"
@@ -95,7 +96,9 @@ class WebhookTransport(Transport):
         if not response.is_success:
             # The URL is the tenant's choice: never echo what it answered (it could be
             # an internal service's page), only the status.
-            raise http.error_for_status(response, response.reason_phrase or "error")
+            raise http.error_for_table(
+                response, GATEWAY, response.status_code, response.reason_phrase or "error"
+            )
         return SendResult(provider_message_id=_answer_id(response) or request_id)
 
 

@@ -8,13 +8,10 @@ from django.conf import settings
 from . import http
 from .base import OutboundMessage, SendResult, Transport, TransportError
 from .config import matches, setting
+from .error_codes import META, Action, error_for_rule
 
-# Graph error codes that say "slow down" or "try later": nothing was accepted.
-RETRYABLE_CODES = {1, 2, 4, 17, 341, 80007, 130429, 131000, 131048, 131056}
-# The recipient stopped marketing messages from this business.
-OPT_OUT_CODES = {131050}
-# Free-form text outside 24 hours of the person's last message: only a template may go.
-WINDOW_CLOSED_CODE = 131047
+# The recipient stopped marketing messages from this business (also read from webhooks).
+OPT_OUT_CODES = {code for code, rule in META.items() if rule.action == Action.OPT_OUT}
 
 
 @dataclass(frozen=True)
@@ -140,17 +137,18 @@ def template_payload(recipient: str, message: OutboundMessage) -> dict:
 
 
 def _error(response, body) -> TransportError:
+    """The Graph error's row in `error_codes.META`; other codes follow the HTTP status."""
     error = body.get("error", {}) if isinstance(body, dict) else {}
     error = error if isinstance(error, dict) else {}
     code = error.get("code")
     detail = f"{error.get('message') or response.reason_phrase} (code {code})"
-    if code == WINDOW_CLOSED_CODE:
-        return TransportError(
-            TransportError.PERMANENT,
-            f"HTTP {response.status_code}: needs an approved template (24-hour window closed) "
-            f"({detail})",
-            code=str(code),
-        )
-    return http.error_for_provider_code(
-        response, code, detail, opt_out_codes=OPT_OUT_CODES, retryable_codes=RETRYABLE_CODES
+    rule = META.get(code) if isinstance(code, int) else None
+    if rule is None:
+        return http.error_for_status(response, detail, code=str(code or ""))
+    return error_for_rule(
+        rule,
+        status=response.status_code,
+        detail=detail,
+        code=code,
+        retry_after=http.retry_after_header(response),
     )

@@ -1,8 +1,9 @@
 """What channels itself does with a verified webhook's events, and who else is told.
 
 Opt-out and opt-in keywords (STOP, START, إلغاء...) and "blocked" events change the
-contacts at that address (the contacts app's service does the writing). Every event
-is then announced with `provider_events_received`, so the apps above channels apply
+contacts at that address (the contacts app's service does the writing). A provider
+saying the number must stop (flagged, banned, logged out) pauses it (channels/safety.py).
+Every event is then announced with `provider_events_received`, so the apps above channels apply
 what they own: campaigns applies delivery statuses to its deliveries. channels never
 imports campaigns (docs/architecture.md).
 """
@@ -20,9 +21,10 @@ from skylight.domain import Invalid
 
 from ..connection import channel_templates_forget
 from ..keywords import OPT_IN, OPT_OUT, keyword_action
+from ..safety import channel_safety_pause
 from ..signals import provider_events_received, template_status_changed
 from ..window import inbound_times_record
-from .events import BlockedEvent, Event, InboundEvent, TemplateStatusEvent
+from .events import BlockedEvent, Event, InboundEvent, NumberStoppedEvent, TemplateStatusEvent
 
 logger = logging.getLogger("skylight.webhooks")
 
@@ -49,6 +51,9 @@ def events_apply(*, channel, events: list[Event]) -> dict[str, int]:
             )
         elif isinstance(event, TemplateStatusEvent):
             _add(counts, template_status_apply(channel=channel, event=event))
+        elif isinstance(event, NumberStoppedEvent):
+            channel_safety_pause(channel_id=channel.pk, reason=event.reason)
+            counts["number_paused"] = 1
     responses = provider_events_received.send(sender=type(channel), channel=channel, events=events)
     for _, extra in responses:
         _add(counts, extra)

@@ -46,4 +46,12 @@ class TemplateStatusEvent:
     reason: str = ""
 
 
-Event = StatusEvent | InboundEvent | BlockedEvent | TemplateStatusEvent
+@dataclass(frozen=True)
+class NumberStoppedEvent:
+    """The provider says the number must stop: flagged, restricted, banned, or its session
+    logged out. `reason` says so in words; the number's campaigns are paused by safety."""
+
+    reason: str
+
+
+Event = StatusEvent | InboundEvent | BlockedEvent | TemplateStatusEvent | NumberStoppedEvent

@@ -1,4 +1,5 @@
-"""Evolution API webhooks: `messages.upsert` (inbound) and `messages.update` (statuses).
+"""Evolution API webhooks: `messages.upsert` (inbound), `messages.update` (statuses) and
+`connection.update` (an instance closed stops the number).
 
 Evolution signs nothing: the only authenticity is the unguessable token in the webhook
 URL we give it (the channel form says so). `messages.upsert` also carries our own sends
@@ -6,7 +7,7 @@ URL we give it (the channel form says so). `messages.upsert` also carries our ow
 """
 
 from .base import MalformedWebhook, WebhookHandler, json_body
-from .events import InboundEvent, StatusEvent
+from .events import InboundEvent, NumberStoppedEvent, StatusEvent
 from .whatsapp_ids import phone_of_jid
 
 # Evolution's message status numbers and names; PENDING says nothing new.
@@ -35,11 +36,27 @@ class EvolutionWebhook(WebhookHandler):
         event = str(body.get("event") or "").lower().replace("_", ".")
         data = body.get("data")
         items = [item for item in (data if isinstance(data, list) else [data]) if item]
-        parse_item = {"messages.upsert": _inbound, "messages.update": _status}.get(event)
+        parse_item = {
+            "messages.upsert": _inbound,
+            "messages.update": _status,
+            "connection.update": _connection_closed,
+        }.get(event)
         if parse_item is None:
             return []
         events = [parse_item(item) for item in items if isinstance(item, dict)]
         return [event for event in events if event is not None]
+
+
+def _connection_closed(data: dict) -> NumberStoppedEvent | None:
+    """`connection.update` with state `close`: WhatsApp disconnected the instance."""
+    if str(data.get("state") or "").lower() != "close":
+        return None
+    why = data.get("statusReason")
+    detail = f" (status {why})" if isinstance(why, int | str) and str(why) else ""
+    return NumberStoppedEvent(
+        reason=f"Evolution API reported the WhatsApp instance closed{detail}: it may be "
+        "logged out. Check the phone and the number's standing before resuming."
+    )
 
 
 def _inbound(data: dict) -> InboundEvent | None:

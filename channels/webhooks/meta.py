@@ -8,15 +8,41 @@ and `...value.messages[]` (inbound messages, `from` is the number without '+').
 
 import hashlib
 import hmac
+import json
+import logging
+import re
 from datetime import UTC, datetime
 
 from django.http import HttpResponse
 
+from ..transports.error_codes import META, Action
 from ..transports.whatsapp_cloud import OPT_OUT_CODES
 from .base import MalformedWebhook, WebhookHandler, WebhookRejected, json_body, secrets_equal
-from .events import BlockedEvent, InboundEvent, StatusEvent, TemplateStatusEvent
+from .events import (
+    BlockedEvent,
+    InboundEvent,
+    NumberStoppedEvent,
+    StatusEvent,
+    TemplateStatusEvent,
+)
+
+logger = logging.getLogger("skylight.webhooks")
 
 STATUSES = {"sent", "delivered", "read", "failed"}
+# Fields about the number itself; their enums change between Graph versions, so the words
+# are matched (whole words: UNFLAGGED is not FLAGGED) and the raw payload is logged.
+NUMBER_FIELDS = {"phone_number_quality_update", "account_update"}
+ALARM_WORDS = {
+    "FLAGGED",
+    "RESTRICTION",
+    "RESTRICTED",
+    "VIOLATION",
+    "DISABLE",
+    "DISABLED",
+    "BAN",
+    "BANNED",
+}
+STOP_CODES = {code for code, rule in META.items() if rule.action == Action.PAUSE_NUMBER}
 
 
 class MetaWebhook(WebhookHandler):
@@ -45,8 +71,11 @@ class MetaWebhook(WebhookHandler):
             if field == "message_template_status_update":
                 events.append(_template_status(value))
                 continue
+            if field in NUMBER_FIELDS:
+                events.append(_number_alarm(field, value))
+                continue
             for item in _items(value, "statuses"):
-                events += [_status(item), _refusal(item)]
+                events += [_status(item), _refusal(item), _stopped(item)]
             events += [_inbound(item) for item in _items(value, "messages")]
         return [event for event in events if event is not None]
 
@@ -78,6 +107,42 @@ def _template_status(value: dict) -> TemplateStatusEvent | None:
         status=status.upper()[:64],
         reason=reason[:500],
     )
+
+
+def _number_alarm(field: str, value: dict) -> NumberStoppedEvent | None:
+    """A quality or account update that says the number is flagged, restricted or banned."""
+    raw = json.dumps(value, sort_keys=True)[:2000]
+    logger.warning("meta %s: %s", field, raw)
+    words = {word for text in _strings(value) for word in re.split(r"[^A-Z]+", text.upper())}
+    found = sorted(words & ALARM_WORDS)
+    if not found:
+        return None
+    event = value.get("event") or value.get("decision") or "/".join(found)
+    return NumberStoppedEvent(
+        reason=f"Meta reported the number {str(event)[:80]} ({field.replace('_', ' ')})."
+    )
+
+
+def _strings(value, depth: int = 0):
+    """The string values (not the keys) of a JSON value, a few levels deep."""
+    if isinstance(value, str):
+        yield value
+    elif depth < 5 and isinstance(value, dict | list):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _strings(item, depth + 1)
+
+
+def _stopped(item: dict) -> NumberStoppedEvent | None:
+    """A failed status whose error stops the number (spam rate limit, policy block)."""
+    if item.get("status") != "failed":
+        return None
+    for error in item.get("errors") or []:
+        if isinstance(error, dict) and error.get("code") in STOP_CODES:
+            rule = META[error["code"]]
+            return NumberStoppedEvent(
+                reason=f"The provider stopped the number: {rule.words} (code {error['code']})."
+            )
+    return None
 
 
 def _items(value: dict, key: str) -> list[dict]:

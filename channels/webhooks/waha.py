@@ -1,4 +1,5 @@
-"""WAHA webhooks: `message` (inbound) and `message.ack` (statuses of our messages).
+"""WAHA webhooks: `message` (inbound), `message.ack` (statuses of our messages) and
+`session.status` (a session logged out stops the number).
 
 The body is an envelope `{"event", "timestamp" (ms), "session", "payload", ...}`. When
 the channel has a `webhook_hmac_key` (the key given to WAHA's session webhook config),
@@ -13,10 +14,13 @@ import time
 from datetime import UTC, datetime
 
 from .base import MalformedWebhook, WebhookHandler, WebhookRejected, json_body, secrets_equal
-from .events import InboundEvent, StatusEvent
+from .events import InboundEvent, NumberStoppedEvent, StatusEvent
 from .whatsapp_ids import phone_of_jid
 
 MAX_SKEW_MS = 5 * 60 * 1000
+# `session.status` values that mean WhatsApp logged the session out (STOPPED is a person's
+# choice and only makes the channel unavailable).
+LOGGED_OUT = {"FAILED", "SCAN_QR_CODE"}
 # WAHA's ack numbers and names; PENDING (0) says nothing new.
 ACK_STATUSES = {
     -1: "failed",
@@ -53,9 +57,22 @@ class WahaWebhook(WebhookHandler):
             event = _inbound(payload)
         elif body.get("event") == "message.ack":
             event = _status(payload, _at(body.get("timestamp")))
+        elif body.get("event") == "session.status":
+            event = _session_stopped(payload)
         else:
-            event = None  # session.status and other events change nothing here
+            event = None
         return [event] if event else []
+
+
+def _session_stopped(payload: dict) -> NumberStoppedEvent | None:
+    """A session that failed or wants a new QR scan was logged out (often a ban)."""
+    status = str(payload.get("status") or "")
+    if status not in LOGGED_OUT:
+        return None
+    return NumberStoppedEvent(
+        reason=f"WAHA reported the WhatsApp session {status}: it was logged out. Check the "
+        "phone and the number's standing before resuming."
+    )
 
 
 def _inbound(payload: dict) -> InboundEvent | None:

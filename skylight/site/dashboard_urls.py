@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/keys/", pages.api_key_new, name="account_key_new"),
     path("account/keys/<int:pk>/revoke/", pages.api_key_revoke_view, name="account_key_revoke"),
     path("account/switch/", pages.switch_account, name="account_switch"),
+    path("account/safety/", pages.account_safety, name="account_safety"),
     path("account/language/", pages.choose_language, name="account_language"),
     path("account/country/", pages.default_country, name="account_country"),
     path("activity/", pages.activity, name="activity"),

@@ -65,7 +65,7 @@ def test_waha_session_config_gets_our_webhook_with_the_hmac_key(api, alice, fake
                 {"url": "https://other.example/hook", "events": ["message"]},
                 {
                     "url": channel.webhook_url,
-                    "events": ["message", "message.ack"],
+                    "events": ["message", "message.ack", "session.status"],
                     "hmac": {"key": key},
                     "retries": {"policy": "exponential", "delaySeconds": 2, "attempts": 5},
                     "customHeaders": None,
@@ -94,7 +94,7 @@ def test_evolution_gets_webhook_set_with_both_events(api, alice, fake_evolution)
         "webhook": {
             "enabled": True,
             "url": channel.webhook_url,
-            "events": ["MESSAGES_UPSERT", "MESSAGES_UPDATE"],
+            "events": ["MESSAGES_UPSERT", "MESSAGES_UPDATE", "CONNECTION_UPDATE"],
         }
     }
 

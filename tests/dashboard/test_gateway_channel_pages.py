@@ -76,7 +76,7 @@ def test_the_webhook_button_registers_with_evolution(web, alice, fake_evolution,
 
     page = htmx(web, "post", reverse("dashboard:channel_webhook", args=[channel.pk]))
 
-    assert "now posts MESSAGES_UPSERT and MESSAGES_UPDATE" in page.content.decode()
+    assert "now posts MESSAGES_UPSERT, MESSAGES_UPDATE, CONNECTION_UPDATE" in page.content.decode()
     assert fake_evolution.webhook["url"] == channel.webhook_url
     assert fake_evolution.last.path == f"/webhook/set/{evolution.INSTANCE}"
 

@@ -133,7 +133,7 @@ def test_a_stopped_waha_session_holds_the_campaign_until_it_works_again(alice, f
     assert channel.unavailable_reason == ""
 
 
-def test_a_number_not_on_whatsapp_fails_as_unreachable_at_once(alice, fake_evolution):
+def test_a_number_not_on_whatsapp_is_skipped_as_unreachable_at_once(alice, fake_evolution):
     channel = make_channel(alice, provider="evolution_api", config=fake_evolution.channel_config())
     campaign = start_campaign(alice, contacts=1, at=START, channel=channel, messages=HI)
     fake_evolution.then("not_on_whatsapp")
@@ -141,5 +141,6 @@ def test_a_number_not_on_whatsapp_fails_as_unreachable_at_once(alice, fake_evolu
     cycle(START + timedelta(minutes=5))
 
     row = CampaignContact.objects.get(campaign=campaign)
-    assert row.status == "failed" and "not on WhatsApp (unreachable)" in row.error
+    assert (row.status, row.skip_reason) == ("skipped", "unreachable")
+    assert "not on WhatsApp (unreachable)" in row.error
     assert len(fake_evolution.sends) == 1

@@ -2,6 +2,7 @@
 
 Sends (scripted): POST /message/sendText/{instance} and /message/sendMedia/{instance},
 answered 201 with `key.id`. Outcomes: ok, not_on_whatsapp (400 with `exists: false`),
+rate_limited (429 with Retry-After `retry_after`),
 unknown_instance (404), unauthorized (401), server_error (500), garbage. A wrong
 `apikey` header is always 401; another instance name is always 404.
 
@@ -84,6 +85,10 @@ class FakeEvolution(FakeProvider):
         if outcome == "not_on_whatsapp":
             detail = [{"jid": f"{number}@s.whatsapp.net", "exists": False, "number": number}]
             return self.json_response(*evolution_error(400, "Bad Request", detail))
+        if outcome == "rate_limited":
+            headers = {"Retry-After": str(options.get("retry_after", 20))}
+            body, status = evolution_error(429, "Too Many Requests", ["Rate limit exceeded"])
+            return self.json_response(body, status, headers)
         if outcome == "unknown_instance":
             return self.json_response(*_missing_instance(INSTANCE))
         if outcome == "unauthorized":
@@ -136,4 +141,12 @@ def update(digits: str, key_id: str, status) -> bytes:
             "status": status,
             "instanceId": "f1c2",
         },
+    )
+
+
+def connection_update(state: str, status_reason: int = 401) -> bytes:
+    """A `connection.update` event: the instance is `open`, `connecting` or `close`."""
+    return _envelope(
+        "connection.update",
+        {"instance": INSTANCE, "state": state, "statusReason": status_reason},
     )

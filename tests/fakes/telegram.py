@@ -2,7 +2,8 @@
 
 `setWebhook` is answered outside the script (recorded like every request).
 Outcomes: ok, rate_limited (retry_after, in `parameters`), server_error, rejected
-("chat not found"), blocked ("bot was blocked by the user"), unauthorized, garbage.
+("chat not found"), blocked ("bot was blocked by the user"), unauthorized, garbage, and
+coded (any error: `code` and `description`).
 """
 
 import itertools
@@ -67,6 +68,8 @@ class FakeTelegram(FakeProvider):
             return self.json_response(*tg_error(403, "Forbidden: bot was blocked by the user"))
         if outcome == "unauthorized":
             return self.json_response(*tg_error(401, "Unauthorized"))
+        if outcome == "coded":
+            return self.json_response(*tg_error(options["code"], options["description"]))
         if outcome == "garbage":
             return self.garbage()
         return unknown_outcome(outcome)

@@ -1,7 +1,8 @@
 """Fake Twilio Messages API: POST /2010-04-01/Accounts/{sid}/Messages.json (basic auth, form).
 
 Outcomes: ok, rate_limited (20429 with Retry-After), server_error, rejected (21211
-invalid 'To'), unsubscribed (21610), unauthorized, garbage. Plus `twilio_signature()`
+invalid 'To'), unsubscribed (21610), unauthorized, garbage, and coded (any Twilio
+error: `code`, `status`, `message`). Plus `twilio_signature()`
 computing X-Twilio-Signature the way Twilio does.
 """
 
@@ -71,6 +72,11 @@ class FakeTwilio(FakeProvider):
             )
         if outcome == "unauthorized":
             return self.json_response(*twilio_error(20003, "Authenticate", 401))
+        if outcome == "coded":
+            message = options.get("message", f"Twilio error {options['code']}")
+            return self.json_response(
+                *twilio_error(options["code"], message, options.get("status", 400))
+            )
         if outcome == "garbage":
             return self.garbage()
         return unknown_outcome(outcome)

@@ -3,6 +3,7 @@
 Sends (scripted): POST /api/sendText|sendImage|sendFile|sendVoice|sendVideo, answered 201.
 Outcomes: ok (the NOWEB answer, `key.id`), ok_webjs (the WEBJS answer, `id.id`),
 ok_empty (201 with no body), session_stopped (422 session status not WORKING),
+rate_limited (429 with Retry-After `retry_after`),
 unknown_session (404), unauthorized (401), server_error (500), garbage.
 A wrong `X-Api-Key` is always 401.
 
@@ -116,6 +117,11 @@ class FakeWaha(FakeProvider):
             )
         if outcome == "unknown_session":
             return self.json_response({"message": "Session not found", "statusCode": 404}, 404)
+        if outcome == "rate_limited":
+            headers = {"Retry-After": str(options.get("retry_after", 20))}
+            return self.json_response(
+                {"message": "Too Many Requests", "statusCode": 429}, 429, headers
+            )
         if outcome == "unauthorized":
             return self.json_response({"message": "Unauthorized", "statusCode": 401}, 401)
         if outcome == "server_error":
@@ -180,3 +186,8 @@ def signed_headers(body: bytes, key: str = HMAC_KEY, *, timestamp_ms: int | None
         "X-Webhook-Hmac": hmac.new(key.encode(), body, hashlib.sha512).hexdigest(),
         "X-Webhook-Hmac-Algorithm": "sha512",
     }
+
+
+def session_status(status: str) -> bytes:
+    """A `session.status` event: the session moved to `status` (WORKING, FAILED, ...)."""
+    return waha_event("session.status", {"name": SESSION, "status": status})

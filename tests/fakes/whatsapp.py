@@ -2,7 +2,8 @@
 
 Outcomes: ok, rate_limited (retry_after), server_error, rejected (invalid recipient,
 131026 as a 400), opted_out (131050), window_closed (131047: free-form text outside the
-24-hour window), unauthorized, garbage. Plus helpers that sign
+24-hour window), unauthorized, garbage, and coded (any Graph error: `code`, `status`,
+`message`). Plus helpers that sign
 webhook bodies the way Meta does.
 """
 
@@ -104,6 +105,11 @@ class FakeWhatsApp(FakeProvider):
             )
         if outcome == "unauthorized":
             return self.json_response(*graph_error("Invalid OAuth access token", 190, 401))
+        if outcome == "coded":
+            message = options.get("message", f"Graph error {options['code']}")
+            return self.json_response(
+                *graph_error(message, options["code"], options.get("status", 400))
+            )
         if outcome == "garbage":
             return self.garbage()
         return unknown_outcome(outcome)
@@ -177,6 +183,18 @@ def template_status_update(
                 "time": 1767225600,
                 "changes": [{"field": "message_template_status_update", "value": value}],
             }
+        ],
+    }
+    return json.dumps(body).encode()
+
+
+def number_update(field: str, value: dict) -> bytes:
+    """A Meta webhook body about the number itself (`phone_number_quality_update`,
+    `account_update`)."""
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {"id": WABA_ID, "time": 1767225600, "changes": [{"field": field, "value": value}]}
         ],
     }
     return json.dumps(body).encode()
