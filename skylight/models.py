@@ -31,6 +31,7 @@ class Account(models.Model):
     timezone = models.CharField(max_length=64, default="UTC")
     contact_cooldown_days = models.PositiveSmallIntegerField(
         default=0,
+        db_default=0,
         help_text="A contact who got a first message from any campaign in the last N days is "
         "not started by another campaign until then (0 turns it off).",
     )
@@ -38,6 +39,7 @@ class Account(models.Model):
         max_length=2,
         blank=True,
         default="",
+        db_default="",
         choices=country_choices,
         help_text="Where phone numbers written without a country code (0551112234) are read; "
         "empty: only international numbers are accepted.",
@@ -47,6 +49,7 @@ class Account(models.Model):
     breaker_failure_percent = models.PositiveSmallIntegerField(
         "breaker: permanent failures (%)",
         default=20,
+        db_default=20,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="Pause a number's campaigns when at least this share of its recent sends "
         "failed permanently…",
@@ -54,12 +57,14 @@ class Account(models.Model):
     breaker_min_attempts = models.PositiveSmallIntegerField(
         "breaker: over at least (sends)",
         default=20,
+        db_default=20,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text="…counted over at least this many sends (at most 50).",
     )
     breaker_opt_out_limit = models.PositiveSmallIntegerField(
         "breaker: opt-outs and blocks",
         default=3,
+        db_default=3,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text="Pause a number's campaigns when this many people opt out or block it "
         "within its last 50 sends.",

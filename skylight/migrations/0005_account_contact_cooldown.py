@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='account',
             name='contact_cooldown_days',
-            field=models.PositiveSmallIntegerField(default=0, help_text='A contact who got a first message from any campaign in the last N days is not started by another campaign until then (0 turns it off).'),
+            field=models.PositiveSmallIntegerField(db_default=0, default=0, help_text='A contact who got a first message from any campaign in the last N days is not started by another campaign until then (0 turns it off).'),
         ),
     ]

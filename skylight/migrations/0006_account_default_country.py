@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='account',
             name='default_country',
-            field=models.CharField(blank=True, choices=skylight.models.country_choices, default='', help_text='Where phone numbers written without a country code (0551112234) are read; empty: only international numbers are accepted.', max_length=2),
+            field=models.CharField(blank=True, choices=skylight.models.country_choices, db_default='', default='', help_text='Where phone numbers written without a country code (0551112234) are read; empty: only international numbers are accepted.', max_length=2),
         ),
     ]

@@ -14,16 +14,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='account',
             name='breaker_failure_percent',
-            field=models.PositiveSmallIntegerField(default=20, help_text="Pause a number's campaigns when at least this share of its recent sends failed permanently…", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='breaker: permanent failures (%)'),
+            field=models.PositiveSmallIntegerField(db_default=20, default=20, help_text="Pause a number's campaigns when at least this share of its recent sends failed permanently…", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='breaker: permanent failures (%)'),
         ),
         migrations.AddField(
             model_name='account',
             name='breaker_min_attempts',
-            field=models.PositiveSmallIntegerField(default=20, help_text='…counted over at least this many sends (at most 50).', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)], verbose_name='breaker: over at least (sends)'),
+            field=models.PositiveSmallIntegerField(db_default=20, default=20, help_text='…counted over at least this many sends (at most 50).', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)], verbose_name='breaker: over at least (sends)'),
         ),
         migrations.AddField(
             model_name='account',
             name='breaker_opt_out_limit',
-            field=models.PositiveSmallIntegerField(default=3, help_text="Pause a number's campaigns when this many people opt out or block it within its last 50 sends.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)], verbose_name='breaker: opt-outs and blocks'),
+            field=models.PositiveSmallIntegerField(db_default=3, default=3, help_text="Pause a number's campaigns when this many people opt out or block it within its last 50 sends.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)], verbose_name='breaker: opt-outs and blocks'),
         ),
     ]

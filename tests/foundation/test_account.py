@@ -8,6 +8,7 @@ def test_account_shows_only_the_keys_account(api, bob_api, alice, bob):
         "name": "Bob Ltd",
         "timezone": "Asia/Riyadh",
         "default_country": "",
+        "contact_cooldown_days": 0,
     }
 
 
