@@ -23,7 +23,9 @@ from campaigns.models import (
     Delivery,
     StatusReceipt,
 )
+from campaigns.webhook_events import outcomes_emit
 from contacts.models import Contact
+from contacts.webhook_events import opted_out_emit
 
 from . import bulk, config
 from .days import campaign_tz, complete_if_done, count_on_day
@@ -62,6 +64,8 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
         _look_again_by(target.campaign_id, applied)
         count_on_day(target.campaign_id, target.day, sent=sent, failed=failed)
         _opt_out([outcome.claim.contact_id for outcome in applied if outcome.opt_out], now)
+        # Webhooks out: one subscriptions read, and two inserts only when someone listens.
+        outcomes_emit((target.channel.account_id, target.campaign_id, o) for o in applied)
         complete_if_done(target.campaign_id, now)
     _apply_early_statuses(target, applied)
 
@@ -181,6 +185,7 @@ def _opt_out(contact_ids: list[int], now: datetime) -> None:
         Contact.objects.filter(pk__in=contact_ids, opted_out=False).update(
             opted_out=True, opted_out_at=now
         )
+        opted_out_emit(contact_ids, reason="The provider says the recipient refuses messages.")
         logger.info("contacts=%s opted out: the provider says they refuse messages", contact_ids)
 
 

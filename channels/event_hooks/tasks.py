@@ -1,0 +1,14 @@
+"""django-q2 tasks of the event webhooks: each loads by id and calls the delivery code;
+running one twice is harmless (claims are conditional)."""
+
+from .delivery import deliveries_sweep, endpoint_deliver
+
+
+def endpoint_deliver_task(endpoint_id: int) -> int:
+    """Sends what is due for one endpoint (queued after each emitting commit)."""
+    return endpoint_deliver(endpoint_id)
+
+
+def deliveries_sweep_task() -> int:
+    """The every-minute schedule: queues every endpoint with retries now due."""
+    return deliveries_sweep()
