@@ -105,7 +105,11 @@ def events_emit(
 
 def _delivery(event: WebhookEvent, endpoint_id: int, now) -> WebhookDelivery:
     return WebhookDelivery(
-        endpoint_id=endpoint_id, event=event, next_attempt_at=now, retry_until=now + RETRY_FOR
+        endpoint_id=endpoint_id,
+        event=event,
+        next_attempt_at=now,
+        retry_until=now + RETRY_FOR,
+        created_at=now,
     )
 
 

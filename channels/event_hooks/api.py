@@ -127,6 +127,14 @@ DELIVERY = OpenApiExample(
 )  # fmt: skip
 
 
+RESENT = OpenApiExample(
+    "Queued to be sent again",
+    response_only=True,
+    status_codes=["202"],
+    value={**DELIVERY.value, "status": "pending", "next_retry_at": "2026-03-06T10:00:00.000000Z"},
+)
+
+
 @extend_schema(tags=["webhook-endpoints"])
 class WebhookEndpointViewSet(
     AccountScopedMixin,
@@ -236,7 +244,7 @@ class WebhookEndpointViewSet(
     @extend_schema(
         request=None,
         responses={202: WebhookDeliverySerializer},
-        examples=[DELIVERY],
+        examples=[RESENT],
         parameters=[OpenApiParameter("delivery_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
     )
     @action(

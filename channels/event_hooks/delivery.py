@@ -19,7 +19,7 @@ import httpx
 from django.db import transaction
 from django.utils import timezone
 
-from skylight.events import BATCHED_TYPES, envelope, new_id
+from skylight.events import BATCHED_TYPES, RETRY_FOR, envelope, new_id
 from skylight.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 from ..transports import TransportError
@@ -196,7 +196,7 @@ def _record(endpoint, group, answer: Answer, batch_id: str, now: datetime) -> No
             )
             attempts.append(_attempt(delivery, answer, batch_id, next_at, now))
         WebhookAttempt.objects.bulk_create(attempts)
-        _endpoint_health(endpoint, answer, now)
+        _endpoint_health(endpoint, group, answer, now)
     logger.info(
         "endpoint=%s events=%s status=%s latency_ms=%s",
         endpoint.pk,
@@ -209,8 +209,10 @@ def _record(endpoint, group, answer: Answer, batch_id: str, now: datetime) -> No
 def _next_attempt(delivery: WebhookDelivery, answer: Answer, now: datetime):
     if answer.ok or not answer.retryable:
         return None
-    next_at = now + backoff(delivery.attempts, answer.retry_after)
-    return next_at if next_at <= delivery.retry_until else None
+    if now >= delivery.retry_until:
+        return None
+    # The last try lands at the end of the window, so a day of failures is a day long.
+    return min(now + backoff(delivery.attempts, answer.retry_after), delivery.retry_until)
 
 
 def _outcome_fields(answer: Answer, next_at, now) -> dict:
@@ -237,13 +239,16 @@ def _attempt(delivery, answer: Answer, batch_id: str, next_at, now) -> WebhookAt
     )
 
 
-def _endpoint_health(endpoint: WebhookEndpoint, answer: Answer, now: datetime) -> None:
+def _endpoint_health(endpoint, group, answer: Answer, now: datetime) -> None:
     """A success clears the failing clock; failing for DISABLE_AFTER disables the endpoint."""
     rows = WebhookEndpoint.objects.filter(pk=endpoint.pk)
     if answer.ok:
         rows.exclude(failing_since=None).update(failing_since=None)
         return
-    rows.filter(failing_since=None).update(failing_since=now)
+    # Failing since the oldest retry window in this request opened (its event was
+    # created, or resent): failing for a day then means that whole window failed.
+    oldest = min(delivery.retry_until for delivery in group) - RETRY_FOR
+    rows.filter(failing_since=None).update(failing_since=min(oldest, now))
     since = rows.values_list("failing_since", flat=True).first()
     if since is None or now - since < DISABLE_AFTER:
         return
