@@ -8,6 +8,7 @@ outcomes call once per batch. docs/webhooks.md lists each event's `data`.
 from collections.abc import Iterable
 
 from campaigns.models import Campaign, CampaignContact, CampaignStatus
+from contacts.models import Contact
 from skylight.events import events_emit, subscribed, subscriptions
 
 CAMPAIGN_FIELDS = (
@@ -96,6 +97,24 @@ def _outcome_data(campaign_id: int, outcome) -> dict:
     else:
         data["error"] = outcome.error
     return data
+
+
+def reaped_emit(row: CampaignContact, error: str, at) -> None:
+    """`contact.failed` for a claim the reaper failed (its worker died mid-send)."""
+    account_id = row.campaign.account_id
+    subs = subscriptions([account_id])
+    if not subscribed(subs, account_id, "contact.failed"):
+        return
+    data = {
+        "campaign_id": row.campaign_id,
+        "campaign_contact_id": row.pk,
+        "contact_id": row.contact_id,
+        "phone": Contact.objects.filter(pk=row.contact_id).values_list("phone", flat=True).first(),
+        "status": "failed",
+        "at": _iso(at),
+        "error": error,
+    }
+    events_emit([(account_id, "contact.failed", data)], subs=subs)
 
 
 def status_watch(account_id: int, contact_ids) -> dict | None:

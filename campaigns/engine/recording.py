@@ -23,7 +23,7 @@ from campaigns.models import (
     Delivery,
     StatusReceipt,
 )
-from campaigns.webhook_events import outcomes_emit
+from campaigns.webhook_events import outcomes_emit, reaped_emit
 from contacts.models import Contact
 from contacts.webhook_events import opted_out_emit
 
@@ -201,16 +201,17 @@ def reap_stale_claims(now: datetime, limit: int = 500) -> int:
 
 
 def _reap(row: CampaignContact, now: datetime) -> bool:
+    error = (
+        f"{UNKNOWN_PREFIX}the worker stopped while sending "
+        f"(claimed at {row.claimed_at.isoformat()}); not retried."
+    )
     with transaction.atomic():
         failed = CampaignContact.objects.filter(
             pk=row.pk, status=ContactStatus.SENDING, claimed_at=row.claimed_at
-        ).update(
-            status=ContactStatus.FAILED,
-            error=f"{UNKNOWN_PREFIX}the worker stopped while sending "
-            f"(claimed at {row.claimed_at.isoformat()}); not retried.",
-        )
+        ).update(status=ContactStatus.FAILED, error=error)
         if not failed:
             return False
+        reaped_emit(row, error, now)  # webhooks out
         Campaign.objects.filter(pk=row.campaign_id).update(
             pending_count=F("pending_count") - 1, failed_count=F("failed_count") + 1
         )
