@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from skylight.events import BATCHED_TYPES, RETRY_FOR, envelope, new_id
-from skylight.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from skylight.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 from ..transports import TransportError
 from ..transports import http as guarded
@@ -33,6 +33,7 @@ LEASE = timedelta(minutes=2)  # a claimed request not recorded by then is due ag
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)
 DISABLE_AFTER = timedelta(hours=24)
+KEEP_FOR = timedelta(days=30)  # the delivery log's history
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 USER_AGENT = "SkyLight-Webhooks/1"
 PENDING = WebhookDelivery.Status.PENDING
@@ -99,6 +100,16 @@ def deliveries_sweep(now: datetime | None = None, *, inline: bool = False) -> in
 
         deliveries_enqueue(endpoint_ids)
     return len(endpoint_ids)
+
+
+def outbox_prune(now: datetime, keep: timedelta = KEEP_FOR, limit: int = 5000) -> int:
+    """Deletes events older than `keep` with nothing pending (their deliveries and attempt
+    logs go with them), at most `limit` a call; returns how many."""
+    old = WebhookEvent.objects.filter(created_at__lt=now - keep).exclude(deliveries__status=PENDING)
+    ids = list(old.order_by().values_list("pk", flat=True)[:limit])
+    if ids:
+        WebhookEvent.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
 def _claim(endpoint_id: int, now: datetime):

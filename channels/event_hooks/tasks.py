@@ -1,7 +1,9 @@
 """django-q2 tasks of the event webhooks: each loads by id and calls the delivery code;
 running one twice is harmless (claims are conditional)."""
 
-from .delivery import deliveries_sweep, endpoint_deliver
+from django.utils import timezone
+
+from .delivery import deliveries_sweep, endpoint_deliver, outbox_prune
 
 
 def endpoint_deliver_task(endpoint_id: int) -> int:
@@ -10,5 +12,7 @@ def endpoint_deliver_task(endpoint_id: int) -> int:
 
 
 def deliveries_sweep_task() -> int:
-    """The every-minute schedule: queues every endpoint with retries now due."""
+    """The every-minute schedule: queues every endpoint with retries now due, and forgets
+    events older than the delivery log keeps (30 days)."""
+    outbox_prune(timezone.now())
     return deliveries_sweep()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from channels.event_hooks.delivery import BATCH_SIZE, backoff, deliveries_sweep
+from channels.event_hooks.delivery import BATCH_SIZE, backoff, deliveries_sweep, outbox_prune
 from channels.event_hooks.services import webhook_endpoint_create
 from skylight.events import EVENT_TYPES, event_emit, events_emit
 from skylight.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -139,3 +139,16 @@ def test_an_event_reaches_every_subscribed_endpoint(alice, receiver):
     assert len(receiver.requests) == 2
     secrets = {first.secret, second.secret}
     assert all(any(signature_ok(s, r) for s in secrets) for r in receiver.requests)
+
+
+def test_events_older_than_30_days_are_forgotten_unless_still_pending(alice, endpoint, receiver):
+    event_emit(alice.pk, "campaign.started", {"campaign_id": 1})
+    deliveries_sweep(timezone.now(), inline=True)
+    WebhookEvent.objects.update(created_at=timezone.now() - timedelta(days=31))
+    pending = event_emit(alice.pk, "campaign.paused", {"campaign_id": 1})
+    WebhookEvent.objects.filter(pk=pending).update(created_at=timezone.now() - timedelta(days=31))
+
+    assert outbox_prune(timezone.now()) == 1
+
+    assert list(WebhookEvent.objects.values_list("pk", flat=True)) == [pending]
+    assert WebhookDelivery.objects.count() == 1
