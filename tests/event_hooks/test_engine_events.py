@@ -88,3 +88,16 @@ def test_a_claim_abandoned_by_a_dead_worker_is_a_contact_failed_event(alice):
     assert event.data["campaign_contact_id"] == row.pk
     assert event.data["phone"] == row.contact.phone
     assert "worker stopped" in event.data["error"]
+
+
+def test_without_endpoints_a_flush_costs_one_read(alice):
+    campaign = start_campaign(alice, contacts=30, at=START)
+    cycle(START + timedelta(minutes=5))
+
+    with CaptureQueriesContext(connection) as queries:
+        cycle(START + timedelta(days=1, hours=23, minutes=55))
+
+    assert CampaignContact.objects.filter(campaign=campaign, status="sent").count() > 5
+    sql = [q["sql"] for q in queries.captured_queries if '"skylight_webhook' in q["sql"]]
+    assert 1 <= len(sql) <= 2  # one read of the subscriptions per flush, whatever its size
+    assert all(statement.startswith('SELECT "skylight_webhookendpoint"') for statement in sql)
