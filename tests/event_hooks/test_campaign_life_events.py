@@ -90,3 +90,23 @@ def test_what_a_503_receiver_missed_arrives_once_it_answers_again(alice, api, re
     first = WebhookDelivery.objects.order_by("id").first().attempt_log.order_by("number")[0]
     assert first.status_code == 503
     assert first.next_retry_at - first.created_at >= timedelta(seconds=45)
+
+
+def test_a_receiver_that_was_down_gets_everything_once_it_is_back(alice, api, receiver):
+    _live_campaign(alice, receiver, api)
+    owed = set(WebhookDelivery.objects.values_list("event_id", flat=True))
+    now = timezone.now()
+    receiver.server.stop()  # killed: connections are refused
+
+    deliveries_sweep(now, inline=True)
+    deliveries_sweep(now + timedelta(seconds=31), inline=True)
+
+    assert not receiver.requests
+    assert WebhookDelivery.objects.filter(status="pending", attempts=2).count() == len(owed)
+    receiver.server.start()  # back, on the same address
+    for minutes in range(1, 10):
+        deliveries_sweep(now + timedelta(minutes=minutes), inline=True)
+
+    accepted = [event["id"] for event in receiver.accepted_events()]
+    assert sorted(accepted) == sorted(owed)
+    assert not WebhookDelivery.objects.exclude(status="succeeded").exists()

@@ -2,6 +2,7 @@
 delivery log and resend; validation is 422 in the envelope; other accounts' are 404."""
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from channels.event_hooks.delivery import deliveries_sweep
@@ -172,3 +173,20 @@ def test_create_update_roll_and_delete_are_audited(api, receiver):
     ]
     assert created["secret"] not in str(list(AuditEvent.objects.values_list("changes", flat=True)))
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_the_delivery_log_costs_the_same_queries_for_1_or_25_rows(
+    alice, api, receiver, django_assert_max_num_queries
+):
+    created = create_endpoint(api, receiver.url)
+    path = f"{URL}/{created['id']}/deliveries"
+    event_emit(alice.pk, "campaign.started", {"campaign_id": 1})
+    with CaptureQueriesContext(connection) as one:
+        api.get(path)
+    for n in range(24):
+        event_emit(alice.pk, "campaign.paused", {"campaign_id": n})
+    receiver.default = 503
+    deliveries_sweep(timezone.now(), inline=True)  # every row gets an attempt
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(api.get(path).json()["data"]) == 25
