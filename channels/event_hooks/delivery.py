@@ -198,14 +198,16 @@ def backoff(attempt: int, retry_after: float | None = None) -> timedelta:
 def _record(endpoint, group, answer: Answer, batch_id: str, now: datetime) -> None:
     """The attempt log, each delivery's new state, and the endpoint's health: one transaction."""
     attempts: list[WebhookAttempt] = []
+    same: dict[tuple, list[int]] = {}  # one UPDATE per (attempt number, next try)
+    for delivery in group:
+        next_at = _next_attempt(delivery, answer, now)
+        same.setdefault((delivery.attempts, next_at), []).append(delivery.pk)
+        attempts.append(_attempt(delivery, answer, batch_id, next_at, now))
     with transaction.atomic():
-        for delivery in group:
-            next_at = _next_attempt(delivery, answer, now)
-            fields = _outcome_fields(answer, next_at, now)
-            WebhookDelivery.objects.filter(pk=delivery.pk, status=PENDING).update(
-                attempts=delivery.attempts, **fields
+        for (number, next_at), ids in same.items():
+            WebhookDelivery.objects.filter(pk__in=ids, status=PENDING).update(
+                attempts=number, **_outcome_fields(answer, next_at, now)
             )
-            attempts.append(_attempt(delivery, answer, batch_id, next_at, now))
         WebhookAttempt.objects.bulk_create(attempts)
         _endpoint_health(endpoint, group, answer, now)
     logger.info(
