@@ -152,3 +152,15 @@ def test_events_older_than_30_days_are_forgotten_unless_still_pending(alice, end
 
     assert list(WebhookEvent.objects.values_list("pk", flat=True)) == [pending]
     assert WebhookDelivery.objects.count() == 1
+
+
+def test_the_guard_also_refuses_at_delivery_time(alice, endpoint, receiver, settings):
+    event_emit(alice.pk, "campaign.started", {"campaign_id": 1})
+    settings.SKYLIGHT_ALLOW_PRIVATE_NETWORK = False  # e.g. the name now resolves inside
+
+    deliveries_sweep(timezone.now(), inline=True)
+
+    assert not receiver.requests
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "failed"
+    assert "not a public internet address" in delivery.error
