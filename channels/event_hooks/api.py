@@ -163,6 +163,17 @@ class WebhookEndpointViewSet(
         examples=[CREATE_REQUEST, CREATED],
     )
     def create(self, request):
+        """Subscribes a URL to event types; the answer shows the signing `secret` once.
+
+        Each event is POSTed as `{"id": "evt_<ULID>", "type", "created_at", "account_id",
+        "data"}` with `X-Skylight-Event-Id`; several pending `contact.*` events may come as
+        one `{"events": [...]}` (at most 100) with `X-Skylight-Batch-Id` instead. Every
+        request carries `X-Skylight-Timestamp` and `X-Skylight-Signature:
+        sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` under the secret. A 2xx
+        acknowledges; timeouts, 5xx and 429 (after `Retry-After`) are retried with backoff
+        for 24 h, other answers are final. The URL must pass the private-network guard
+        (422). docs/webhooks.md has each event's `data`.
+        """
         serializer = WebhookEndpointSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         endpoint = services.webhook_endpoint_create(
