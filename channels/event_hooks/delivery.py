@@ -204,10 +204,19 @@ def _record(endpoint, group, answer: Answer, batch_id: str, now: datetime) -> No
         same.setdefault((delivery.attempts, next_at), []).append(delivery.pk)
         attempts.append(_attempt(delivery, answer, batch_id, next_at, now))
     with transaction.atomic():
-        for (number, next_at), ids in same.items():
+        updated = sum(
             WebhookDelivery.objects.filter(pk__in=ids, status=PENDING).update(
                 attempts=number, **_outcome_fields(answer, next_at, now)
             )
+            for (number, next_at), ids in same.items()
+        )
+        if updated < len(group):  # the endpoint was deleted meanwhile, or a row resent
+            alive = set(
+                WebhookDelivery.objects.filter(pk__in=[d.pk for d in group]).values_list(
+                    "pk", flat=True
+                )
+            )
+            attempts = [attempt for attempt in attempts if attempt.delivery_id in alive]
         WebhookAttempt.objects.bulk_create(attempts)
         _endpoint_health(endpoint, group, answer, now)
     logger.info(

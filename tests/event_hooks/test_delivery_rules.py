@@ -164,3 +164,24 @@ def test_the_guard_also_refuses_at_delivery_time(alice, endpoint, receiver, sett
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "failed"
     assert "not a public internet address" in delivery.error
+
+
+def test_an_endpoint_deleted_while_its_request_is_in_flight_is_no_error(
+    alice, endpoint, receiver, monkeypatch
+):
+    from channels.event_hooks import delivery
+
+    event_emit(alice.pk, "campaign.started", {"campaign_id": 1})
+    post = delivery._post
+
+    def post_then_delete(endpoint, group):
+        answer = post(endpoint, group)
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
+        return answer
+
+    monkeypatch.setattr(delivery, "_post", post_then_delete)
+
+    deliveries_sweep(timezone.now(), inline=True)
+
+    assert len(receiver.requests) == 1
+    assert not WebhookDelivery.objects.exists()
