@@ -174,7 +174,7 @@ def _post(endpoint: WebhookEndpoint, group: list[WebhookDelivery]) -> tuple[Answ
     except TransportError as exc:  # the guard refused, or the name does not resolve
         code = None if exc.kind == TransportError.TRANSIENT else 0
         return Answer(code, _ms(started), exc.message), batch_id
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         return Answer(None, _ms(started), f"{exc.__class__.__name__}: {exc}"[:500]), batch_id
     answer = Answer(response.status_code, _ms(started))
     if not answer.ok:
