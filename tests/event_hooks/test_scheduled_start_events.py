@@ -1,12 +1,16 @@
-"""The cycle's automatic start of a scheduled campaign is audited as "system" and emits
+"""Campaign events are written with their change (a rollback leaves none). The cycle's
+automatic start of a scheduled campaign is audited as "system" and emits
 `campaign.started`; safety pauses emit `campaign.paused` with who paused and why."""
 
 from datetime import timedelta
 
+import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
 from campaigns.services import (
+    campaign_cancel,
     campaign_update,
     campaigns_pause_for_safety,
     campaigns_start_scheduled,
@@ -53,3 +57,19 @@ def test_a_safety_pause_carries_who_paused_and_why(alice):
     data = WebhookEvent.objects.get(type="campaign.paused").data
     assert data["paused_by"] == "safety"
     assert data["pause_reason"] == "12 of 40 sends failed in 10 minutes"
+
+
+def test_a_change_rolled_back_leaves_no_event(alice):
+    webhook_endpoint_create(
+        account=alice, url="https://example.com/h", events=["campaign.cancelled"]
+    )
+    campaign = make_campaign(alice)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        campaign_cancel(campaign=campaign)
+        raise RuntimeError("the request failed after the change")
+
+    assert Campaign.objects.get(pk=campaign.pk).status == "draft"
+    assert not WebhookEvent.objects.exists()
+    campaign_cancel(campaign=campaign)
+    assert WebhookEvent.objects.get().type == "campaign.cancelled"
