@@ -182,10 +182,13 @@ def _look_again_by(campaign_id: int, outcomes: list[Outcome]) -> None:
 
 def _opt_out(contact_ids: list[int], now: datetime) -> None:
     if contact_ids:
-        Contact.objects.filter(pk__in=contact_ids, opted_out=False).update(
+        changed = list(
+            Contact.objects.filter(pk__in=contact_ids, opted_out=False).values_list("pk", flat=True)
+        )
+        Contact.objects.filter(pk__in=changed, opted_out=False).update(
             opted_out=True, opted_out_at=now
         )
-        opted_out_emit(contact_ids, reason="The provider says the recipient refuses messages.")
+        opted_out_emit(changed, reason="The provider says the recipient refuses messages.")
         logger.info("contacts=%s opted out: the provider says they refuse messages", contact_ids)
 
 

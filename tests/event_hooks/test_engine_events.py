@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from campaigns.engine import reap_stale_claims
 from campaigns.models import CampaignContact
 from channels.event_hooks.services import webhook_endpoint_create
+from contacts.models import Contact
 from skylight.events import EVENT_TYPES
 from skylight.models import WebhookDelivery, WebhookEvent
 from tests.engine.helpers import cycle, run_days, start_campaign
@@ -101,3 +102,24 @@ def test_without_endpoints_a_flush_costs_one_read(alice):
     sql = [q["sql"] for q in queries.captured_queries if '"skylight_webhook' in q["sql"]]
     assert 1 <= len(sql) <= 2  # one read of the subscriptions per flush, whatever its size
     assert all(statement.startswith('SELECT "skylight_webhookendpoint"') for statement in sql)
+
+
+def test_a_recipient_who_blocked_the_bot_is_failed_and_opted_out_once(alice, fake_telegram):
+    _subscribe(alice, ["contact.failed", "contact.opted_out"])
+    channel = make_channel(
+        alice, type="telegram", provider="telegram_bot", config=fake_telegram.channel_config()
+    )
+    person = Contact.objects.create(
+        account=alice, name="Blocked", phone="+966501119999", type="telegram", external_id="4242"
+    )
+    start_campaign(alice, contacts=[person], at=START, channel=channel)
+    fake_telegram.then("blocked")
+
+    cycle(START + timedelta(minutes=5))
+
+    types = sorted(WebhookEvent.objects.values_list("type", flat=True))
+    assert types == ["contact.failed", "contact.opted_out"]
+    opted_out = WebhookEvent.objects.get(type="contact.opted_out").data
+    assert opted_out["contact_id"] == person.pk
+    assert "refuses messages" in opted_out["reason"]
+    assert WebhookEvent.objects.get(type="contact.failed").data["error"]
