@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from campaigns.engine import reap_stale_claims
 from campaigns.models import CampaignContact
 from channels.event_hooks.services import webhook_endpoint_create
+from channels.webhooks.apply import events_apply
+from channels.webhooks.events import StatusEvent
 from contacts.models import Contact
 from skylight.events import EVENT_TYPES
 from skylight.models import WebhookDelivery, WebhookEvent
@@ -123,3 +125,29 @@ def test_a_recipient_who_blocked_the_bot_is_failed_and_opted_out_once(alice, fak
     assert opted_out["contact_id"] == person.pk
     assert "refuses messages" in opted_out["reason"]
     assert WebhookEvent.objects.get(type="contact.failed").data["error"]
+
+
+def test_delivered_and_read_are_emitted_once_each_as_the_contact_moves_on(alice):
+    _subscribe(alice, ["contact.delivered", "contact.read"])
+    channel = make_channel(alice)
+    campaign = start_campaign(alice, contacts=6, at=START, channel=channel)
+    run_days(START, 1, step_minutes=240)  # day 1 of the warm-up: 2 of the 6
+    first, second = CampaignContact.objects.filter(campaign=campaign, status="sent")[:2]
+
+    def status(row, word):
+        events_apply(channel=channel, events=[StatusEvent(row.provider_message_id, word)])
+
+    status(first, "delivered")
+    status(first, "delivered")  # a replay
+    status(first, "read")
+    status(second, "read")  # read before any delivered status
+    status(second, "delivered")  # late: the contact does not move back
+
+    emitted = list(
+        WebhookEvent.objects.order_by("id").values_list("type", "data__campaign_contact_id")
+    )
+    assert emitted == [
+        ("contact.delivered", first.pk),
+        ("contact.read", first.pk),
+        ("contact.read", second.pk),
+    ]
