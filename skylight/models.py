@@ -259,7 +259,7 @@ class WebhookEvent(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     type = models.CharField(max_length=40)
     data = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=dj_timezone.now)
+    created_at = models.DateTimeField(default=dj_timezone.now, db_index=True)  # pruning
 
     def __str__(self) -> str:
         return f"{self.id} {self.type}"
