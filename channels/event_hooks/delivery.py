@@ -28,7 +28,7 @@ from ..transports import http as guarded
 logger = logging.getLogger("skylight.webhooks_out")
 
 BATCH_SIZE = 100
-REQUESTS_PER_RUN = 20  # one task sends at most this many requests, then leaves the rest
+REQUESTS_PER_RUN = 10  # at most 10 x 15 s per task, well inside the qcluster timeout
 LEASE = timedelta(minutes=2)  # a claimed request not recorded by then is due again
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=1)

@@ -3,12 +3,18 @@ running one twice is harmless (claims are conditional)."""
 
 from django.utils import timezone
 
-from .delivery import deliveries_sweep, endpoint_deliver, outbox_prune
+from skylight.events import deliveries_enqueue
+
+from .delivery import REQUESTS_PER_RUN, deliveries_sweep, endpoint_deliver, outbox_prune
 
 
 def endpoint_deliver_task(endpoint_id: int) -> int:
-    """Sends what is due for one endpoint (queued after each emitting commit)."""
-    return endpoint_deliver(endpoint_id)
+    """Sends what is due for one endpoint (queued after each emitting commit); a backlog
+    longer than one task's share goes on in a fresh task rather than waiting a minute."""
+    sent = endpoint_deliver(endpoint_id)
+    if sent >= REQUESTS_PER_RUN:
+        deliveries_enqueue([endpoint_id])
+    return sent
 
 
 def deliveries_sweep_task() -> int:

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django_q.models import OrmQ
 
 from channels.event_hooks.delivery import BATCH_SIZE, backoff, deliveries_sweep, outbox_prune
 from channels.event_hooks.services import webhook_endpoint_create
+from channels.event_hooks.tasks import endpoint_deliver_task
 from skylight.events import EVENT_TYPES, event_emit, events_emit
 from skylight.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from tests.event_hooks.helpers import signature_ok
@@ -185,3 +187,13 @@ def test_an_endpoint_deleted_while_its_request_is_in_flight_is_no_error(
 
     assert len(receiver.requests) == 1
     assert not WebhookDelivery.objects.exists()
+
+
+def test_a_task_with_a_backlog_queues_its_successor(alice, endpoint, receiver):
+    events_emit([(alice.pk, "campaign.started", {"n": n}) for n in range(12)])
+
+    assert endpoint_deliver_task(endpoint.pk) == 10
+    assert OrmQ.objects.count() == 1  # the rest goes on at once, in the next task
+    assert endpoint_deliver_task(endpoint.pk) == 2
+    assert OrmQ.objects.count() == 1
+    assert len(receiver.requests) == 12
