@@ -118,20 +118,22 @@ def _claim(endpoint_id: int, now: datetime):
         endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id, is_active=True).first()
         if endpoint is None:
             return None
-        due = list(
+        # Only the rows this request carries are locked, so other workers take the rest.
+        due = (
             WebhookDelivery.objects.filter(
                 endpoint_id=endpoint_id, status=PENDING, next_attempt_at__lte=now
             )
             .select_related("event")
             .select_for_update(skip_locked=True, of=("self",))
-            .order_by("next_attempt_at", "id")[:BATCH_SIZE]
+            .order_by("next_attempt_at", "id")
         )
-        if not due:
+        head = due.first()
+        if head is None:
             return None
-        head = due[0]
-        group = [d for d in due if d.event.type in BATCHED_TYPES]
-        if head.event.type not in BATCHED_TYPES:
-            group = [head]
+        group = [head]
+        if head.event.type in BATCHED_TYPES:
+            more = due.filter(event__type__in=BATCHED_TYPES).exclude(pk=head.pk)
+            group += list(more[: BATCH_SIZE - 1])
         for delivery in group:
             delivery.attempts += 1
         WebhookDelivery.objects.filter(pk__in=[d.pk for d in group]).update(
