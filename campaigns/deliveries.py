@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaigns.models import CampaignContact, Delivery, StatusReceipt
+from campaigns.webhook_events import status_changes_emit, status_watch
 from channels.webhooks.events import StatusEvent
 
 S = Delivery.Status
@@ -108,7 +109,9 @@ def delivery_status_record(*, channel, event: StatusEvent, keep_early: bool = Tr
             .update(status=event.status, **_stamps(event, at))
         )
         if changed:
+            watch = status_watch(channel.account_id, contact_ids)  # webhooks out
             _mirror_on_contacts(contact_ids)
+            status_changes_emit(channel.account_id, watch)
     return changed
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from campaigns.engine.days import complete_if_done
 from campaigns.models import Campaign, CampaignContact, CampaignStatus, ContactStatus, SkipReason
+from campaigns.webhook_events import replies_emit
 from channels.keywords import keyword_action
 from channels.webhooks.apply import contacts_at_address
 from channels.webhooks.events import InboundEvent
@@ -55,6 +56,7 @@ def reply_record(*, channel, address: str, at=None) -> int:
         CampaignContact.objects.filter(pk__in=[pk for pk, _ in marked]).update(replied_at=at)
         for campaign_id, count in sorted(Counter(c for _, c in marked).items()):
             Campaign.objects.filter(pk=campaign_id).update(replied_count=F("replied_count") + count)
+        replies_emit(channel.account_id, [pk for pk, _ in marked], at)
     for campaign_id in sorted({campaign_id for _, campaign_id in marked}):
         _stop_sequence(campaign_id, [pk for pk, c in marked if c == campaign_id], at)
     logger.info("reply channel=%s address=%s rows=%s", channel.pk, address, len(marked))

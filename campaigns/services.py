@@ -26,10 +26,13 @@ from campaigns.models import (
 )
 from campaigns.progress import local_today
 from campaigns.selectors import STATUS_COUNTERS
+from campaigns.webhook_events import campaign_emit, campaigns_emit
 from channels.transports import TRANSPORTS
 from channels.window import window_hours
 from contacts.models import Contact
+from skylight.audit import audit_record
 from skylight.domain import Conflict, Invalid
+from skylight.models import Account
 from skylight.services import outreach_quota_refund, outreach_quota_use, subscription_get
 
 DRAFT, RUNNING, PAUSED = CampaignStatus.DRAFT, CampaignStatus.RUNNING, CampaignStatus.PAUSED
@@ -214,8 +217,10 @@ def _transition(
     describe: str,
     verb: str,
     apply: Callable[[Campaign], dict],
+    event: str,
 ) -> Campaign:
-    """Locks the row, checks the status is in `allowed`, then saves what `apply` sets."""
+    """Locks the row, checks the status is in `allowed`, then saves what `apply` sets
+    and emits `event` (webhooks out) in the same transaction."""
     with transaction.atomic():
         locked = _lock(campaign)
         if locked.status not in allowed:
@@ -224,6 +229,7 @@ def _transition(
         for field, value in changes.items():
             setattr(locked, field, value)
         locked.save(update_fields=[*changes, "updated_at"])
+        campaign_emit(locked, event)
     return locked
 
 
@@ -251,7 +257,14 @@ def campaign_start(*, campaign: Campaign) -> Campaign:
             )
         return _start_fields(locked, dj_timezone.now())
 
-    return _transition(campaign, allowed=(DRAFT,), describe="draft", verb="started", apply=apply)
+    return _transition(
+        campaign,
+        allowed=(DRAFT,),
+        describe="draft",
+        verb="started",
+        apply=apply,
+        event="campaign.started",
+    )
 
 
 def _iso(moment) -> str:
@@ -279,12 +292,31 @@ def campaigns_start_scheduled(*, now) -> int:
             .only("pk", "timezone")
             .order_by("scheduled_start_at")[:SCHEDULED_STARTS_PER_CYCLE]
         )
-        started = 0
-        for campaign in due:
-            started += Campaign.objects.filter(pk=campaign.pk, status=DRAFT).update(
+        started = [
+            campaign.pk
+            for campaign in due
+            if Campaign.objects.filter(pk=campaign.pk, status=DRAFT).update(
                 **_start_fields(campaign, now), updated_at=now
             )
-    return started
+        ]
+        _scheduled_starts_record(started)
+    return len(started)
+
+
+def _scheduled_starts_record(campaign_ids: list[int]) -> None:
+    """The audit log (actor "system") and `campaign.started` events of automatic starts."""
+    if not campaign_ids:
+        return
+    for campaign_id, account_id in Campaign.objects.filter(pk__in=campaign_ids).values_list(
+        "pk", "account_id"
+    ):
+        audit_record(
+            account=Account(pk=account_id),
+            action="campaign.started",
+            object_id=campaign_id,
+            changes={"status": [DRAFT, RUNNING], "scheduled": True},
+        )
+    campaigns_emit(campaign_ids, "campaign.started")
 
 
 def campaign_pause(*, campaign: Campaign) -> Campaign:
@@ -301,6 +333,7 @@ def campaign_pause(*, campaign: Campaign) -> Campaign:
             "pause_reason": "",
             "waiting_reason": WaitingReason.PAUSED,
         },
+        event="campaign.paused",
     )
 
 
@@ -328,6 +361,7 @@ def campaigns_pause_for_safety(*, reason: str, channel_id=None, campaign_ids=Non
                 waiting_reason=WaitingReason.SAFETY_PAUSED,
                 updated_at=now,
             )
+            campaigns_emit(ids, "campaign.paused")
     return ids
 
 
@@ -343,6 +377,7 @@ def campaign_resume(*, campaign: Campaign) -> Campaign:
         describe="paused",
         verb="resumed",
         apply=_resume_fields,
+        event="campaign.resumed",
     )
 
 
@@ -367,6 +402,7 @@ def campaign_cancel(*, campaign: Campaign) -> Campaign:
         describe="draft, running or paused",
         verb="cancelled",
         apply=lambda locked: {"status": CANCELLED, "cancelled_at": dj_timezone.now()},
+        event="campaign.cancelled",
     )
 
 

@@ -23,6 +23,7 @@ from campaigns.deliveries import (
 )
 from campaigns.deliveries import _channel_delivery_ids as channel_delivery_ids
 from campaigns.models import CampaignContact, Delivery, StatusReceipt
+from campaigns.webhook_events import status_changes_emit, status_watch
 from channels.webhooks.events import StatusEvent
 
 S = Delivery.Status
@@ -63,7 +64,9 @@ def delivery_statuses_record(*, channel, events: list[StatusEvent], keep_early=T
             for status, same in _by_status(round_events).items():
                 changed += _advance(status, same, found, now)
         if changed:
+            watch = status_watch(channel.account_id, contact_ids)  # webhooks out
             _mirror_on_contacts(contact_ids)
+            status_changes_emit(channel.account_id, watch)
     return changed
 
 

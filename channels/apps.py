@@ -8,3 +8,4 @@ class ChannelsConfig(AppConfig):
 
     def ready(self):
         from . import openapi  # noqa: F401  registers the `config` schema extension
+        from .event_hooks import schedule  # noqa: F401  the webhook sweep after migrate

@@ -19,6 +19,7 @@ from contacts.phones import InvalidPhone, normalize_phone
 from contacts.segments import validate_rules
 from contacts.signals import contacts_deleting
 from contacts.suppressions import is_address_suppressed, not_suppressed
+from contacts.webhook_events import opted_out_emit
 from skylight.domain import Invalid
 
 ID_BATCH = 5000
@@ -143,6 +144,7 @@ def contact_update(*, contact: Contact, **changes) -> Contact:
             phone=contact.phone,
             exclude_pk=contact.pk,
         )
+    newly_opted_out = bool(opted_out) and not contact.opted_out
     if opted_out is not None:
         _apply_opt_out(contact, opted_out)
     try:
@@ -150,6 +152,8 @@ def contact_update(*, contact: Contact, **changes) -> Contact:
             contact.save()
             if tags is not None:
                 _set_tags(contact, tags)
+            if newly_opted_out:
+                opted_out_emit([contact.pk], reason="updated", account_id=contact.account_id)
     except IntegrityError:
         raise _phone_taken(contact.type, contact.phone) from None
     return contact
@@ -226,8 +230,11 @@ def contact_set_opted_out(
     recorded as an OptChange.
     """
     with transaction.atomic():
+        newly_opted_out = opted_out and not contact.opted_out
         _apply_opt_out(contact, opted_out)
         contact.save(update_fields=["opted_out", "opted_out_at", "updated_at"])
+        if newly_opted_out:
+            opted_out_emit([contact.pk], reason=reason or "updated", account_id=contact.account_id)
         if reason:
             OptChange.objects.create(
                 contact=contact, opted_out=opted_out, reason=reason[:500], changed_by=changed_by
@@ -235,18 +242,26 @@ def contact_set_opted_out(
     return contact
 
 
-def contacts_bulk_set_opted_out(*, contacts, opted_out: bool) -> int:
+def contacts_bulk_set_opted_out(*, contacts, opted_out: bool, reason: str = "opt-out") -> int:
     """Opts a queryset of contacts out or back in with one UPDATE; returns how many changed.
 
     Only contacts whose state changes are touched, so earlier opt-out times are kept.
-    Suppressed contacts are never opted back in.
+    Suppressed contacts are never opted back in. Opting out emits `contact.opted_out`
+    with `reason` for each contact that changed.
     """
     now = timezone.now()
     if not opted_out:
         contacts = not_suppressed(contacts)
-    return contacts.filter(opted_out=not opted_out).update(
-        opted_out=opted_out, opted_out_at=now if opted_out else None, updated_at=now
-    )
+        return contacts.filter(opted_out=True).update(
+            opted_out=False, opted_out_at=None, updated_at=now
+        )
+    with transaction.atomic():
+        ids = list(contacts.filter(opted_out=False).values_list("pk", flat=True))
+        changed = Contact.objects.filter(pk__in=ids, opted_out=False).update(
+            opted_out=True, opted_out_at=now, updated_at=now
+        )
+        opted_out_emit(ids, reason=reason)
+    return changed
 
 
 def _list_name_taken(name: str) -> Invalid:

@@ -73,6 +73,11 @@ def suppressions_import(request):
         except Invalid as exc:
             add_service_errors(form, exc)
         else:
+            audit_record(
+                account=request.account,
+                action="suppression.imported",
+                changes={"created": result["created"], "rejected": len(result["rejected"])},
+            )
             messages.success(
                 request,
                 f"Imported: {result['created']} new, {result['existing']} already listed, "

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from contacts.models import ChannelType, Contact, Suppression
 from contacts.phones import InvalidPhone, normalize_phone
+from contacts.webhook_events import opted_out_emit
 from skylight.domain import Invalid
 
 MAX_IMPORT_ROWS = 100_000
@@ -47,7 +48,13 @@ def _contacts_at(account, channel_type: str, address: str) -> QuerySet[Contact]:
 
 def _opt_out(contacts: QuerySet[Contact]) -> int:
     now = timezone.now()
-    return contacts.filter(opted_out=False).update(opted_out=True, opted_out_at=now, updated_at=now)
+    with transaction.atomic():
+        ids = list(contacts.filter(opted_out=False).values_list("pk", flat=True))
+        changed = Contact.objects.filter(pk__in=ids, opted_out=False).update(
+            opted_out=True, opted_out_at=now, updated_at=now
+        )
+        opted_out_emit(ids, reason="suppressed")
+    return changed
 
 
 def suppression_add(

@@ -235,6 +235,16 @@ def seed() -> dict:
             list_ids=[lists[0].pk],
             segment_ids=[segments[0].pk],
         )
+    from skylight.events import EVENT_TYPES
+    from skylight.models import WebhookEndpoint
+
+    for index in range(1, 4):  # stored directly: the guard would resolve names (no network)
+        WebhookEndpoint.objects.create(
+            account=account,
+            url=f"https://hooks{index}.example.com/skylight",
+            events=list(EVENT_TYPES),
+            secret=f"whsec_fuzz{index}",
+        )
     return {"api_key": raw_key}
 
 

@@ -9,6 +9,8 @@ from skylight.models import (
     Plan,
     Subscription,
     UserPreference,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from skylight.roles import OWNER_ONLY_MESSAGE, may_administer
 from skylight.services import api_key_create, api_key_revoke
@@ -174,6 +176,73 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["actor", "action", "object_type", "object_id"]
     date_hierarchy = "created_at"
     list_select_related = ["account"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Event webhook endpoints: staff may pause one or change its events; the secret is
+    never shown, and URLs change only through the dashboard or the API (the guard)."""
+
+    list_display = ["url", "account", "is_active", "disabled_reason", "created_at"]
+    list_filter = ["is_active", "account"]
+    search_fields = ["url", "account__name"]
+    list_select_related = ["account"]
+    fields = ["account", "url", "events", "is_active", "disabled_reason", "failing_since",
+              "created_at"]  # fmt: skip
+    readonly_fields = ["account", "url", "disabled_reason", "failing_since", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_administer(request.user, obj.account))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_administer(request.user, obj.account))
+
+    def save_model(self, request, obj, form, change) -> None:
+        if "is_active" in form.changed_data and obj.is_active:
+            obj.disabled_reason, obj.failing_since = "", None
+        super().save_model(request, obj, form, change)
+        audit_record(
+            account=obj.account,
+            action="webhook_endpoint.updated",
+            target=obj,
+            changes={"fields": sorted(form.changed_data)},
+        )
+
+    def delete_model(self, request, obj) -> None:
+        endpoint_id, account = obj.pk, obj.account
+        super().delete_model(request, obj)
+        audit_record(
+            account=account,
+            action="webhook_endpoint.deleted",
+            object_id=endpoint_id,
+            changes={"url": obj.url},
+        )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The event webhooks' delivery log, read-only."""
+
+    list_display = ["event", "endpoint", "status", "status_code", "attempts", "next_attempt_at",
+                    "created_at"]  # fmt: skip
+    list_filter = ["status"]
+    search_fields = ["event__id", "event__type", "endpoint__url"]
+    list_select_related = ["event", "endpoint"]
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request) -> bool:
         return False

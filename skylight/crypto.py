@@ -10,8 +10,9 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.db import models
 
-__all__ = ["InvalidToken", "decrypt", "derived_key", "encrypt", "valid_key"]
+__all__ = ["EncryptedTextField", "InvalidToken", "decrypt", "derived_key", "encrypt", "valid_key"]
 
 
 def derived_key(secret: str) -> str:
@@ -45,3 +46,18 @@ def encrypt(plaintext: str) -> str:
 def decrypt(token: str) -> str:
     """The plaintext of a token made under any configured key (InvalidToken otherwise)."""
     return _current().decrypt(token.encode()).decode()
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored as a Fernet token under the current key; instances hold the plaintext.
+
+    Used for secrets SkyLight must read back (e.g. to sign outgoing webhooks), so they
+    cannot be stored as digests.
+    """
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return encrypt(value) if value else value
+
+    def from_db_value(self, value, expression, connection):
+        return decrypt(value) if value else value

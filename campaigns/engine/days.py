@@ -13,6 +13,7 @@ from django.db.models import F
 from campaigns.limits import daily_limit
 from campaigns.models import Campaign, CampaignDay, CampaignStatus, ChannelDay
 from campaigns.progress import current_daily_limit
+from campaigns.webhook_events import campaigns_emit
 
 logger = logging.getLogger("skylight.engine")
 
@@ -102,6 +103,7 @@ def complete_if_done(campaign_id: int, now: datetime) -> bool:
     ).update(status=CampaignStatus.COMPLETED, completed_at=now, next_send_at=None)
     if done:
         logger.info("campaign=%s completed", campaign_id)
+        campaigns_emit([campaign_id], "campaign.completed")  # webhooks out
     return bool(done)
 
 

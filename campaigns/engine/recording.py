@@ -23,6 +23,7 @@ from campaigns.models import (
     Delivery,
     StatusReceipt,
 )
+from campaigns.webhook_events import outcomes_emit, reaped_emit
 
 from . import bulk, config, safety
 from .days import campaign_tz, complete_if_done, count_on_day
@@ -65,6 +66,8 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
         pairs = [(target, outcome) for outcome in applied]
         safety.attempts_record(pairs)
         safety.refusals_record(pairs, now)
+        # Webhooks out: one subscriptions read, and two inserts only when someone listens.
+        outcomes_emit((target.channel.account_id, target.campaign_id, o) for o in applied)
         complete_if_done(target.campaign_id, now)
     _apply_early_statuses(target, applied)
     safety.after_flush(pairs, now)
@@ -236,17 +239,17 @@ def reap_stale_claims(now: datetime, limit: int = 500) -> int:
 
 
 def _reap(row: CampaignContact, now: datetime) -> bool:
+    error = (
+        f"{UNKNOWN_PREFIX}the worker stopped while sending "
+        f"(claimed at {row.claimed_at.isoformat()}); not retried."
+    )
     with transaction.atomic():
         failed = CampaignContact.objects.filter(
             pk=row.pk, status=ContactStatus.SENDING, claimed_at=row.claimed_at
-        ).update(
-            status=ContactStatus.FAILED,
-            next_step_at=None,
-            error=f"{UNKNOWN_PREFIX}the worker stopped while sending "
-            f"(claimed at {row.claimed_at.isoformat()}); not retried.",
-        )
+        ).update(status=ContactStatus.FAILED, next_step_at=None, error=error)
         if not failed:
             return False
+        reaped_emit(row, error, now)  # webhooks out
         Campaign.objects.filter(pk=row.campaign_id).update(
             pending_count=F("pending_count") - 1, failed_count=F("failed_count") + 1
         )

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 
 from campaigns.deliveries import status_receipts_apply
 from campaigns.models import Campaign, CampaignContact, ChannelDay, ContactStatus, StatusReceipt
+from campaigns.webhook_events import campaigns_emit, outcomes_emit
 
 from . import bulk, safety
 from .recording import (
@@ -91,8 +92,12 @@ def _record_together(items, campaign_ids: list[int]) -> list[tuple[Recorder, Out
             bulk.return_channel_slots(sorted(channel_days.items()))
         safety.attempts_record(applied)
         safety.refusals_record(applied, now)
-        for campaign_id in bulk.complete_done(campaign_ids, now):
+        # Webhooks out: one subscriptions read, and two inserts only when someone listens.
+        outcomes_emit((t.channel.account_id, t.campaign_id, o) for t, o in applied)
+        completed = bulk.complete_done(campaign_ids, now)
+        for campaign_id in completed:
             logger.info("campaign=%s completed", campaign_id)
+        campaigns_emit(completed, "campaign.completed")
     return applied
 
 

@@ -16,6 +16,7 @@ from channels.safety import channel_safety_pause
 from channels.transports import TransportError
 from channels.webhooks.apply import address_opt_out
 from contacts.models import Contact
+from contacts.webhook_events import opted_out_emit
 
 from .sending import Outcome
 
@@ -55,9 +56,11 @@ def refusals_record(items, now: datetime) -> None:
     if not refused:
         return
     ids = [outcome.claim.contact_id for _, outcome in refused]
-    Contact.objects.filter(pk__in=ids, opted_out=False).update(
+    changed = list(Contact.objects.filter(pk__in=ids, opted_out=False).values_list("pk", flat=True))
+    Contact.objects.filter(pk__in=changed, opted_out=False).update(
         opted_out=True, opted_out_at=now, updated_at=now
     )
+    opted_out_emit(changed, reason="The provider says the recipient refuses messages.")
     for target, outcome in refused:
         reason = f"Refused by the provider: {outcome.error}"[:250]
         address_opt_out(channel=target.channel, address=outcome.claim.address, reason=reason)

@@ -166,7 +166,7 @@ def address_opt_out(*, channel, address: str, reason: str = "Sent an opt-out mes
     suppresses the address on the channel's type: a sender who is not a contact yet is
     remembered, and a contact created there later starts opted out."""
     contacts = _contacts_at(channel, address)
-    changed = contacts_bulk_set_opted_out(contacts=contacts, opted_out=True)
+    changed = contacts_bulk_set_opted_out(contacts=contacts, opted_out=True, reason=reason)
     if stored := _suppressible(channel, address):
         suppression_add(
             account=channel.account,

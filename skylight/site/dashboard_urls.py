@@ -5,6 +5,7 @@ from django.urls import path
 from campaigns import pages as campaign_pages
 from campaigns import usage_pages
 from channels import pages as channel_pages
+from channels.event_hooks import pages as webhook_pages
 from contacts import pages as contact_pages
 from contacts import suppression_pages
 from skylight import pages
@@ -22,6 +23,21 @@ urlpatterns = [
     path("account/language/", pages.choose_language, name="account_language"),
     path("account/country/", pages.default_country, name="account_country"),
     path("activity/", pages.activity, name="activity"),
+    # event webhooks out
+    path("event-webhooks/", webhook_pages.webhooks, name="webhooks"),
+    path("event-webhooks/<int:pk>/", webhook_pages.webhook_detail, name="webhook_detail"),
+    path("event-webhooks/<int:pk>/toggle/", webhook_pages.webhook_toggle, name="webhook_toggle"),
+    path(
+        "event-webhooks/<int:pk>/roll/",
+        webhook_pages.webhook_roll_secret,
+        name="webhook_roll_secret",
+    ),
+    path("event-webhooks/<int:pk>/delete/", webhook_pages.webhook_delete, name="webhook_delete"),
+    path(
+        "event-webhooks/<int:pk>/deliveries/<int:delivery_id>/resend/",
+        webhook_pages.webhook_resend,
+        name="webhook_resend",
+    ),
     # campaigns
     path("campaigns/", campaign_pages.campaigns, name="campaigns"),
     path("campaigns/new/", campaign_pages.campaign_new, name="campaign_new"),
