@@ -54,6 +54,13 @@ class BreakerForm(forms.Form):
         help_text="Pause a number's campaigns when this many people opt out or block it "
         "among its last 50 sends.",
     )
+    contact_cooldown_days = forms.IntegerField(
+        label="Contact cooldown (days)",
+        min_value=0,
+        max_value=365,
+        help_text="A contact reached by one campaign is not started by another for this many "
+        "days (0: off).",
+    )
 
     @classmethod
     def for_account(cls, account, data=None) -> "BreakerForm":

@@ -114,6 +114,7 @@ BREAKER_RANGES = {
     "breaker_failure_percent": (1, 100),
     "breaker_min_attempts": (1, 50),
     "breaker_opt_out_limit": (1, 50),
+    "contact_cooldown_days": (0, 365),
 }
 
 

@@ -20,7 +20,10 @@ from . import services
 
 class EndpointForm(forms.Form):
     url = forms.URLField(
-        max_length=2000, label="URL", help_text="SkyLight POSTs signed JSON events here."
+        max_length=2000,
+        assume_scheme="https",
+        label="URL",
+        help_text="SkyLight POSTs signed JSON events here.",
     )
     events = forms.MultipleChoiceField(
         choices=[(event, event) for event in EVENT_TYPES],

@@ -101,6 +101,7 @@ def test_an_owner_sets_the_breaker_thresholds(web, alice):
         "breaker_failure_percent": "35",
         "breaker_min_attempts": "10",
         "breaker_opt_out_limit": "2",
+        "contact_cooldown_days": "14",
     }
     response = htmx(web, "post", reverse("dashboard:account_safety"), data)
 
@@ -111,7 +112,8 @@ def test_an_owner_sets_the_breaker_thresholds(web, alice):
         alice.breaker_failure_percent,
         alice.breaker_min_attempts,
         alice.breaker_opt_out_limit,
-    ) == (35, 10, 2)
+        alice.contact_cooldown_days,
+    ) == (35, 10, 2, 14)
 
 
 def test_out_of_range_thresholds_are_refused_with_the_field_named(web, alice):
@@ -119,6 +121,7 @@ def test_out_of_range_thresholds_are_refused_with_the_field_named(web, alice):
         "breaker_failure_percent": "0",
         "breaker_min_attempts": "51",
         "breaker_opt_out_limit": "3",
+        "contact_cooldown_days": "0",
     }
     page = htmx(web, "post", reverse("dashboard:account_safety"), data).content.decode()
 
