@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from campaigns.models import Campaign, CampaignContact, ChannelDay
-from channels.models import Channel
+from channels.models import Channel, LastInbound
 from channels.transports.error_codes import (
     EVOLUTION,
     GATEWAY,
@@ -129,6 +129,11 @@ def sender(request, alice, settings):
             type=kind,
             external_id="4242" if kind == "telegram" else "",
         )
+        if provider == "whatsapp_cloud":  # the person wrote lately: free-form text may go
+            # (a moment ahead of every simulated clock here, so the 24-hour window stays open)
+            LastInbound.objects.create(
+                channel=channel, contact=person, at=START + timedelta(days=30)
+            )
         campaign = start_campaign(alice, contacts=[person], at=START, channel=channel, messages=HI)
         return fake, channel, campaign, person
 
