@@ -27,12 +27,24 @@ def daily_limit(campaign_day: int, is_new_number: bool, total_contacts: int) -> 
     return min(tier_limit(campaign_day, is_new_number), math.ceil(total_contacts / 3))
 
 
-def schedule(is_new_number: bool, total_contacts: int, first_day: int = 1, already_done: int = 0):
+def shared_limit(campaign_day: int, is_new_number: bool, total_contacts: int, share: int) -> int:
+    """The campaign's part of its number's day when `share` campaigns send through it: the
+    number's cap is the highest limit among them, so each is planned at an equal part."""
+    return math.ceil(daily_limit(campaign_day, is_new_number, total_contacts) / max(share, 1))
+
+
+def schedule(
+    is_new_number: bool,
+    total_contacts: int,
+    first_day: int = 1,
+    already_done: int = 0,
+    share: int = 1,
+):
     """Yields (campaign_day, contacts that day) until every contact is reached."""
     remaining = max(total_contacts - already_done, 0)
     day = max(first_day, 1)
     while remaining > 0:
-        today = min(remaining, daily_limit(day, is_new_number, total_contacts))
+        today = min(remaining, shared_limit(day, is_new_number, total_contacts, share))
         if today <= 0:
             return
         yield day, today
@@ -41,7 +53,11 @@ def schedule(is_new_number: bool, total_contacts: int, first_day: int = 1, alrea
 
 
 def days_to_finish(
-    is_new_number: bool, total_contacts: int, first_day: int = 1, already_done: int = 0
+    is_new_number: bool,
+    total_contacts: int,
+    first_day: int = 1,
+    already_done: int = 0,
+    share: int = 1,
 ) -> int:
     """How many days `schedule` takes, without walking every day of a long campaign.
 
@@ -50,12 +66,12 @@ def days_to_finish(
     remaining = max(total_contacts - already_done, 0)
     day, days = max(first_day, 1), 0
     while remaining > 0 and day < TIERS[-1][0]:
-        today = daily_limit(day, is_new_number, total_contacts)
+        today = shared_limit(day, is_new_number, total_contacts, share)
         if today <= 0:
             return days
         remaining -= min(remaining, today)
         day, days = day + 1, days + 1
     if remaining <= 0:
         return days
-    steady = daily_limit(day, is_new_number, total_contacts)
+    steady = shared_limit(day, is_new_number, total_contacts, share)
     return days + math.ceil(remaining / steady) if steady > 0 else days

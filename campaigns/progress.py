@@ -60,10 +60,13 @@ class Projection:
     today: date
     first_day: int
     already_done: int
+    share: int = 1  # campaigns sending through the same number (this one included)
 
     def days(self, limit: int | None = None) -> list[dict]:
         """The first `limit` days: `{"day": campaign day, "date", "contacts"}` each."""
-        plan = schedule(self.is_new_number, self.total_contacts, self.first_day, self.already_done)
+        plan = schedule(
+            self.is_new_number, self.total_contacts, self.first_day, self.already_done, self.share
+        )
         return [
             {"day": day, "date": self.today + timedelta(days=offset), "contacts": contacts}
             for offset, (day, contacts) in enumerate(islice(plan, limit))
@@ -72,7 +75,7 @@ class Projection:
     @property
     def day_count(self) -> int:
         return days_to_finish(
-            self.is_new_number, self.total_contacts, self.first_day, self.already_done
+            self.is_new_number, self.total_contacts, self.first_day, self.already_done, self.share
         )
 
     @property
@@ -96,8 +99,16 @@ def projection(campaign, now: datetime | None = None) -> Projection | None:
         first_day = max(campaign.campaign_day, 1) + (0 if counted_today else 1)
         done = campaign.sent_count + campaign.failed_count + campaign.skipped_count
         done_before_today = done - messages_sent_today(campaign, now)
+    # Other running campaigns on the number share its daily cap (annotated by
+    # selectors.campaign_queryset; a campaign read elsewhere is projected alone).
+    share = 1 + int(getattr(campaign, "number_shared_with", 0) or 0)
     return Projection(
-        campaign.is_new_number, campaign.total_contacts, today, first_day, done_before_today
+        campaign.is_new_number,
+        campaign.total_contacts,
+        today,
+        first_day,
+        done_before_today,
+        share,
     )
 
 

@@ -1,10 +1,11 @@
 """Campaign reads: scoped querysets, filtered listings and counter-based totals."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django_filters.utils import translate_validation
 
 from campaigns.filters import CampaignContactFilter, CampaignFilter
-from campaigns.models import Campaign, CampaignContact
+from campaigns.models import Campaign, CampaignContact, CampaignStatus
 
 CONTACT_ROW_FIELDS = (
     "id",
@@ -30,11 +31,24 @@ STATUS_COUNTERS = {
 
 
 def campaign_queryset(*, account) -> QuerySet[Campaign]:
-    """The account's campaigns with what the campaign object needs, in two queries."""
+    """The account's campaigns with what the campaign object needs, in two queries.
+
+    `number_shared_with` counts the other running campaigns on the same number: they share
+    its daily cap, so the schedule and the estimated completion date account for them.
+    """
+    others = (
+        Campaign.objects.filter(channel_id=OuterRef("channel_id"), status=CampaignStatus.RUNNING)
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("channel_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Campaign.objects.filter(account=account)
         .select_related("channel")
         .prefetch_related("messages")
+        .annotate(number_shared_with=Coalesce(Subquery(others), 0))
     )
 
 
