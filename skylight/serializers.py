@@ -7,6 +7,12 @@ from skylight.models import Account, Subscription, country_choices
 
 class AccountSerializer(serializers.ModelSerializer):
     timezone = TimezoneField(read_only=True)
+    default_country = serializers.ChoiceField(
+        choices=country_choices(),
+        allow_blank=True,
+        read_only=True,
+        help_text='Where phone numbers without a country code are read; "" for none.',
+    )
 
     class Meta:
         model = Account

@@ -14,6 +14,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from skylight.api.strict import StrictJsonTypes
 from skylight.api.views import AccountScopedMixin
 from skylight.audit import audit_record
 from skylight.events import EVENT_TYPES
@@ -22,7 +23,7 @@ from skylight.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from . import services
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(StrictJsonTypes, serializers.ModelSerializer):
     url = serializers.URLField(max_length=2000, help_text="Where events are POSTed (http(s)).")
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENT_TYPES),
@@ -243,7 +244,7 @@ class WebhookEndpointViewSet(
         endpoint = self.get_object()
         rows = _deliveries(endpoint)
         wanted = request.query_params.get("status")
-        if wanted is not None:
+        if wanted:  # an empty status is no filter, as in every listing
             if wanted not in WebhookDelivery.Status.values:
                 raise serializers.ValidationError(
                     {"status": [f"Use one of: {', '.join(WebhookDelivery.Status.values)}."]}

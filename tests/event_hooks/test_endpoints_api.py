@@ -190,3 +190,11 @@ def test_the_delivery_log_costs_the_same_queries_for_1_or_25_rows(
 
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert len(api.get(path).json()["data"]) == 25
+
+
+def test_found_by_make_fuzz_an_empty_status_is_no_filter_and_is_active_must_be_a_boolean(api):
+    created = create_endpoint(api, "https://example.com/hook")
+    assert api.get(f"{URL}/{created['id']}/deliveries?status=").status_code == 200
+    answer = api.patch(f"{URL}/{created['id']}", {"is_active": 0}, format="json")
+    assert answer.status_code == 422 and "is_active" in answer.json()["errors"]
+    assert api.get(f"{URL}/{created['id']}").json()["data"]["is_active"] is True

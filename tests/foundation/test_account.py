@@ -51,3 +51,11 @@ def test_subscription_rolls_over_to_a_new_period(api, alice):
     body = api.get("/api/v1/account/subscription").json()["data"]
     assert body["outreach_campaigns"]["used"] == 0
     assert body["period_start"] > "2020-01-31"
+
+
+def test_an_account_without_a_default_country_matches_its_documented_shape(api, client):
+    """Found by make fuzz: "" was answered while the schema listed only country codes."""
+    schema = client.get("/api/v1/schema/?format=json").json()
+    field = schema["components"]["schemas"]["Account"]["properties"]["default_country"]
+    assert {"$ref": "#/components/schemas/BlankEnum"} in field["oneOf"]
+    assert api.get("/api/v1/account").json()["data"]["default_country"] == ""
