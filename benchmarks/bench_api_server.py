@@ -63,6 +63,10 @@ def _server_env() -> dict:
         LOG_LEVEL="WARNING",
     )
     env.pop("SKYLIGHT_TESTING", None)
+    # Production refuses to start without these; the server must also hash API keys with
+    # the pepper this process used to create the benchmark's key.
+    env["SKYLIGHT_API_KEY_PEPPER"] = settings.SKYLIGHT_API_KEY_PEPPER
+    env["SKYLIGHT_ENCRYPTION_KEYS"] = ",".join(settings.SKYLIGHT_ENCRYPTION_KEYS)
     return env
 
 
@@ -72,7 +76,10 @@ def _start_server(port: int) -> subprocess.Popen:
         "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
         "--worker-class", "gthread", "--config", "/dev/null", "--log-level", "warning",
     ]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=_server_env(), start_new_session=True)
+    env = _server_env()
+    # The release step's cache table (production's throttle cache without REDIS_URL).
+    subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
 
 
 def _wait_ready(base: str, key: str, server: subprocess.Popen) -> None:
@@ -90,7 +97,10 @@ def _wait_ready(base: str, key: str, server: subprocess.Popen) -> None:
 
 
 def _stop_server(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+    except ProcessLookupError:  # it already exited (e.g. it failed to boot)
+        return
     try:
         server.wait(timeout=30)
     except subprocess.TimeoutExpired:
