@@ -59,8 +59,8 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
         sent, failed = statuses[ContactStatus.SENT], statuses[ContactStatus.FAILED]
         returned = sum(1 for outcome in applied if outcome.returns_slot)
         skipped = statuses[ContactStatus.SKIPPED]
+        sent += len(end_replied_steps(applied))
         _move_counters(target, sent=sent, failed=failed, retried=returned, skipped=skipped)
-        sent += _end_replied_sequences(applied, target.campaign_id)
         _look_again_by(target.campaign_id, applied)
         count_on_day(target.campaign_id, target.day, sent=sent, failed=failed)
         pairs = [(target, outcome) for outcome in applied]
@@ -192,21 +192,23 @@ def _move_counters(
         )
 
 
-def _end_replied_sequences(applied: list[Outcome], campaign_id: int) -> int:
+def end_replied_steps(outcomes) -> set[int]:
     """A contact who replied while a step was being sent gets no follow-up (stop_on_reply):
-    the row ends as sent instead of waiting. Returns how many ended."""
-    waiting = [o.claim.id for o in applied if o.next_step_at is not None]
+    its row ends as sent instead of waiting. Returns the ids that ended (the callers count
+    them as sent with the rest of the flush)."""
+    waiting = [o.claim.id for o in outcomes if o.next_step_at is not None]
     if not waiting:
-        return 0
-    ended = CampaignContact.objects.filter(
+        return set()
+    rows = CampaignContact.objects.filter(
         pk__in=waiting,
         status=ContactStatus.PENDING,
         replied_at__isnull=False,
         campaign__stop_on_reply=True,
-    ).update(status=ContactStatus.SENT, next_step_at=None, next_attempt_at=None)
+    )
+    ended = set(rows.values_list("pk", flat=True))
     if ended:
-        Campaign.objects.filter(pk=campaign_id).update(
-            pending_count=F("pending_count") - ended, sent_count=F("sent_count") + ended
+        CampaignContact.objects.filter(pk__in=ended).update(
+            status=ContactStatus.SENT, next_step_at=None, next_attempt_at=None
         )
     return ended
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 
 from campaigns.deliveries import status_receipts_apply
-from campaigns.models import Campaign, CampaignContact, ChannelDay, ContactStatus, StatusReceipt
+from campaigns.models import Campaign, ChannelDay, ContactStatus, StatusReceipt
 from campaigns.webhook_events import campaigns_emit, outcomes_emit
 
 from . import bulk, safety
@@ -23,6 +23,7 @@ from .recording import (
     Recorder,
     _relax_durability,
     _row_values,
+    end_replied_steps,
     record_outcomes,
 )
 from .sending import Outcome
@@ -82,7 +83,7 @@ def _record_together(items, campaign_ids: list[int]) -> list[tuple[Recorder, Out
             return []
         bulk.upsert_deliveries([d for _, o in applied for d in o.deliveries])
         bulk.lock_in_order(Campaign, campaign_ids)
-        ended = _end_replied(applied)
+        ended = end_replied_steps(o for _, o in applied)
         campaigns, days, channel_days = _sums(applied, ended)
         bulk.move_campaign_counters(campaigns)
         if days:
@@ -99,25 +100,6 @@ def _record_together(items, campaign_ids: list[int]) -> list[tuple[Recorder, Out
             logger.info("campaign=%s completed", campaign_id)
         campaigns_emit(completed, "campaign.completed")
     return applied
-
-
-def _end_replied(applied) -> set[int]:
-    """Rows whose contact replied while their step was sent end as sent (no follow-up)."""
-    waiting = [o.claim.id for _, o in applied if o.next_step_at is not None]
-    if not waiting:
-        return set()
-    rows = CampaignContact.objects.filter(
-        pk__in=waiting,
-        status=ContactStatus.PENDING,
-        replied_at__isnull=False,
-        campaign__stop_on_reply=True,
-    )
-    ended = set(rows.values_list("pk", flat=True))
-    if ended:
-        CampaignContact.objects.filter(pk__in=ended).update(
-            status=ContactStatus.SENT, next_step_at=None, next_attempt_at=None
-        )
-    return ended
 
 
 def _sums(applied, ended: set[int] = frozenset()):

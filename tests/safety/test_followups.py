@@ -1,6 +1,5 @@
 """Follow-up steps (delay_hours), the daily limit counting people, and stop-on-reply."""
 
-from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -10,6 +9,7 @@ from channels.webhooks.apply import events_apply
 from channels.webhooks.events import InboundEvent
 from tests.engine.helpers import assert_counters_match, cycle, run_days, start_campaign
 from tests.factories import make_channel, make_contacts
+from tests.safety.helpers import people_by_day
 
 DAY1 = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
 WINDOW = (time(9), time(17))
@@ -35,17 +35,6 @@ def windowed(account, contacts, messages=WITH_FOLLOW_UP, **fields):
         send_window={"start": WINDOW[0], "end": WINDOW[1]},
         **fields,
     )
-
-
-def people_by_day(campaign) -> dict:
-    """Local date -> the contacts who had a message accepted that day."""
-    reached = defaultdict(set)
-    rows = Delivery.objects.filter(
-        campaign_contact__campaign=campaign, sent_at__isnull=False
-    ).values_list("sent_at", "campaign_contact__contact_id")
-    for sent_at, contact_id in rows:
-        reached[sent_at.date()].add(contact_id)
-    return dict(reached)
 
 
 def positions_of(campaign, contact) -> list[int]:

@@ -4,7 +4,7 @@ processes at once, a worker killed mid-batch, and a long simulated run."""
 
 import signal
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 
@@ -16,6 +16,7 @@ from channels.webhooks.events import InboundEvent
 from tests.engine.helpers import assert_counters_match, cycle, run_days, start_campaign
 from tests.engine.processes import finish, manage
 from tests.factories import make_channel, make_contacts
+from tests.safety.helpers import people_by_day
 
 DAY1 = datetime(2027, 3, 1, 0, 0, tzinfo=UTC)
 WINDOW = (clock(9), clock(17))
@@ -52,18 +53,6 @@ def assert_nothing_twice(gateway) -> None:
     assert not twice, twice[:3]
 
 
-def people_by_day(campaign) -> dict:
-    reached = defaultdict(set)
-    rows = Delivery.objects.filter(
-        campaign_contact__campaign=campaign, sent_at__isnull=False
-    ).values_list("sent_at", "campaign_contact__contact_id")
-    for sent_at, contact_id in rows:
-        reached[sent_at.date()].add(contact_id)
-    return reached
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
 def test_ninety_contacts_a_reply_and_a_twenty_hour_follow_up(alice, fake_gateway):
     """Issue 11's acceptance: day 1 reaches 30 people; one replies before day 2; day 2
     gives the other 29 their follow-up and reaches no more than 30 people in all."""
