@@ -34,7 +34,8 @@ from benchmarks.harness import report
 ROOT = Path(os.environ.get("BENCH_API_ROOT") or Path(__file__).resolve().parent.parent)
 SECONDS = int(os.environ.get("BENCH_API_SECONDS", "20"))
 CONNECTIONS = int(os.environ.get("BENCH_API_CONNECTIONS", "32"))
-WORKERS, THREADS = 2, 4
+WORKERS = 2
+THREADS = int(os.environ.get("BENCH_API_THREADS", "4"))
 
 
 @dataclass

@@ -8,7 +8,12 @@ from contacts.models import ChannelType, Contact, ContactList, Segment
 from contacts.openapi import ATTRIBUTES_SCHEMA, SEGMENT_RULES_SCHEMA
 from contacts.phones import E164_PATTERN, MAX_RAW_LENGTH, normalize_phone
 from contacts.segments import validate_rules
-from skylight.api.fields import AccountIdListField, AccountObjectIdField, datetime_text
+from skylight.api.fields import (
+    AccountIdListField,
+    AccountObjectIdField,
+    SharedChoicesField,
+    datetime_text,
+)
 from skylight.api.strict import StrictJsonTypes
 from skylight.models import country_choices
 from skylight.uploads import max_upload_bytes, upload_limit_text
@@ -101,7 +106,7 @@ class ContactImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV with a header row: name, phone, tags, ...")
     list_id = AccountObjectIdField(model=ContactList, required=False, allow_null=True)
     type = serializers.ChoiceField(choices=ChannelType.choices, default=ChannelType.WHATSAPP)
-    default_country = serializers.ChoiceField(
+    default_country = SharedChoicesField(
         choices=country_choices(),
         required=False,
         help_text="ISO 3166 alpha-2 country in which numbers without a country code "

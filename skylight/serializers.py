@@ -1,13 +1,13 @@
 from rest_framework import serializers
 
-from skylight.api.fields import TimezoneField
+from skylight.api.fields import SharedChoicesField, TimezoneField
 from skylight.api.strict import StrictJsonTypes
 from skylight.models import Account, Subscription, country_choices
 
 
 class AccountSerializer(serializers.ModelSerializer):
     timezone = TimezoneField(read_only=True)
-    default_country = serializers.ChoiceField(
+    default_country = SharedChoicesField(
         choices=country_choices(),
         allow_blank=True,
         read_only=True,
@@ -21,7 +21,7 @@ class AccountSerializer(serializers.ModelSerializer):
 
 
 class AccountUpdateSerializer(StrictJsonTypes, serializers.Serializer):
-    default_country = serializers.ChoiceField(
+    default_country = SharedChoicesField(
         choices=country_choices(),
         allow_blank=True,
         help_text="ISO 3166 alpha-2 country in which phone numbers without a country code "

@@ -153,9 +153,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME", "")}
 else:
     # Persistent connections: a new PostgreSQL connection per request costs more than
-    # the request (docs/benchmarks.md); health checks drop connections that went away.
+    # the request (docs/benchmarks.md).
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("SKYLIGHT_DB_CONN_MAX_AGE", "60"))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A health check is one more round trip (SELECT 1) at the start of every request; off
+    # unless asked for, a connection that went away fails one request and is replaced.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = os.environ.get("SKYLIGHT_DB_HEALTH_CHECKS") == "1"
     if os.environ.get("TEST_DATABASE_NAME"):
         DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 

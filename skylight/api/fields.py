@@ -90,3 +90,17 @@ class TimezoneField(serializers.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 64)
         super().__init__(**kwargs)
+
+
+class SharedChoicesField(serializers.ChoiceField):
+    """A ChoiceField whose (long, never changed) choices are shared between copies.
+
+    DRF deep-copies every declared field for each serializer instance; for the ~250
+    countries that copy cost more than the rest of `GET /account` (docs/benchmarks.md).
+    """
+
+    def __deepcopy__(self, memo):
+        choices = self._kwargs.get("choices")
+        if choices is not None:
+            memo[id(choices)] = choices
+        return super().__deepcopy__(memo)

@@ -18,6 +18,13 @@ class AccountScopedMixin:
     def get_queryset(self):
         return super().get_queryset().filter(**{self.account_field: self.account})
 
+    def filter_queryset(self, queryset):
+        # Filters narrow listings; a read by id (the object's own route) is never filtered,
+        # so it costs no filterset (its query parameters are not documented either).
+        if getattr(self, "detail", False):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if getattr(self.request, "user", None) is not None and hasattr(

@@ -59,3 +59,16 @@ def test_an_account_without_a_default_country_matches_its_documented_shape(api, 
     field = schema["components"]["schemas"]["Account"]["properties"]["default_country"]
     assert {"$ref": "#/components/schemas/BlankEnum"} in field["oneOf"]
     assert api.get("/api/v1/account").json()["data"]["default_country"] == ""
+
+
+def test_copies_of_the_country_field_share_its_choices_and_still_validate():
+    """Each serializer instance deep-copies its fields; the ~250 countries are shared."""
+    from skylight.serializers import AccountSerializer, AccountUpdateSerializer
+
+    first = AccountSerializer().fields["default_country"]
+    second = AccountSerializer().fields["default_country"]
+    assert first is not second
+    assert first._kwargs["choices"] is second._kwargs["choices"]
+    assert AccountUpdateSerializer(data={"default_country": "SA"}).is_valid()
+    refused = AccountUpdateSerializer(data={"default_country": "XX"})
+    assert not refused.is_valid() and "default_country" in refused.errors
