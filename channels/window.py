@@ -4,7 +4,7 @@ the number; outside it only an approved template goes (Meta answers 131047).
 
 channels remembers when each contact last wrote to each channel (`LastInbound`, written
 set-based from each webhook's inbound messages); campaigns reads it to count open
-windows at enrolment and to fail, before sending, a free-form step whose window closed.
+windows at enrollment and to fail, before sending, a free-form step whose window closed.
 """
 
 from datetime import datetime, timedelta

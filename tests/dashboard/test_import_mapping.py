@@ -164,7 +164,7 @@ def test_the_api_reads_local_numbers_in_the_accounts_country(api, alice):
 
 
 @pytest.mark.django_db
-def test_enrolment_phones_are_read_in_the_accounts_country(web, alice):
+def test_enrollment_phones_are_read_in_the_accounts_country(web, alice):
     alice.default_country = "SA"
     alice.save()
     contact = make_contact(alice, phone="+966551112234")

@@ -1,4 +1,4 @@
-"""The campaign form's enrolment preview on a WhatsApp Cloud API channel: open windows
+"""The campaign form's enrollment preview on a WhatsApp Cloud API channel: open windows
 counted, and a warning when the first step is free-form."""
 
 from datetime import UTC, datetime, timedelta
@@ -40,7 +40,7 @@ def test_the_preview_counts_open_windows_and_warns_for_free_form(web, alice, fir
 
 
 @pytest.mark.django_db
-def test_the_campaign_page_repeats_the_enrolment_warning(web, alice):
+def test_the_campaign_page_repeats_the_enrollment_warning(web, alice):
     from campaigns.services import campaign_create
 
     channel = make_channel(

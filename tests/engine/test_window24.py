@@ -1,4 +1,4 @@
-"""The 24-hour window on WhatsApp Cloud API: inbound messages open it, enrolment counts
+"""The 24-hour window on WhatsApp Cloud API: inbound messages open it, enrollment counts
 and warns, and a free-form step to a closed window fails without a request or a slot."""
 
 from datetime import UTC, datetime, timedelta
