@@ -21,6 +21,7 @@ ESTIMATE_ABOVE = 50_000  # memberships selected; below this the exact count is f
 PROBES = 600  # shared by the lists in proportion to their size
 MIN_PROBES_PER_LIST = 100
 MIN_HITS_PER_LIST = 40
+SUPPRESSIONS_BY_ADDRESS = 5_000  # suppressed addresses looked up one by one, at most
 
 _SAMPLE = """
 WITH bounds AS (
@@ -91,17 +92,32 @@ def estimate_lists(*, account, channel_type: str, list_ids) -> dict | None:
 
 def _suppressed_in(account, channel_type: str, list_ids: list[int]) -> int:
     """Contacts of the lists whose address is suppressed: counted exactly, from the
-    suppression list's side (it is short next to the lists)."""
-    addresses = Suppression.objects.filter(account=account, channel_type=channel_type)
-    return (
-        Contact.objects.filter(account=account, type=channel_type, lists__in=list_ids)
-        .filter(
-            Q(phone__in=addresses.values("address"))
-            | Q(external_id__in=addresses.values("address"))
-        )
-        .distinct()
-        .count()
+    suppression list's side (it is short next to the lists). The suppressed contacts
+    are found by address through the contact indexes (phone, provider address), and only
+    they are checked against the lists; a list of over `SUPPRESSIONS_BY_ADDRESS`
+    addresses is joined in SQL instead."""
+    addresses = list(
+        Suppression.objects.filter(account=account, channel_type=channel_type).values_list(
+            "address", flat=True
+        )[: SUPPRESSIONS_BY_ADDRESS + 1]
     )
+    if not addresses:
+        return 0
+    contacts = Contact.objects.filter(account=account, type=channel_type)
+    if len(addresses) > SUPPRESSIONS_BY_ADDRESS:
+        entries = Suppression.objects.filter(account=account, channel_type=channel_type)
+        matched = contacts.filter(
+            Q(phone__in=entries.values("address")) | Q(external_id__in=entries.values("address"))
+        ).values("pk")
+    else:
+        by_phone = contacts.filter(phone__in=addresses).values_list("pk", flat=True)
+        by_address = contacts.filter(external_id__in=addresses).values_list("pk", flat=True)
+        matched = {*by_phone, *by_address}
+        if not matched:
+            return 0
+        matched = list(matched)
+    members = ListMembership.objects.filter(contact_list_id__in=list_ids, contact_id__in=matched)
+    return members.values("contact_id").distinct().count()
 
 
 def _rounded(requested: int, totals: dict, suppressed: int = 0) -> dict:

@@ -44,7 +44,7 @@ from skylight.page_utils import (
     render_page,
     service_error_messages,
 )
-from skylight.paging import keyset_page
+from skylight.paging import ids_first, keyset_page
 
 ACTIONS = {
     "start": (services.campaign_start, "Started"),
@@ -388,7 +388,8 @@ def _contact_tabs(campaign) -> list[tuple[str, str, int]]:
 
 def _message_examples(campaign) -> dict:
     """The sequence rendered for one enrolled contact (placeholders and one spintax pick)."""
-    row = CampaignContact.objects.filter(campaign=campaign).select_related("contact").first()
+    rows = CampaignContact.objects.filter(campaign=campaign).select_related("contact")
+    row = next(iter(ids_first(rows.order_by("id"), 1)), None)
     messages_ = list(campaign.messages.all())
     if row is None:
         return {"sample": None, "messages": [(m, "") for m in messages_]}

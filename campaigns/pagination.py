@@ -11,7 +11,7 @@ import math
 from rest_framework.exceptions import ValidationError
 
 from skylight.api.pagination import EnvelopePagination
-from skylight.paging import keyset_page
+from skylight.paging import ids_first, keyset_page
 
 MAX_ID = 2**63 - 1
 
@@ -55,13 +55,10 @@ class CampaignContactPagination(EnvelopePagination):
 
     def _page_by_number(self, rows) -> list:
         offset = (self.current_page - 1) * self.per_page
-        if not offset:
-            return list(rows[: self.per_page + 1])
         if offset + self.per_page + 1 > MAX_ID:
             # Past any end, and past what the database takes as an OFFSET.
             return []
-        ids = rows.values("pk")[offset : offset + self.per_page + 1]
-        return list(rows.filter(pk__in=ids))
+        return ids_first(rows, self.per_page + 1, offset)
 
     def meta(self) -> dict:
         return {**super().meta(), "next_cursor": self.next_cursor}

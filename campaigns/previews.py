@@ -24,6 +24,7 @@ from contacts.models import Contact
 from contacts.phones import InvalidPhone, normalize_phone
 from skylight.cache import window_hit
 from skylight.domain import Conflict, Invalid
+from skylight.paging import ids_first
 
 SAMPLE = Recipient(name="Sara Ahmed", phone="+966501234567", attributes={"city": "Riyadh"})
 STORED_SETTINGS_INVALID = "The channel's stored settings are not valid; edit the channel."
@@ -61,7 +62,7 @@ def sample_contact(*, account, campaign=None) -> Contact | None:
     account's first contact, else nobody (the made-up `SAMPLE`)."""
     if campaign is not None:
         row = CampaignContact.objects.filter(campaign=campaign).select_related("contact")
-        first = row.order_by("pk").first()
+        first = next(iter(ids_first(row.order_by("id"), 1)), None)
         if first is not None:
             return first.contact
     return Contact.objects.filter(account=account).order_by("pk").first()

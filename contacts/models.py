@@ -61,6 +61,12 @@ class Contact(models.Model):
             models.Index(fields=["account", "name"], name="contact_account_name"),
             # The listing's order (newest first) within one account, whatever others hold.
             models.Index(fields=["account", "id"], name="contact_account_newest"),
+            # Suppressions name a provider address (a Telegram chat id) as often as a phone.
+            models.Index(
+                fields=["account", "type", "external_id"],
+                name="contact_external_id",
+                condition=~models.Q(external_id=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,3 +28,19 @@ def test_a_page_of_100_contacts_costs_four_queries(api, alice, django_assert_num
         body = api.get("/api/v1/contacts", {"per_page": 100}).json()
     assert len(body["data"]) == 100 and body["meta"]["total"] == 120
     assert all(len(row["tags"]) == 1 for row in body["data"])
+
+
+def test_a_page_of_a_campaigns_contacts_chooses_its_ids_in_an_inner_query(
+    api, create_campaign, django_assert_num_queries
+):
+    """Ids first: the inner query reads only ids (PostgreSQL takes them from the
+    (campaign, id) index) and the outer one joins the contacts of those ids only."""
+    campaign = create_campaign()
+    api.get("/api/v1/account")
+    for params in ({"per_page": 2}, {"per_page": 2, "page": 2}):
+        with django_assert_num_queries(3) as captured:
+            api.get(f"/api/v1/campaigns/{campaign['id']}/contacts", params)
+        page_sql = captured.captured_queries[-1]["sql"]
+        inner = page_sql[page_sql.index("IN (SELECT") :]
+        assert "contacts_contact" in page_sql[: page_sql.index("IN (SELECT")]
+        assert "LIMIT" in inner and "contacts_contact" not in inner
