@@ -18,6 +18,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -61,7 +62,8 @@ def _server_env() -> dict:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         # The throttle stays on, with a rate no benchmark reaches.
         SKYLIGHT_API_RATE="100000000/min",
-        LOG_LEVEL="WARNING",
+        # Production's log level: one line per request is part of what a request costs.
+        LOG_LEVEL="INFO",
     )
     env.pop("SKYLIGHT_TESTING", None)
     # Production shares the throttle's counters through Redis (docs/deploy.md); without
@@ -86,22 +88,39 @@ def _redis_up() -> bool:
 
 
 def _start_server(port: int) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "gunicorn", "skylight.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
-        "--worker-class", "gthread", "--config", "/dev/null", "--log-level", "warning",
-    ]  # fmt: skip
+    # Production's own gunicorn settings (Procfile.production), sized from the environment
+    # as a deployment sizes them; a checkout without them gets the same values by flag.
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:skylight.gunicorn_conf"]
+    if not (ROOT / "skylight" / "gunicorn_conf.py").exists():
+        command = [
+            sys.executable, "-m", "gunicorn", "skylight.wsgi:application", "--config", "/dev/null",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
+            "--worker-class", "gthread",
+        ]  # fmt: skip
     env = _server_env()
+    env.update(
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY=str(WORKERS),
+        GUNICORN_THREADS=str(THREADS),
+    )
     # The release step's cache table (production's throttle cache without REDIS_URL).
     subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
-    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    # The request log goes to a file (shown if the server fails), not over the figures.
+    log = tempfile.TemporaryFile(mode="w+")
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log
+    )
+    server.log = log
+    return server
 
 
 def _wait_ready(base: str, key: str, server: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError("gunicorn exited before answering")
+            server.log.seek(0)
+            raise RuntimeError(f"gunicorn exited before answering:\n{server.log.read()[-3000:]}")
         try:
             if httpx.get(f"{base}/api/v1/account", headers={"X-Api-Key": key}).status_code == 200:
                 return
