@@ -1,5 +1,7 @@
 """Campaign reads: scoped querysets, filtered listings and counter-based totals."""
 
+from functools import cache
+
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django_filters.utils import translate_validation
@@ -30,12 +32,12 @@ STATUS_COUNTERS = {
 }
 
 
-def campaign_queryset(*, account) -> QuerySet[Campaign]:
-    """The account's campaigns with what the campaign object needs, in two queries.
+@cache
+def _number_shared_with():
+    """How many other running campaigns send through the campaign's number.
 
-    `number_shared_with` counts the other running campaigns on the same number: they share
-    its daily cap, so the schedule and the estimated completion date account for them.
-    """
+    Built once per process: building the subquery cost more than running it, on every
+    campaign read (`annotate` copies the expression, so sharing it is safe)."""
     others = (
         Campaign.objects.filter(channel_id=OuterRef("channel_id"), status=CampaignStatus.RUNNING)
         .exclude(pk=OuterRef("pk"))
@@ -44,11 +46,20 @@ def campaign_queryset(*, account) -> QuerySet[Campaign]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return Coalesce(Subquery(others), 0)
+
+
+def campaign_queryset(*, account) -> QuerySet[Campaign]:
+    """The account's campaigns with what the campaign object needs, in two queries.
+
+    `number_shared_with` counts the other running campaigns on the same number: they share
+    its daily cap, so the schedule and the estimated completion date account for them.
+    """
     return (
         Campaign.objects.filter(account=account)
         .select_related("channel")
         .prefetch_related("messages")
-        .annotate(number_shared_with=Coalesce(Subquery(others), 0))
+        .annotate(number_shared_with=_number_shared_with())
     )
 
 
