@@ -127,14 +127,15 @@ def test_the_report_reconciles_with_counters_and_listing_over_a_multi_day_run(
 
 
 def test_the_report_takes_the_same_few_queries_however_many_contacts(
-    alice, gateway_channel, fake_gateway, django_assert_num_queries
+    alice, gateway_channel, fake_gateway, django_assert_num_queries, is_postgres
 ):
     small = run_a_campaign(alice, gateway_channel, fake_gateway, contacts=30, days=4)
     large = run_a_campaign(alice, gateway_channel, fake_gateway, contacts=240, days=6)
     api = api_client_for(alice)
     api.get("/api/v1/account")  # the key's last_used is written once a minute at most
 
-    # key, campaign, its messages, outcome rows, day numbers, id bounds, steps
+    # key, campaign, its messages, outcome rows, day numbers, steps; and on SQLite the
+    # deliveries' id bounds (PostgreSQL reads the counts its triggers keep instead)
     for campaign in (small, large):
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6 if is_postgres else 7):
             assert api.get(f"/api/v1/campaigns/{campaign.pk}/report").status_code == 200
