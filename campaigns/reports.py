@@ -11,9 +11,10 @@ Two sources give the same rows (docs/architecture.md, "The campaign report"):
   holds signed counts of reached contacts by (day, status, delivery status, replied,
   opted out, failure reason, HTTP code), `ReportStepCount` of deliveries by (position,
   sent, status). The report sums a few hundred rows instead of scanning a million, so
-  its cost does not grow with the campaign. The triggers only append; when a campaign's
-  rows are more than `COMPACT_AFTER` beyond its distinct keys, reading the report folds
-  them into one row per key (`report_counts_compact`).
+  its cost does not grow with the campaign. The triggers only append; a sweep every
+  few minutes folds a campaign's rows into one per key once they are more than
+  `SWEEP_AFTER` beyond its distinct keys (`report_counts_sweep`), and a read does the
+  same past `COMPACT_AFTER` (`report_counts_compact`).
 - Elsewhere (SQLite, development and embedded scale), the live aggregates over the
   contact rows and the deliveries: `live_day_rows` and `live_steps`. They are also the
   reference the triggers' SQL follows; tests/engine/test_report_counts.py compares both
@@ -50,9 +51,10 @@ REACHED = (ContactStatus.SENT, ContactStatus.FAILED, ContactStatus.SKIPPED)
 DELIVERED = (Delivery.Status.DELIVERED, Delivery.Status.READ)
 DAY_KEY = ("day", "status", "delivery_status", "replied", "opted_out", "reason", "code")
 STEP_KEY = ("position", "sent", "status")
-# Rows beyond one per key that a campaign's counts may carry before a read compacts them:
-# summing ten thousand small rows costs a few milliseconds.
+# Rows beyond one per key that a campaign's counts may carry before a read compacts them
+# (summing ten thousand small rows costs a few milliseconds), and before the sweep does.
 COMPACT_AFTER = 10_000
+SWEEP_AFTER = 1_000
 
 # Failure reasons by how the engine words its errors (campaigns/engine/sending.py). The
 # triggers of campaigns migration 0010 word them alike: a change here needs a migration.
@@ -93,13 +95,8 @@ def _day_rows(campaign: Campaign, live: bool):
 
 def counted_day_rows(campaign: Campaign) -> list[tuple]:
     """`_day_rows` summed from the counts the triggers keep (PostgreSQL)."""
-    rows = list(
-        ReportDayCount.objects.filter(campaign=campaign)
-        .values_list(*DAY_KEY)
-        .annotate(n=Sum("n"), pieces=Count("id"))
-        .order_by()
-    )
-    _compact_if_piled_up(campaign, rows)
+    rows = _counts(ReportDayCount, DAY_KEY, campaign.pk)
+    _compact_if_piled_up(campaign.pk, rows, COMPACT_AFTER)
     return [row[:-1] for row in rows if row[-2]]
 
 
@@ -206,13 +203,8 @@ def _steps(campaign: Campaign, live: bool) -> list[dict]:
 
 def counted_steps(campaign: Campaign) -> dict[int, dict]:
     """{position: {sent, delivered, read}} summed from the counts the triggers keep."""
-    rows = list(
-        ReportStepCount.objects.filter(campaign=campaign)
-        .values_list(*STEP_KEY)
-        .annotate(n=Sum("n"), pieces=Count("id"))
-        .order_by()
-    )
-    _compact_if_piled_up(campaign, rows)
+    rows = _counts(ReportStepCount, STEP_KEY, campaign.pk)
+    _compact_if_piled_up(campaign.pk, rows, COMPACT_AFTER)
     found: dict[int, Counter] = defaultdict(Counter)
     for position, sent, status, n, _ in rows:
         found[position]["deliveries"] += n
@@ -254,11 +246,48 @@ def _deliveries_of(campaign: Campaign) -> Q:
     return Q(campaign_contact__campaign=campaign)
 
 
-def _compact_if_piled_up(campaign: Campaign, rows: list[tuple]) -> None:
-    """Compacts the campaign's counts when `rows` (ending with each key's number of
-    pieces) carry more than `COMPACT_AFTER` rows beyond one per key."""
-    if sum(row[-1] for row in rows) - len(rows) > COMPACT_AFTER:
-        report_counts_compact(campaign_id=campaign.pk)
+def _counts(model, key: tuple[str, ...], campaign_id: int) -> list[tuple]:
+    """(*key, n, pieces) of one campaign's counts: each key's sum and its number of rows."""
+    return list(
+        model.objects.filter(campaign_id=campaign_id)
+        .values_list(*key)
+        .annotate(n=Sum("n"), pieces=Count("id"))
+        .order_by()
+    )
+
+
+def _compact_if_piled_up(campaign_id: int, rows: list[tuple], allowed: int) -> bool:
+    """Compacts the campaign's counts when `rows` (from `_counts`) carry more than
+    `allowed` rows beyond one per key; whether it did."""
+    if sum(row[-1] for row in rows) - len(rows) <= allowed:
+        return False
+    report_counts_compact(campaign_id=campaign_id)
+    return True
+
+
+def report_counts_sweep() -> int:
+    """Compacts the counts of every campaign that piled up more than `SWEEP_AFTER` rows
+    beyond one per key; returns how many it compacted (PostgreSQL only).
+
+    Every few minutes (the `skylight-report-counts` schedule), so counts appended by
+    sends and status webhooks stay small even for campaigns nobody reads the report of.
+    Campaigns with few rows are not even grouped.
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    compacted = 0
+    for model, key in ((ReportDayCount, DAY_KEY), (ReportStepCount, STEP_KEY)):
+        crowded = (
+            model.objects.values("campaign_id")
+            .annotate(rows=Count("id"))
+            .filter(rows__gt=SWEEP_AFTER)
+            .order_by("campaign_id")
+            .values_list("campaign_id", flat=True)
+        )
+        for campaign_id in crowded:
+            rows = _counts(model, key, campaign_id)
+            compacted += _compact_if_piled_up(campaign_id, rows, SWEEP_AFTER)
+    return compacted
 
 
 def report_counts_compact(*, campaign_id: int) -> None:

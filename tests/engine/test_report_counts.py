@@ -260,6 +260,26 @@ def test_a_report_with_many_appended_rows_compacts_them(alice, monkeypatch):
     assert first["totals"]["sent"] == 6
 
 
+def test_the_sweep_compacts_the_campaigns_whose_counts_piled_up_and_only_those(alice, monkeypatch):
+    from campaigns import reports
+    from campaigns.tasks import report_counts_sweep_task
+
+    busy = start_campaign(alice, contacts=6, at=FIRST)
+    for row in CampaignContact.objects.filter(campaign=busy):
+        CampaignContact.objects.filter(pk=row.pk).update(status="sent", sent_at=FIRST)
+    quiet = start_campaign(alice, contacts=2, at=FIRST)
+    CampaignContact.objects.filter(campaign=quiet).update(status="sent", sent_at=FIRST)
+    quiet_rows = set(ReportDayCount.objects.filter(campaign=quiet).values_list("id", "n"))
+    monkeypatch.setattr(reports, "SWEEP_AFTER", 2)
+
+    assert report_counts_sweep_task() == 1
+
+    assert list(ReportDayCount.objects.filter(campaign=busy).values_list("n", flat=True)) == [6]
+    assert set(ReportDayCount.objects.filter(campaign=quiet).values_list("id", "n")) == quiet_rows
+    assert_counts_match(busy)
+    assert report_counts_sweep_task() == 0
+
+
 def test_deleting_a_campaign_deletes_its_counts(alice):
     campaign = start_campaign(alice, contacts=3, at=FIRST)
     CampaignContact.objects.filter(campaign=campaign).update(status="sent", sent_at=FIRST)
