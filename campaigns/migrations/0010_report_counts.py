@@ -13,7 +13,9 @@ tests/engine/test_report_counts.py compares the two after real runs.
 
 - A reached contact (sent, failed, skipped) counts on the day of
   coalesce(sent_at, claimed_at) in its campaign's time zone; a change of time zone
-  re-keys the campaign's rows (a row trigger that fires only when it changes).
+  re-keys the campaign's rows (a row trigger that fires only when it changes). Only a
+  draft's time zone changes (`campaign_update`), so no contact row of the campaign is
+  being written meanwhile with the old one.
 - Deliveries find their campaign through their contact row: they are deleted before
   it, as Django's collector and the services do.
 - Existing campaigns are counted by the migration, after the triggers exist (creating
@@ -145,7 +147,7 @@ STEPS_FUNCTION = _statement_function(
 def _retimed(sign: int, zone: str) -> str:
     columns = ", ".join(f"t.{column}" for column in CONTACT_COLUMNS.split(", "))
     return (
-        f"SELECT {columns}, coalesce(nullif({zone}.timezone, ''), 'UTC') AS tz, {sign} AS sign "
+        f"SELECT {columns}, {TIME_ZONE.format(zone)} AS tz, {sign} AS sign "
         f"FROM {CONTACTS} t WHERE t.campaign_id = NEW.id AND t.status IN {REACHED}"
     )
 
