@@ -432,3 +432,50 @@ class ChannelAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class ReportDayCount(models.Model):
+    """A signed count of reached contacts under one key of the report's day rows.
+
+    Written only by PostgreSQL triggers on the contact rows (campaigns migration 0010),
+    never by Python: every statement that changes reached rows appends, per key it moves,
+    the difference it made. A key's count is the sum of its rows; the report compacts a
+    campaign's rows when they pile up (`campaigns.reports`). Append-only, so concurrent
+    writers never wait on each other here (docs/architecture.md, "The campaign report").
+    Empty on SQLite, where the report aggregates the contact rows directly.
+    """
+
+    # Deleted with the campaign by an ON DELETE CASCADE constraint the migration adds
+    # (the triggers may append after Django's collector would have deleted them).
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    day = models.DateField(null=True)
+    status = models.CharField(max_length=16)
+    delivery_status = models.CharField(max_length=16)
+    replied = models.SmallIntegerField()
+    opted_out = models.SmallIntegerField()
+    reason = models.CharField(max_length=16)
+    code = models.CharField(max_length=3)
+    n = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.n:+d} {self.status} on {self.day} in campaign {self.campaign_id}"
+
+
+class ReportStepCount(models.Model):
+    """A signed count of one campaign's deliveries by position, sent or not, and status.
+
+    Kept like `ReportDayCount`, by triggers on the deliveries.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField()
+    sent = models.BooleanField()
+    status = models.CharField(max_length=16)
+    n = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.n:+d} {self.status} at {self.position} in campaign {self.campaign_id}"

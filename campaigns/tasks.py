@@ -1,5 +1,6 @@
 """django-q2 tasks of the send engine: each loads by id and calls the engine; each is
-harmless to run twice (every claim and every outcome is a conditional update)."""
+harmless to run twice (every claim and every outcome is a conditional update). Also the
+sweep of the report's counts (campaigns/reports.py), harmless to run at any time."""
 
 from datetime import datetime
 
@@ -8,11 +9,17 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from campaigns.engine import Batch, Round, run_cycle, send_batch, send_round
+from campaigns.reports import report_counts_sweep
 
 
 def send_cycle_task() -> int:
     """The every-minute schedule: plan on the real clock, fan rounds out to workers."""
     return run_cycle(timezone.now(), enqueue=enqueue_round).planned
+
+
+def report_counts_sweep_task() -> int:
+    """The every-five-minutes schedule: folds the report counts that piled up."""
+    return report_counts_sweep()
 
 
 def send_round_task(batches: list, clock: str | None = None) -> int:

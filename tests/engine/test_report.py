@@ -11,6 +11,7 @@ import pytest
 
 from campaigns.deliveries import delivery_status_record
 from campaigns.models import CampaignDay, Delivery
+from campaigns.reports import campaign_report
 from channels.webhooks.events import StatusEvent
 from contacts.models import Contact
 from tests.engine.helpers import run_days, start_campaign
@@ -82,6 +83,8 @@ def test_the_report_reconciles_with_counters_and_listing_over_a_multi_day_run(
 
     report = api.get(f"/api/v1/campaigns/{campaign.pk}/report").json()["data"]
 
+    # On PostgreSQL the API read the counts the triggers keep: the live aggregate agrees.
+    assert campaign_report(campaign=campaign) == campaign_report(campaign=campaign, live=True)
     totals = report["totals"]
     assert campaign.status == "completed"
     assert (totals["sent"], totals["failed"], totals["skipped"]) == (
@@ -127,14 +130,15 @@ def test_the_report_reconciles_with_counters_and_listing_over_a_multi_day_run(
 
 
 def test_the_report_takes_the_same_few_queries_however_many_contacts(
-    alice, gateway_channel, fake_gateway, django_assert_num_queries
+    alice, gateway_channel, fake_gateway, django_assert_num_queries, is_postgres
 ):
     small = run_a_campaign(alice, gateway_channel, fake_gateway, contacts=30, days=4)
     large = run_a_campaign(alice, gateway_channel, fake_gateway, contacts=240, days=6)
     api = api_client_for(alice)
     api.get("/api/v1/account")  # the key's last_used is written once a minute at most
 
-    # key, campaign, its messages, outcome rows, day numbers, id bounds, steps
+    # key, campaign, its messages, outcome rows, day numbers, steps; and on SQLite the
+    # deliveries' id bounds (PostgreSQL reads the counts its triggers keep instead)
     for campaign in (small, large):
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6 if is_postgres else 7):
             assert api.get(f"/api/v1/campaigns/{campaign.pk}/report").status_code == 200
