@@ -28,11 +28,13 @@ def keyset_page(rows, *, size: int, after: int = 0) -> KeysetPage:
 
 
 def ids_first(rows, count: int, offset: int = 0) -> list:
-    """`rows[offset:offset + count]`, the ids chosen first in an inner query.
+    """`rows[offset:offset + count]`, their ids chosen first by a query of ids only.
 
-    The inner query reads only ids, so PostgreSQL takes them from an index that holds the
-    filter and the order (e.g. a campaign's (campaign, id)) without visiting the table;
-    asked for whole rows in id order, it may walk the primary key past every other
-    campaign's rows instead (docs/benchmarks.md). One query all the same.
+    The ids come from an index that holds the filter and the order (a campaign's
+    (campaign, id)) without visiting the table; then the rows of those ids are read by
+    primary key. Asked for whole rows in id order at once, PostgreSQL may walk the
+    primary key past every other campaign's rows instead, and an `id IN (subquery)`
+    form cost more to plan than to run (docs/benchmarks.md). Two cheap queries.
     """
-    return list(rows.filter(pk__in=rows.values("pk")[offset : offset + count]))
+    ids = list(rows.values_list("pk", flat=True)[offset : offset + count])
+    return list(rows.filter(pk__in=ids)) if ids else []
