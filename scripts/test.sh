@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
+# pytest-xdist workers (each has its own test database); SKYLIGHT_TEST_WORKERS=0 runs in
+# one process. `loadgroup` keeps tests marked with one xdist_group on one worker.
+PYTEST=($PY -m pytest -n "${SKYLIGHT_TEST_WORKERS:-auto}" --dist loadgroup)
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
 
@@ -20,12 +23,13 @@ echo "== lint =="
 .venv/bin/lint-imports --no-cache
 DJANGO_DEBUG=1 $PY manage.py makemigrations --check --dry-run >/dev/null
 
-echo "== suite on SQLite =="
-env -u DATABASE_URL $PY -m pytest "$@"
+echo "== suite on SQLite (browser tests included) =="
+env -u DATABASE_URL "${PYTEST[@]}" "$@"
 
 if pg_up; then
-  echo "== suite on PostgreSQL =="
-  DATABASE_URL=$PG_URL $PY -m pytest "$@"
+  # The browser tests drive the dashboard, the same on either database: they ran above.
+  echo "== suite on PostgreSQL (browser tests ran on SQLite) =="
+  DATABASE_URL=$PG_URL "${PYTEST[@]}" --ignore=tests/e2e "$@"
   if [ "${SKYLIGHT_SKIP_FUZZ:-}" != "1" ]; then
     echo "== schemathesis (short; make fuzz runs the long pass) =="
     PG_URL=$PG_URL $PY scripts/fuzz.py --max-examples 8 --phases examples,fuzzing,stateful
