@@ -10,8 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 # The upward-import tests drop a probe module into the source tree while lint-imports
-# reads it: under pytest-xdist this file's tests share one worker, one after another.
-pytestmark = pytest.mark.xdist_group("source_tree")
+# reads it: scripts/test.sh runs pytest-xdist with `--dist loadfile`, so this file's
+# tests share one worker, one after another.
 
 
 def lint_imports() -> subprocess.CompletedProcess:
