@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 # pytest-xdist workers, one per CPU, each with its own test database, given tests one by
-# one (`--dist load`; by file was minutes slower); SKYLIGHT_TEST_WORKERS=0 runs in one
-# process. Tests that share something outside their database take a lock (see
-# tests/foundation/test_architecture.py): xdist_group marks are lost under pytest 9.2.
+# one (`--dist load`: the slow proofs of one file can go to different workers);
+# SKYLIGHT_TEST_WORKERS=0 runs in one process. Tests that share something outside their
+# database take a lock (tests/foundation/test_architecture.py): xdist_group marks are
+# lost under pytest 9.2 with xdist 3.8.
 PYTEST=($PY -m pytest -n "${SKYLIGHT_TEST_WORKERS:-logical}" --dist load)
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
