@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
+# pytest-xdist workers, one per CPU, each with its own test database, given tests one by
+# one (`--dist load`: the slow proofs of one file can go to different workers);
+# SKYLIGHT_TEST_WORKERS=0 runs in one process. Tests that share something outside their
+# database take a lock (tests/foundation/test_architecture.py): xdist_group marks are
+# lost under pytest 9.2 with xdist 3.8.
+PYTEST=($PY -m pytest -n "${SKYLIGHT_TEST_WORKERS:-logical}" --dist load)
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
 
@@ -20,12 +26,13 @@ echo "== lint =="
 .venv/bin/lint-imports --no-cache
 DJANGO_DEBUG=1 $PY manage.py makemigrations --check --dry-run >/dev/null
 
-echo "== suite on SQLite =="
-env -u DATABASE_URL $PY -m pytest "$@"
+echo "== suite on SQLite (browser tests included) =="
+env -u DATABASE_URL "${PYTEST[@]}" "$@"
 
 if pg_up; then
-  echo "== suite on PostgreSQL =="
-  DATABASE_URL=$PG_URL $PY -m pytest "$@"
+  # The browser tests drive the dashboard, the same on either database: they ran above.
+  echo "== suite on PostgreSQL (browser tests ran on SQLite) =="
+  DATABASE_URL=$PG_URL "${PYTEST[@]}" --ignore=tests/e2e "$@"
   if [ "${SKYLIGHT_SKIP_FUZZ:-}" != "1" ]; then
     echo "== schemathesis (short; make fuzz runs the long pass) =="
     PG_URL=$PG_URL $PY scripts/fuzz.py --max-examples 8 --phases examples,fuzzing,stateful

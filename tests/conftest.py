@@ -30,6 +30,19 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL the test connections commit without waiting for the WAL to reach the
+    disk (`synchronous_commit=off`): what a commit makes visible is the same, only a crash
+    of the server could lose the last commits, of a database that is thrown away anyway."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 def _redis_up() -> bool:
     import redis
 

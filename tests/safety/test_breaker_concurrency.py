@@ -26,7 +26,10 @@ def test_concurrent_workers_on_a_failing_number_all_stop_and_send_no_one_twice(
     settings.SKYLIGHT_NUMBER_CONCURRENCY = 4  # the workers' lanes really race on the number
     number = make_channel(alice, provider="webhook", config=fake_gateway.channel_config())
     campaigns = [start_campaign(alice, contacts=300, at=START, channel=number) for _ in range(2)]
-    fake_gateway.always("rejected", delay=0.01)
+    # Each send takes longer than a claim's time budget (engine/lane.py, ClaimSizer), so
+    # every lane claims one contact at a time and records it before the next: a fast
+    # gateway lets a lane claim several and send them all before the trip is recorded.
+    fake_gateway.always("rejected", delay=0.06)
     cycle(START)  # day 1 begins; nothing is due yet at midnight
     moment = START + timedelta(hours=23, minutes=59, seconds=30)
 
