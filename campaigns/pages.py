@@ -29,7 +29,7 @@ from campaigns.forms import (
     message_rows_of,
     validate_messages,
 )
-from campaigns.models import Campaign, CampaignContact, CampaignStatus, PausedBy
+from campaigns.models import Campaign, CampaignStatus, PausedBy
 from campaigns.next_step import next_step
 from campaigns.report_charts import funnel, outcome_bars
 from channels.models import Channel
@@ -44,7 +44,7 @@ from skylight.page_utils import (
     render_page,
     service_error_messages,
 )
-from skylight.paging import ids_first, keyset_page
+from skylight.paging import keyset_page
 
 ACTIONS = {
     "start": (services.campaign_start, "Started"),
@@ -388,12 +388,10 @@ def _contact_tabs(campaign) -> list[tuple[str, str, int]]:
 
 def _message_examples(campaign) -> dict:
     """The sequence rendered for one enrolled contact (placeholders and one spintax pick)."""
-    rows = CampaignContact.objects.filter(campaign=campaign).select_related("contact")
-    row = next(iter(ids_first(rows.order_by("id"), 1)), None)
+    contact = previews.first_enrolled(campaign)
     messages_ = list(campaign.messages.all())
-    if row is None:
+    if contact is None:
         return {"sample": None, "messages": [(m, "") for m in messages_]}
-    contact = row.contact
     recipient = rendering.Recipient(
         name=contact.name, phone=contact.phone, attributes=contact.attributes
     )

@@ -57,14 +57,18 @@ def _field(message, name: str, default=""):
     return getattr(message, name, default) or default
 
 
+def first_enrolled(campaign) -> Contact | None:
+    """The campaign's first enrolled contact (its ids read first: skylight/paging.py)."""
+    rows = CampaignContact.objects.filter(campaign=campaign).select_related("contact")
+    first = next(iter(ids_first(rows.order_by("id"), 1)), None)
+    return first.contact if first is not None else None
+
+
 def sample_contact(*, account, campaign=None) -> Contact | None:
     """Whom a preview is rendered for: the campaign's first enrolled contact, else the
     account's first contact, else nobody (the made-up `SAMPLE`)."""
-    if campaign is not None:
-        row = CampaignContact.objects.filter(campaign=campaign).select_related("contact")
-        first = next(iter(ids_first(row.order_by("id"), 1)), None)
-        if first is not None:
-            return first.contact
+    if campaign is not None and (contact := first_enrolled(campaign)) is not None:
+        return contact
     return Contact.objects.filter(account=account).order_by("pk").first()
 
 
