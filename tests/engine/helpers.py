@@ -92,3 +92,12 @@ def assert_counters_match(campaign: Campaign) -> None:
     assert campaign.sent_count == counts.get("sent", 0)
     assert campaign.failed_count == counts.get("failed", 0)
     assert campaign.skipped_count == counts.get("skipped", 0)
+
+
+def assert_report_totals_are_the_counters(totals: dict, campaign: Campaign) -> None:
+    """A report's sent, failed and skipped totals equal the campaign's stored counters."""
+    assert (totals["sent"], totals["failed"], totals["skipped"]) == (
+        campaign.sent_count,
+        campaign.failed_count,
+        campaign.skipped_count,
+    )

@@ -14,7 +14,11 @@ from campaigns.models import CampaignDay, Delivery
 from campaigns.reports import campaign_report
 from channels.webhooks.events import StatusEvent
 from contacts.models import Contact
-from tests.engine.helpers import run_days, start_campaign
+from tests.engine.helpers import (
+    assert_report_totals_are_the_counters,
+    run_days,
+    start_campaign,
+)
 from tests.factories import api_client_for, make_channel, make_contacts
 
 FIRST = datetime(2027, 3, 1, tzinfo=UTC)
@@ -87,11 +91,7 @@ def test_the_report_reconciles_with_counters_and_listing_over_a_multi_day_run(
     assert campaign_report(campaign=campaign) == campaign_report(campaign=campaign, live=True)
     totals = report["totals"]
     assert campaign.status == "completed"
-    assert (totals["sent"], totals["failed"], totals["skipped"]) == (
-        campaign.sent_count,
-        campaign.failed_count,
-        campaign.skipped_count,
-    )
+    assert_report_totals_are_the_counters(totals, campaign)
     assert (totals["sent"], totals["failed"], totals["skipped"]) == (385, 10, 5)
     for status in ("sent", "failed", "skipped"):
         assert totals[status] == listing_total(api, campaign, status)
