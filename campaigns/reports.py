@@ -51,6 +51,7 @@ REACHED = (ContactStatus.SENT, ContactStatus.FAILED, ContactStatus.SKIPPED)
 DELIVERED = (Delivery.Status.DELIVERED, Delivery.Status.READ)
 DAY_KEY = ("day", "status", "delivery_status", "replied", "opted_out", "reason", "code")
 STEP_KEY = ("position", "sent", "status")
+COUNT_TABLES = {ReportDayCount: DAY_KEY, ReportStepCount: STEP_KEY}
 # Rows beyond one per key that a campaign's counts may carry before a read compacts them
 # (summing ten thousand small rows costs a few milliseconds), and before the sweep does.
 COMPACT_AFTER = 10_000
@@ -96,7 +97,7 @@ def _day_rows(campaign: Campaign, live: bool):
 def counted_day_rows(campaign: Campaign) -> list[tuple]:
     """`_day_rows` summed from the counts the triggers keep (PostgreSQL)."""
     rows = _counts(ReportDayCount, DAY_KEY, campaign.pk)
-    _compact_if_piled_up(campaign.pk, rows, COMPACT_AFTER)
+    _compact_if_piled_up(ReportDayCount, campaign.pk, rows, COMPACT_AFTER)
     return [row[:-1] for row in rows if row[-2]]
 
 
@@ -204,7 +205,7 @@ def _steps(campaign: Campaign, live: bool) -> list[dict]:
 def counted_steps(campaign: Campaign) -> dict[int, dict]:
     """{position: {sent, delivered, read}} summed from the counts the triggers keep."""
     rows = _counts(ReportStepCount, STEP_KEY, campaign.pk)
-    _compact_if_piled_up(campaign.pk, rows, COMPACT_AFTER)
+    _compact_if_piled_up(ReportStepCount, campaign.pk, rows, COMPACT_AFTER)
     found: dict[int, Counter] = defaultdict(Counter)
     for position, sent, status, n, _ in rows:
         found[position]["deliveries"] += n
@@ -256,12 +257,12 @@ def _counts(model, key: tuple[str, ...], campaign_id: int) -> list[tuple]:
     )
 
 
-def _compact_if_piled_up(campaign_id: int, rows: list[tuple], allowed: int) -> bool:
-    """Compacts the campaign's counts when `rows` (from `_counts`) carry more than
-    `allowed` rows beyond one per key; whether it did."""
+def _compact_if_piled_up(model, campaign_id: int, rows: list[tuple], allowed: int) -> bool:
+    """Compacts the campaign's counts in `model`'s table when `rows` (from `_counts`)
+    carry more than `allowed` rows beyond one per key; whether it did."""
     if sum(row[-1] for row in rows) - len(rows) <= allowed:
         return False
-    report_counts_compact(campaign_id=campaign_id)
+    report_counts_compact(campaign_id=campaign_id, models=(model,))
     return True
 
 
@@ -276,7 +277,7 @@ def report_counts_sweep() -> int:
     if connection.vendor != "postgresql":
         return 0
     compacted = 0
-    for model, key in ((ReportDayCount, DAY_KEY), (ReportStepCount, STEP_KEY)):
+    for model, key in COUNT_TABLES.items():
         crowded = (
             model.objects.values("campaign_id")
             .annotate(rows=Count("id"))
@@ -286,11 +287,11 @@ def report_counts_sweep() -> int:
         )
         for campaign_id in crowded:
             rows = _counts(model, key, campaign_id)
-            compacted += _compact_if_piled_up(campaign_id, rows, SWEEP_AFTER)
+            compacted += _compact_if_piled_up(model, campaign_id, rows, SWEEP_AFTER)
     return compacted
 
 
-def report_counts_compact(*, campaign_id: int) -> None:
+def report_counts_compact(*, campaign_id: int, models=tuple(COUNT_TABLES)) -> None:
     """Folds a campaign's report counts into one row per key (zeros dropped).
 
     Each table in one statement: the rows it deletes are the rows it sums, and rows
@@ -298,7 +299,8 @@ def report_counts_compact(*, campaign_id: int) -> None:
     at once are safe too: the second skips the rows the first deleted.
     """
     with transaction.atomic(), connection.cursor() as cursor:
-        for model, key in ((ReportDayCount, DAY_KEY), (ReportStepCount, STEP_KEY)):
+        for model in models:
+            key = COUNT_TABLES[model]
             table = connection.ops.quote_name(model._meta.db_table)
             columns = ", ".join(connection.ops.quote_name(name) for name in key)
             cursor.execute(
