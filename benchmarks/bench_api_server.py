@@ -5,7 +5,12 @@ A 100,000-contact account (benchmarks/fixtures.py) is read over loopback HTTP by
 generator (threads + httpx) when wrk is missing. Reported: requests/s, p50, p99 and the
 count of errors (non-2xx answers and socket errors).
 
-`BENCH_API_SECONDS` and `BENCH_API_CONNECTIONS` change the run's length and width;
+Each read is measured as production serves it (with the API read cache on Redis) and
+again with the read cache off, when every request runs its queries and serializer; the
+in-process figures (Django's CPU per request) are with the cache off too.
+
+`BENCH_API_THREADS` sets the threads per worker (default 4); `BENCH_API_SECONDS` and
+`BENCH_API_CONNECTIONS` change the run's length and width;
 `BENCH_API_ROOT` serves another checkout of SkyLight (e.g. an older commit unpacked with
 `git archive`) against the same database, for before/after figures from one run.
 """
@@ -87,7 +92,7 @@ def _redis_up() -> bool:
         return False
 
 
-def _start_server(port: int) -> subprocess.Popen:
+def _start_server(port: int, **extra_env: str) -> subprocess.Popen:
     # Production's own gunicorn settings (Procfile.production), sized from the environment
     # as a deployment sizes them; a checkout without them gets the same values by flag.
     command = [sys.executable, "-m", "gunicorn", "--config", "python:skylight.gunicorn_conf"]
@@ -103,6 +108,7 @@ def _start_server(port: int) -> subprocess.Popen:
         PORT=str(port),
         WEB_CONCURRENCY=str(WORKERS),
         GUNICORN_THREADS=str(THREADS),
+        **extra_env,
     )
     # The release step's cache table (production's throttle cache without REDIS_URL).
     subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
@@ -193,13 +199,13 @@ def _python_load(url: str, key: str) -> Load:
     return Load(len(latencies) / SECONDS, cuts[49], cuts[98], errors[0])
 
 
-def _measure(base: str, key: str, label: str, path: str) -> None:
+def _measure(base: str, key: str, label: str, path: str, note: str = "") -> None:
     url = f"{base}/api/v1{path}"
     for _ in range(20):  # warm both workers' imports and connections
         httpx.get(url, headers={"X-Api-Key": key})
     load = (_wrk if shutil.which("wrk") else _python_load)(url, key)
     report(
-        f"gunicorn 2x4, {CONNECTIONS} conns{_tree_label()}: GET {label}",
+        f"gunicorn {WORKERS}x{THREADS}, {CONNECTIONS} conns{_tree_label()}{note}: GET {label}",
         f"{load.rate:,.0f} req/s  p50 {load.p50_ms:.0f} ms  p99 {load.p99_ms:.0f} ms  "
         f"errors {load.errors}",
     )
@@ -250,14 +256,23 @@ def main() -> None:
             "DEFAULT_THROTTLE_RATES": {"api_key": "100000000/min"},
         }
         api_settings.reload()
+        settings.SKYLIGHT_API_READ_CACHE_SECONDS = 0
         _in_process(data.raw_key, endpoints)
     connection.close()
+    _serve(data.raw_key, endpoints)
+    # The same reads with the read cache off (skylight/read_cache.py): every request runs
+    # its queries and serializer, as a client reading many different objects makes it.
+    cached = {label: path for label, path in endpoints.items() if label != "/account"}
+    _serve(data.raw_key, cached, " (read cache off)", SKYLIGHT_API_READ_CACHE_SECONDS="0")
+
+
+def _serve(key: str, endpoints: dict, note: str = "", **extra_env: str) -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = _start_server(port)
+    server = _start_server(port, **extra_env)
     try:
-        _wait_ready(base, data.raw_key, server)
+        _wait_ready(base, key, server)
         for label, path in endpoints.items():
-            _measure(base, data.raw_key, label, path)
+            _measure(base, key, label, path, note)
     finally:
         _stop_server(server)

@@ -23,7 +23,7 @@ from campaigns.serializers import (
 from contacts.models import Contact
 from skylight.api.exceptions import error_response
 from skylight.api.renderers import EnvelopeJSONRenderer
-from skylight.api.views import AccountScopedMixin
+from skylight.api.views import AccountScopedMixin, CachedReadMixin
 from skylight.audit import audit_record
 from skylight.csv_export import CSVErrorsAsJSON, CSVRenderer, csv_schema
 
@@ -44,6 +44,7 @@ TRANSITION_VERBS = {
 
 class CampaignViewSet(
     CSVErrorsAsJSON,
+    CachedReadMixin,
     AccountScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -60,6 +61,12 @@ class CampaignViewSet(
         if self.action == "contacts":
             return super().get_queryset()
         return selectors.campaign_queryset(account=self.account).order_by("-id")
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.cached_read(super().retrieve, request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        return self.cached_read(super().list, request, *args, **kwargs)
 
     def _campaign_response(self, campaign: Campaign, status_code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=campaign.pk)
@@ -250,6 +257,9 @@ class CampaignViewSet(
         pagination_class=CampaignContactPagination,
     )
     def contacts(self, request, pk=None):
+        return self.cached_read(self._contacts, request, pk=pk)
+
+    def _contacts(self, request, pk=None):
         campaign = self.get_object()
         rows = selectors.campaign_contact_rows(campaign=campaign, params=request.query_params)
         total = selectors.campaign_contact_total(

@@ -22,7 +22,7 @@ from contacts.serializers import (
 )
 from skylight.api.exceptions import error_response
 from skylight.api.renderers import EnvelopeJSONRenderer
-from skylight.api.views import AccountScopedModelViewSet
+from skylight.api.views import AccountScopedModelViewSet, CachedReadMixin
 from skylight.csv_export import CSVErrorsAsJSON, CSVRenderer, csv_schema
 from skylight.uploads import upload_limit_text, upload_too_large
 
@@ -30,7 +30,7 @@ ID_PATTERN = r"[0-9]{1,19}"
 
 
 @extend_schema_view(create=extend_schema(examples=CONTACT_CREATE))
-class ContactViewSet(CSVErrorsAsJSON, AccountScopedModelViewSet):
+class ContactViewSet(CSVErrorsAsJSON, CachedReadMixin, AccountScopedModelViewSet):
     """Contacts of the key's account; a phone is unique per account and channel type."""
 
     queryset = selectors.contacts_for_listing()
@@ -42,6 +42,9 @@ class ContactViewSet(CSVErrorsAsJSON, AccountScopedModelViewSet):
         if self.action == "list":  # rows only read: their tags as a plain prefetched list
             return selectors.contacts_for_api_listing().filter(account=self.account)
         return super().get_queryset()
+
+    def list(self, request, *args, **kwargs):
+        return self.cached_read(super().list, request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = services.contact_create(

@@ -1,11 +1,12 @@
-"""The shared cache: an atomic counter on the database cache, a fixed-window rate counter,
-and the cache table made by `migrate` so the embedded default needs no extra step."""
+"""The shared cache: Redis with reused clients, an atomic counter on the database cache,
+a fixed-window rate counter, and the cache table made by `migrate` so the embedded
+default needs no extra step."""
 
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.management import call_command
 from django.db import connections, router, transaction
 
@@ -32,6 +33,44 @@ class AtomicDatabaseCache(DatabaseCache):
             return super().incr(key, delta, version)
 
 
+class _ReusedRedisClients(RedisCacheClient):
+    """Django's Redis client maker, keeping one client per connection pool.
+
+    The stock one builds a new `redis.Redis` for every command, and building one (its
+    table of response callbacks) cost more than the round trip it makes. A client is
+    thread-safe: it takes a connection from its pool for each command.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._client(connection_pool=self._get_connection_pool(write))
+            self._clients[index] = client
+        return client
+
+
+class SharedRedisCache(RedisCache):
+    """Django's Redis cache with reused clients and a one-round-trip window counter."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusedRedisClients
+
+    def window_hit(self, window_key: str, timeout: int) -> int:
+        """The window's counter is created with its expiry if it is new (SET NX EX), then
+        incremented (INCR), both sent in one pipeline: every API request passes here."""
+        key = self.make_and_validate_key(window_key)
+        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipeline.set(key, 0, ex=timeout, nx=True)
+        pipeline.incr(key)
+        return int(pipeline.execute()[1])
+
+
 def window_hit(key: str, seconds: int) -> tuple[int, float]:
     """Counts one hit in the current fixed window of `seconds` for `key`.
 
@@ -40,9 +79,9 @@ def window_hit(key: str, seconds: int) -> tuple[int, float]:
     """
     now = time.time()
     window_key = f"{key}:{int(now // seconds)}"
-    if isinstance(cache, RedisCache):
-        count = _redis_window_hit(window_key, seconds + 1)
-        return count, seconds - (now % seconds)
+    backend = caches["default"]
+    if isinstance(backend, SharedRedisCache):
+        return backend.window_hit(window_key, seconds + 1), seconds - (now % seconds)
     cache.add(window_key, 0, timeout=seconds + 1)
     try:
         count = cache.incr(window_key)
@@ -50,19 +89,6 @@ def window_hit(key: str, seconds: int) -> tuple[int, float]:
         cache.set(window_key, 1, timeout=seconds + 1)
         count = 1
     return count, seconds - (now % seconds)
-
-
-def _redis_window_hit(window_key: str, timeout: int) -> int:
-    """One round trip: the window's counter is created with its expiry if it is new
-    (SET NX EX), then incremented (INCR), both sent in one pipeline. Every API request
-    passes here, and three round trips (add, incr, then the client's own existence
-    check) cost more than the rest of the throttle."""
-    key = cache.make_and_validate_key(window_key)
-    client = cache._cache.get_client(key, write=True)
-    pipeline = client.pipeline(transaction=False)
-    pipeline.set(key, 0, ex=timeout, nx=True)
-    pipeline.incr(key)
-    return int(pipeline.execute()[1])
 
 
 def create_cache_table(sender, using="default", **kwargs) -> None:

@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "skylight.middleware.MethodNotAllowedPageMiddleware",
     "skylight.audit.AuditActorMiddleware",
     "skylight.api.idempotency.IdempotencyMiddleware",
+    "skylight.read_cache.ReadVersionMiddleware",
     # Last, as django-axes asks: it answers a locked-out login before the view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -320,7 +321,7 @@ SKYLIGHT_CACHE_PREFIX = os.environ.get("SKYLIGHT_CACHE_PREFIX", "skylight")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "skylight.cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": SKYLIGHT_CACHE_PREFIX,
         }
@@ -335,6 +336,13 @@ else:
             "KEY_PREFIX": SKYLIGHT_CACHE_PREFIX,
         }
     }
+
+# Seconds an API read (campaign, its contacts, contact listings) is served from the
+# shared cache; writes through any request invalidate at once (skylight/read_cache.py).
+# On by default with Redis only: the database cache would cost what it saves.
+SKYLIGHT_API_READ_CACHE_SECONDS = int(
+    os.environ.get("SKYLIGHT_API_READ_CACHE_SECONDS", "1" if REDIS_URL else "0")
+)
 
 # ---- Tenancy ----
 # HMAC pepper of API key digests. Changing it invalidates every stored key.

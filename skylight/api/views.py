@@ -1,6 +1,9 @@
 """Base classes every API view uses: tenant scoping in one place."""
 
 from rest_framework import viewsets
+from rest_framework.response import Response
+
+from skylight import read_cache
 
 
 class AccountScopedMixin:
@@ -32,6 +35,24 @@ class AccountScopedMixin:
         ):
             context["account"] = self.request.user.account
         return context
+
+
+class CachedReadMixin:
+    """Reads that API clients poll, answered from `skylight.read_cache` when fresh.
+
+    Authentication, permissions and the throttle run on every request as before; only the
+    handler's work (queries and serializer) is skipped on a hit.
+    """
+
+    def cached_read(self, handler, request, *args, **kwargs) -> Response:
+        def read():
+            response = handler(request, *args, **kwargs)
+            return response.status_code, response.data, getattr(response, "enveloped", False)
+
+        status, data, enveloped = read_cache.cached(request, self.account.pk, read)
+        response = Response(data, status=status)
+        response.enveloped = enveloped  # a page carries its own envelope (with `meta`)
+        return response
 
 
 class AccountScopedModelViewSet(AccountScopedMixin, viewsets.ModelViewSet):
