@@ -17,6 +17,7 @@ The version is read before the data, and the data is stored under the version it
 with: a read that raced a write can only fill the old version's entry, never the new one.
 """
 
+import hashlib
 import time
 from collections.abc import Callable
 
@@ -52,15 +53,18 @@ def cached(request, account_id: int, read: Callable[[], tuple]) -> tuple:
         return read()
     account_key = _account_version_key(account_id)
     versions = cache.get_many([account_key, GLOBAL_VERSION])
+    # The request's own part is hashed: a query string can be long, or hold characters
+    # a cache key should not.
+    request_part = "\n".join(
+        (translation.get_language() or "", request.get_host(), request.get_full_path())
+    )
     key = ":".join(
         (
             "api-read",
             str(account_id),
             str(versions.get(account_key, 0)),
             str(versions.get(GLOBAL_VERSION, 0)),
-            translation.get_language() or "",
-            request.get_host(),
-            request.get_full_path(),
+            hashlib.sha256(request_part.encode()).hexdigest(),
         )
     )
     hit = cache.get(key)
