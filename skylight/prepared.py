@@ -4,7 +4,8 @@ Building a query's SQL (resolving lookups, joins, selected columns) is most of w
 small ORM query costs in Python, several times the database's own work. A query that runs
 on every API request (finding the request's API key) is compiled once per process with
 stand-in values; each run substitutes the real values and builds the rows' objects the way
-the ORM does (its converters and `select_related` populators), so the objects are the same.
+the ORM does (its converters, `select_related` populators and annotations), so the objects
+are the same.
 """
 
 import threading
@@ -51,12 +52,13 @@ class PreparedQuery:
                     [column[0].target.attname for column in select[start:end]],
                     (start, end),
                     get_related_populators(klass_info, select, alias),
+                    dict(compiler.annotation_col_map or {}),
                 )
         return self._compiled[alias]
 
     def run(self, alias: str = "default", **values) -> list:
         compiled = self._compiled.get(alias) or self._compile(alias)
-        compiler, sql, params, slots, model, names, (start, end), populators = compiled
+        compiler, sql, params, slots, model, names, (start, end), populators, annotations = compiled
         params = list(params)
         for name, value in values.items():
             for i in slots[name]:
@@ -69,5 +71,22 @@ class PreparedQuery:
             obj = model.from_db(alias, names, row[start:end])
             for populator in populators:
                 populator.populate(row, obj)
+            for name, position in annotations.items():
+                setattr(obj, name, row[position])
             objects.append(obj)
         return objects
+
+
+def attach_prefetched(instance, related_name: str, rows: list) -> None:
+    """Leaves on `instance` what `prefetch_related(related_name)` would, for a reverse
+    foreign key whose rows were read already: `instance.<related_name>.all()` answers them
+    without a query, and each row's link back is `instance`."""
+    manager = getattr(instance, related_name)
+    for row in rows:
+        manager.field.set_cached_value(row, instance)
+    queryset = manager.get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[manager.field.remote_field.cache_name] = queryset
