@@ -69,13 +69,16 @@ class CampaignViewSet(
         return self.cached_read(super().retrieve, request, *args, **kwargs)
 
     def get_object(self):
-        if self.action != "retrieve":
+        # The API's most frequent reads find their campaign through precompiled queries.
+        read = {"retrieve": selectors.campaign_get, "contacts": selectors.campaign_row}.get(
+            self.action
+        )
+        if read is None:
             return super().get_object()
-        # The read by id, the API's most frequent, through its precompiled query.
         pk = str(self.kwargs["pk"])
         campaign = None
         if re.fullmatch(r"[0-9]{1,19}", pk) and int(pk) < 2**63:
-            campaign = selectors.campaign_get(account=self.account, pk=int(pk))
+            campaign = read(account=self.account, pk=int(pk))
         if campaign is None:
             raise Http404
         self.check_object_permissions(self.request, campaign)

@@ -75,6 +75,11 @@ _CAMPAIGN_BY_ID = PreparedQuery(
     account_id=-1,
     pk=-2,
 )
+_CAMPAIGN_ROW = PreparedQuery(
+    lambda account_id, pk: Campaign.objects.filter(account_id=account_id, pk=pk),
+    account_id=-1,
+    pk=-2,
+)
 _MESSAGES_OF = PreparedQuery(
     lambda campaign_id: CampaignMessage.objects.filter(campaign_id=campaign_id),
     campaign_id=-1,
@@ -90,6 +95,11 @@ def campaign_get(*, account, pk: int) -> Campaign | None:
     campaign = found[0]
     attach_prefetched(campaign, "messages", _MESSAGES_OF.run(campaign_id=campaign.pk))
     return campaign
+
+
+def campaign_row(*, account, pk: int) -> Campaign | None:
+    """The account's campaign `pk`, its own row only (e.g. under its contacts listing)."""
+    return next(iter(_CAMPAIGN_ROW.run(account_id=account.pk, pk=pk)), None)
 
 
 def _filtered(filterset_class, params, queryset) -> QuerySet:

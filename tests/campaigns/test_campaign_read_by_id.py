@@ -1,6 +1,7 @@
 """The API's read of one campaign goes through precompiled queries (campaigns.selectors.
 campaign_get); it answers exactly what the listing's ORM queryset answers, in three
-queries (key, campaign, messages), and only within the account."""
+queries (key, campaign, messages), and only within the account; its contacts listing reads
+the campaign's own row the same way."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -48,6 +49,15 @@ def test_another_accounts_campaign_is_not_found(alice, bob, bob_api):
 
 def test_ids_that_are_no_row_are_404_in_the_envelope(api):
     for pk in ("0", "123456", "abc", "9" * 19, "9" * 30, "١٢"):
-        response = api.get(f"/api/v1/campaigns/{pk}")
-        assert response.status_code == 404, pk
-        assert response.json()["success"] is False
+        for path in (f"/api/v1/campaigns/{pk}", f"/api/v1/campaigns/{pk}/contacts"):
+            response = api.get(path)
+            assert response.status_code == 404, path
+            assert response.json()["success"] is False
+
+
+def test_the_contacts_listing_reads_its_campaign_row_within_the_account(alice, bob_api, api):
+    campaign = make_campaign(alice, size=2)
+    assert selectors.campaign_row(account=alice, pk=campaign.pk).name == campaign.name
+    path = f"/api/v1/campaigns/{campaign.pk}/contacts"
+    assert api.get(path).json()["meta"]["total"] == 2
+    assert bob_api.get(path).status_code == 404
