@@ -1,11 +1,11 @@
 """Querysets compiled to SQL once, then run with other parameter values.
 
 Building a query's SQL (resolving lookups, joins, selected columns) is most of what a
-small ORM query costs in Python, several times the database's own work. A query that runs
-on every API request (finding the request's API key) is compiled once per process with
-stand-in values; each run substitutes the real values and builds the rows' objects the way
-the ORM does (its converters, `select_related` populators and annotations), so the objects
-are the same.
+small ORM query costs in Python, several times the database's own work. The queries the
+API runs most (the request's API key, a campaign read by id) are compiled once per
+process with stand-in values; each run substitutes the real values and builds the rows'
+objects the way the ORM does (its converters, `select_related` populators and
+annotations), so the objects are the same. Compiled once per database alias, under a lock.
 """
 
 import threading
