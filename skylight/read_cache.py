@@ -15,6 +15,9 @@ an admin write gives every account a new one. So:
 
 The version is read before the data, and the data is stored under the version it was read
 with: a read that raced a write can only fill the old version's entry, never the new one.
+When a copy's lifetime ends, one request reads it again while the others still get the
+copy (for at most `REFRESH_LOCK_SECONDS` more), instead of every web thread reading the
+database at the same moment.
 """
 
 import hashlib
@@ -26,6 +29,9 @@ from django.core.cache import cache
 from django.utils import translation
 
 GLOBAL_VERSION = "read-version:all"
+# The longest a request may hold an expired copy's refresh (a crashed one lets go then), and
+# so the longest past its lifetime a copy is served.
+REFRESH_LOCK_SECONDS = 2
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -67,12 +73,32 @@ def cached(request, account_id: int, read: Callable[[], tuple]) -> tuple:
             hashlib.sha256(request_part.encode()).hexdigest(),
         )
     )
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
-    answer = read()
+    entry = cache.get(key)
+    if entry is not None:
+        fresh_until, answer = entry
+        # An expired copy is refreshed by one request at a time; the others meanwhile get
+        # the copy instead of all reading the database at once.
+        if time.time() < fresh_until or not cache.add(f"{key}:refresh", 1, REFRESH_LOCK_SECONDS):
+            return answer
+        try:
+            return _read_and_store(key, read)
+        finally:
+            cache.delete(f"{key}:refresh")
+    return _read_and_store(key, read)
+
+
+def _read_and_store(key: str, read: Callable[[], tuple]) -> tuple:
+    try:
+        answer = read()
+    except Exception:  # e.g. the object is gone (404): no copy of it is served any more
+        cache.delete(key)
+        raise
+    lifetime = settings.SKYLIGHT_API_READ_CACHE_SECONDS
     if 200 <= answer[0] < 300:
-        cache.set(key, answer, timeout=settings.SKYLIGHT_API_READ_CACHE_SECONDS)
+        # Kept a little past its lifetime, to be served while a request refreshes it.
+        cache.set(key, (time.time() + lifetime, answer), timeout=lifetime + REFRESH_LOCK_SECONDS)
+    else:
+        cache.delete(key)
     return answer
 
 

@@ -5,14 +5,18 @@ round trip."""
 
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.http import Http404
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import Campaign
 from skylight import cache as shared_cache
+from skylight.read_cache import cached
 from skylight.services import api_key_revoke
 from tests.factories import make_campaign, make_contact, member_of
 from tests.foundation.test_shared_throttle import redis_up
@@ -169,3 +173,55 @@ def test_a_window_on_redis_is_counted_in_one_pipeline_with_its_expiry(redis_cach
     assert len(pipelined) == 3
     client = redis_cache._cache.get_client(write=True)
     assert 0 < client.ttl(redis_cache.make_and_validate_key(pipelined[0])) <= 61
+
+
+def refreshing_read():
+    """A read that takes 0.3 s and answers how many times it ran."""
+    calls = []
+
+    def read():
+        calls.append(1)
+        time.sleep(0.3)
+        return 200, {"run": len(calls)}, False
+
+    return read, calls
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def any_cache(request):
+    if request.param == "redis":
+        if not redis_up():
+            pytest.skip("needs Redis on 127.0.0.1:6379")
+        request.getfixturevalue("redis_cache")
+        assert isinstance(caches["default"], shared_cache.SharedRedisCache)
+
+
+def test_an_expired_copy_is_refreshed_by_one_request_while_the_others_get_the_copy(
+    settings, any_cache
+):
+    settings.SKYLIGHT_API_READ_CACHE_SECONDS = 1
+    request = RequestFactory().get("/api/v1/campaigns/1")
+    read, calls = refreshing_read()
+    assert cached(request, 1, read)[1] == {"run": 1}
+    time.sleep(1.05)
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: cached(request, 1, read)[1], range(8)))
+    assert len(calls) == 2  # one refresh, not eight
+    # The refresher got the new answer; the others the copy (or the new one, if late).
+    assert {"run": 2} in answers and all(a in ({"run": 1}, {"run": 2}) for a in answers)
+    assert cached(request, 1, read)[1] == {"run": 2}
+
+
+def test_a_refresh_that_fails_drops_the_copy(settings):
+    settings.SKYLIGHT_API_READ_CACHE_SECONDS = 1
+    request = RequestFactory().get("/api/v1/campaigns/1")
+    read, calls = refreshing_read()
+    cached(request, 1, read)
+    time.sleep(1.05)
+
+    def gone():
+        raise Http404
+
+    with pytest.raises(Http404):
+        cached(request, 1, gone)
+    assert cached(request, 1, read)[1] == {"run": 2}  # read again, not the copy
