@@ -86,6 +86,9 @@ def bench_throughput() -> None:
         channel_day_id=day.pk,
         channel_cap=10**9,
     )
+    # Both loops start on a vacuumed table: the dead rows earlier runs leave behind slowed the
+    # raw loop more than the engine, and once made the ratio read 0.25 instead of 0.13.
+    _vacuum(CampaignContact._meta.db_table)
     connection.close()  # start both loops from a fresh connection
 
     logging.disable(logging.CRITICAL)
@@ -104,6 +107,7 @@ def bench_throughput() -> None:
         WHERE id IN (SELECT id FROM {table} WHERE campaign_id = %s AND status = 'pending'
                      ORDER BY id LIMIT {RAW_BATCH} FOR UPDATE SKIP LOCKED)
         RETURNING id"""
+    _vacuum(table)
     claimed = 0
     start = time.perf_counter()
     with connection.cursor() as cursor:
@@ -162,6 +166,14 @@ def _enroll(campaigns: list, contacts_each: int) -> None:
             [CampaignContact(campaign=campaign, contact_id=pk) for pk in contact_ids],
             batch_size=5000,
         )
+
+
+def _vacuum(table: str) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def _analyze() -> None:
