@@ -92,8 +92,22 @@ def drop_database(database_url: str) -> None:
 
 
 def server_env(database_url: str) -> dict:
-    """Production-like settings (DEBUG off), no throttling, providers unreachable on purpose."""
+    """Production-like settings (DEBUG off), no throttling, providers unreachable on purpose.
+
+    With Redis up, the server uses it as production does, so the API read cache is on and
+    the stateful phase's write-then-read sequences run through it (under a prefix and a
+    task cluster name of this run's own)."""
     dead_end = "http://127.0.0.1:9"  # discard port: nothing listens, so sends fail fast
+    run_id = secrets.token_hex(4)
+    redis = (
+        {
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "SKYLIGHT_CACHE_PREFIX": f"fuzz-{run_id}",
+            "SKYLIGHT_Q_CLUSTER_NAME": f"fuzz-{run_id}",
+        }
+        if redis_up()
+        else {}
+    )
     return {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -112,7 +126,17 @@ def server_env(database_url: str) -> dict:
         "SKYLIGHT_HTTP_READ_TIMEOUT": "2",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        **redis,
     }
+
+
+def redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def run(command: list[str], env: dict) -> str:
