@@ -36,6 +36,7 @@ from rest_framework.settings import api_settings
 
 from benchmarks import fixtures
 from benchmarks.harness import report
+from skylight.cache import redis_reachable
 
 ROOT = Path(os.environ.get("BENCH_API_ROOT") or Path(__file__).resolve().parent.parent)
 SECONDS = int(os.environ.get("BENCH_API_SECONDS", "20"))
@@ -73,7 +74,7 @@ def _server_env() -> dict:
     env.pop("SKYLIGHT_TESTING", None)
     # Production shares the throttle's counters through Redis (docs/deploy.md); without
     # REDIS_URL the server would count every request in the database cache instead.
-    if not env.get("REDIS_URL") and _redis_up():
+    if not env.get("REDIS_URL") and redis_reachable():
         env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
         env["SKYLIGHT_CACHE_PREFIX"] = f"bench-api-{os.getpid()}"
     # Production refuses to start without these; the server must also hash API keys with
@@ -81,15 +82,6 @@ def _server_env() -> dict:
     env["SKYLIGHT_API_KEY_PEPPER"] = settings.SKYLIGHT_API_KEY_PEPPER
     env["SKYLIGHT_ENCRYPTION_KEYS"] = ",".join(settings.SKYLIGHT_ENCRYPTION_KEYS)
     return env
-
-
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def _start_server(port: int, **extra_env: str) -> subprocess.Popen:

@@ -97,6 +97,9 @@ def server_env(database_url: str) -> dict:
     With Redis up, the server uses it as production does, so the API read cache is on and
     the stateful phase's write-then-read sequences run through it (under a prefix and a
     task cluster name of this run's own)."""
+    sys.path.insert(0, str(ROOT))
+    from skylight.cache import redis_reachable
+
     dead_end = "http://127.0.0.1:9"  # discard port: nothing listens, so sends fail fast
     run_id = secrets.token_hex(4)
     redis = (
@@ -105,7 +108,7 @@ def server_env(database_url: str) -> dict:
             "SKYLIGHT_CACHE_PREFIX": f"fuzz-{run_id}",
             "SKYLIGHT_Q_CLUSTER_NAME": f"fuzz-{run_id}",
         }
-        if redis_up()
+        if redis_reachable()
         else {}
     )
     return {
@@ -128,15 +131,6 @@ def server_env(database_url: str) -> dict:
         "PYTHONUNBUFFERED": "1",
         **redis,
     }
-
-
-def redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def run(command: list[str], env: dict) -> str:

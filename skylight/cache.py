@@ -2,6 +2,7 @@
 a fixed-window rate counter, and the cache table made by `migrate` so the embedded
 default needs no extra step."""
 
+import socket
 import time
 
 from django.core.cache import cache, caches
@@ -89,6 +90,16 @@ def window_hit(key: str, seconds: int) -> tuple[int, float]:
         cache.set(window_key, 1, timeout=seconds + 1)
         count = 1
     return count, seconds - (now % seconds)
+
+
+def redis_reachable(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    """Whether a Redis answers PING there (the benchmarks and `make fuzz` use it when up)."""
+    try:
+        with socket.create_connection((host, port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def create_cache_table(sender, using="default", **kwargs) -> None:

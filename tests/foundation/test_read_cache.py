@@ -225,3 +225,13 @@ def test_a_refresh_that_fails_drops_the_copy(settings):
     with pytest.raises(Http404):
         cached(request, 1, gone)
     assert cached(request, 1, read)[1] == {"run": 2}  # read again, not the copy
+
+
+def test_redis_reachable_says_whether_a_redis_answers():
+    import socket as _socket
+
+    with _socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]  # bound, not listening: nothing answers there
+        assert not shared_cache.redis_reachable(port=closed)
+    assert shared_cache.redis_reachable() == redis_up()
