@@ -51,10 +51,10 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
     now = max(outcome.finished_at for outcome in outcomes)
     with transaction.atomic():
         _relax_durability()
-        applied = _apply_all(sorted(outcomes, key=_key))
-        if not applied:
+        pairs = write_rows([(target, outcome) for outcome in outcomes])
+        if not pairs:
             return
-        _save_deliveries([delivery for outcome in applied for delivery in outcome.deliveries])
+        applied = [outcome for _, outcome in pairs]
         statuses = Counter(outcome.status for outcome in applied)
         sent, failed = statuses[ContactStatus.SENT], statuses[ContactStatus.FAILED]
         returned = sum(1 for outcome in applied if outcome.returns_slot)
@@ -63,14 +63,29 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
         _move_counters(target, sent=sent, failed=failed, retried=returned, skipped=skipped)
         _look_again_by(target.campaign_id, applied)
         count_on_day(target.campaign_id, target.day, sent=sent, failed=failed)
-        pairs = [(target, outcome) for outcome in applied]
-        safety.attempts_record(pairs)
         safety.refusals_record(pairs, now)
         # Webhooks out: one subscriptions read, and two inserts only when someone listens.
         outcomes_emit((target.channel.account_id, target.campaign_id, o) for o in applied)
         complete_if_done(target.campaign_id, now)
     _apply_early_statuses(target, applied)
     safety.after_flush(pairs, now)
+
+
+def write_rows(pairs: list[tuple[Recorder, Outcome]]) -> list[tuple[Recorder, Outcome]]:
+    """Inside the flush's transaction: moves each (recorder, outcome)'s row on if it is still
+    `sending`, writes its deliveries and adds its attempt to the breaker's window; returns
+    the pairs applied, in claim id order (the order their rows are locked in)."""
+    pairs = sorted(pairs, key=lambda pair: pair[1].claim.id)
+    if connection.vendor == "postgresql":
+        applied_ids = bulk.record_rows(
+            [_row_values(outcome, target.channel.pk) for target, outcome in pairs],
+            [delivery for _, outcome in pairs for delivery in outcome.deliveries],
+        )
+        return [pair for pair in pairs if pair[1].claim.id in applied_ids]
+    applied = [pair for pair in pairs if _apply_one(pair[1])]
+    _save_deliveries([delivery for _, outcome in applied for delivery in outcome.deliveries])
+    safety.attempts_record(applied)
+    return applied
 
 
 def _apply_early_statuses(target: Recorder, applied: list[Outcome]) -> None:
@@ -88,9 +103,7 @@ def _apply_early_statuses(target: Recorder, applied: list[Outcome]) -> None:
 
 
 def _save_deliveries(deliveries: list) -> None:
-    if connection.vendor == "postgresql":
-        bulk.upsert_deliveries(deliveries)
-        return
+    """SQLite: what bulk.record_rows writes of the deliveries on PostgreSQL."""
     Delivery.objects.bulk_create(
         [
             Delivery(**{name: getattr(row, name) for name in bulk.DELIVERY_COLUMNS})
@@ -111,17 +124,14 @@ def _relax_durability() -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
-def _key(outcome: Outcome) -> int:
-    return outcome.claim.id
-
-
-def _row_values(outcome: Outcome) -> tuple:
+def _row_values(outcome: Outcome, channel_id: int | None = None) -> tuple:
     """(id, status, error, sent_at, provider_message_id, delivery_status, next_attempt_at,
-    next_step_at, release_slot, step_end, skip_reason) of one outcome (see
-    bulk.update_sending_rows).
+    next_step_at, release_slot, step_end, skip_reason, channel_id, finished_at,
+    attempt_kind) of one outcome (bulk.ROW_COLUMNS).
 
     `sent_at` is when a message of this claim was last accepted (None keeps the row's);
-    a step that ends before a follow-up leaves the row pending with `next_step_at`.
+    a step that ends before a follow-up leaves the row pending with `next_step_at`. The
+    last three are the attempt the breaker counts (no kind: none).
     """
     sent = outcome.status == ContactStatus.SENT
     reached = sent or outcome.accepted_any
@@ -137,23 +147,17 @@ def _row_values(outcome: Outcome) -> tuple:
         outcome.returns_slot,
         outcome.next_step_at is not None,
         outcome.skip_reason,
+        channel_id,
+        outcome.finished_at,
+        safety.attempt_kind(outcome),
     )
 
 
-def _apply_all(outcomes: list[Outcome]) -> list[Outcome]:
-    """Moves each row on only if it is still `sending`; returns the outcomes applied."""
-    if connection.vendor == "postgresql":
-        applied_ids = bulk.update_sending_rows([_row_values(outcome) for outcome in outcomes])
-    else:
-        applied_ids = {outcome.claim.id for outcome in outcomes if _apply_one(outcome)}
-    return [outcome for outcome in outcomes if outcome.claim.id in applied_ids]
-
-
 def _apply_one(outcome: Outcome) -> bool:
-    """SQLite: what bulk.update_sending_rows does on PostgreSQL, for one row."""
+    """SQLite: what bulk.record_rows does to the contact row on PostgreSQL."""
     values = _row_values(outcome)
     pk, status, error, sent_at, provider_id, delivery_status, next_at, next_step_at = values[:8]
-    release, step_end, skip = values[8:]
+    release, step_end, skip = values[8:11]
     fields = {"status": status, "error": error, "next_attempt_at": next_at, "skip_reason": skip}
     if sent_at is not None:
         fields.update(

@@ -22,9 +22,9 @@ from .recording import (
     FLUSH_SIZE,
     Recorder,
     _relax_durability,
-    _row_values,
     end_replied_steps,
     record_outcomes,
+    write_rows,
 )
 from .sending import Outcome
 
@@ -74,14 +74,11 @@ def record_round(items: list[tuple[Recorder, Outcome]]) -> None:
 
 def _record_together(items, campaign_ids: list[int]) -> list[tuple[Recorder, Outcome]]:
     now = max(outcome.finished_at for _, outcome in items)
-    items = sorted(items, key=lambda item: item[1].claim.id)
     with transaction.atomic():
         _relax_durability()
-        applied_ids = bulk.update_sending_rows([_row_values(o) for _, o in items])
-        applied = [(t, o) for t, o in items if o.claim.id in applied_ids]
+        applied = write_rows(items)
         if not applied:
             return []
-        bulk.upsert_deliveries([d for _, o in applied for d in o.deliveries])
         bulk.lock_in_order(Campaign, campaign_ids)
         ended = end_replied_steps(o for _, o in applied)
         campaigns, days, channel_days = _sums(applied, ended)
@@ -91,7 +88,6 @@ def _record_together(items, campaign_ids: list[int]) -> list[tuple[Recorder, Out
         if channel_days:
             bulk.lock_in_order(ChannelDay, sorted(channel_days))
             bulk.return_channel_slots(sorted(channel_days.items()))
-        safety.attempts_record(applied)
         safety.refusals_record(applied, now)
         # Webhooks out: one subscriptions read, and two inserts only when someone listens.
         outcomes_emit((t.channel.account_id, t.campaign_id, o) for t, o in applied)
