@@ -64,7 +64,7 @@ def _record_sql() -> str:
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in DELIVERY_COLUMNS[2:])
     return f"""
         WITH v AS (
-            SELECT {_elements(ROW_COLUMNS)} FROM json_array_elements(%s::json) AS e
+            SELECT {_elements(ROW_COLUMNS)} FROM jsonb_array_elements(%s::jsonb) AS e
         ), applied AS (
             UPDATE {table} AS cc SET
                 status = v.status, error = v.error,
@@ -86,7 +86,7 @@ def _record_sql() -> str:
             INSERT INTO {deliveries} ({delivery_columns})
             SELECT {delivery_columns} FROM (
                 SELECT {_elements(zip(DELIVERY_COLUMNS, DELIVERY_TYPES, strict=True))}
-                FROM json_array_elements(%s::json) AS e
+                FROM jsonb_array_elements(%s::jsonb) AS e
             ) AS d
             WHERE d.campaign_contact_id IN (SELECT id FROM applied)
             ON CONFLICT (campaign_contact_id, position) DO UPDATE SET {updates}

@@ -64,7 +64,8 @@ class ClaimSizer:
     """How many contacts to claim at once: one, unless sending is nearly instant.
 
     Claims never cover more than `budget` seconds of sending, so a crash can strand at
-    most that much work, and a pause stops sending within it.
+    most that much work, and a pause stops sending within it (twice that when the
+    previous claim's outcomes are still being written behind: round_recording.py).
     """
 
     def __init__(self, budget: float = 0.05, most: int = 1000):

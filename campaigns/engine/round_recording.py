@@ -7,11 +7,13 @@ back). A claim takes one campaign, then its channel day; neither ever waits for 
 while holding one the other needs next in the same order, so they cannot deadlock.
 """
 
+import contextvars
 import logging
 import time
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from campaigns.deliveries import status_receipts_apply
 from campaigns.models import Campaign, ChannelDay, ContactStatus, StatusReceipt
@@ -31,13 +33,27 @@ from .sending import Outcome
 logger = logging.getLogger("skylight.engine")
 
 
+WRITE_BEHIND_MIN = 100  # outcomes in a flush for it to be written behind
+
+
 class RoundRecorder:
-    """Buffers the outcomes of every lane of a round; the round decides when to flush."""
+    """Buffers the outcomes of every lane of a round; the round decides when to flush.
+
+    A flush of many outcomes (lanes that claim many at once: a fast transport) is written
+    by a writer thread on its own connection while this thread goes on claiming and
+    sending; at most one write is in flight, and every flush waits for the one before, so
+    writes never overlap and keep their order. A write that failed raises at the next
+    flush; the last flush (`close`) is written inline. Everything else is written inline:
+    on SQLite, inside a transaction, and small flushes, so a lane sending one contact at a
+    time has each outcome recorded, and judged by the breaker, before its next claim.
+    """
 
     def __init__(self, max_delay: float = 0.25):
         self.max_delay = max_delay
         self.items: list[tuple[Recorder, Outcome]] = []
         self.first_buffered = 0.0
+        self.writer: ThreadPoolExecutor | None = None
+        self.writing: Future | None = None
 
     def add(self, target: Recorder, outcome: Outcome) -> None:
         if not self.items:
@@ -52,10 +68,51 @@ class RoundRecorder:
             return None
         return self.first_buffered + self.max_delay - time.monotonic()
 
-    def flush(self) -> None:
+    def flush(self, inline: bool = False) -> None:
+        """Writes what is buffered, after the write in flight: by the writer thread, which
+        this returns without waiting for, where it may; else (or with `inline`) here."""
         items, self.items = self.items, []
-        if items:
+        if not items and not inline:
+            return  # nothing to write: the write in flight goes on
+        try:
+            self.settle()
+        except Exception:
+            if items:
+                record_round(items)  # what this flush holds is written all the same
+            raise
+        if not items:
+            return
+        if inline or len(items) < WRITE_BEHIND_MIN or not _may_write_behind():
             record_round(items)
+            return
+        if self.writer is None:
+            self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skylight-write")
+        self.writing = self.writer.submit(_write_behind, items, contextvars.copy_context())
+
+    def settle(self) -> None:
+        """Waits for the write in flight; raises what it raised."""
+        writing, self.writing = self.writing, None
+        if writing is not None:
+            writing.result()
+
+    def close(self) -> None:
+        """Flushes, then ends the writer thread and its connection."""
+        try:
+            self.flush(inline=True)
+        finally:
+            if self.writer is not None:
+                self.writer.submit(connections.close_all).result()
+                self.writer.shutdown()
+                self.writer = None
+
+
+def _may_write_behind() -> bool:
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _write_behind(items, context: contextvars.Context) -> None:
+    """The writer thread: the outcomes, with the log context they were buffered under."""
+    context.run(record_round, items)
 
 
 def record_round(items: list[tuple[Recorder, Outcome]]) -> None:

@@ -77,7 +77,7 @@ def drive(lanes: list[Lane], outcomes: RoundRecorder) -> None:
         finally:
             for lane in lanes:
                 lane.close()
-            outcomes.flush()
+            outcomes.close()
     if loop.errors:
         raise loop.errors[0]
 
