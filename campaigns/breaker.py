@@ -19,8 +19,10 @@ rows left the window, and a write only when the health changes.
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from django.db.models import Count, Min, Q
 
 from campaigns.models import ChannelAttempt
 from channels.models import Channel, ChannelHealth
@@ -56,22 +58,33 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Window:
-    """Attempt kinds, newest first, and whether they all fall in the last hour."""
+    """Attempt kinds, newest first, and whether they all fall in the last hour; or, as the
+    breaker reads it, only their counts (`counts`: attempts, failed, refused)."""
 
-    kinds: list[str]
+    kinds: list[str] = field(default_factory=list)
     within_hour: bool = True
+    counts: tuple[int, int, int] | None = None
+
+    @property
+    def attempts(self) -> int:
+        return self.counts[0] if self.counts else len(self.kinds)
+
+    @property
+    def failed(self) -> int:
+        return self.counts[1] if self.counts else self.kinds.count(ChannelAttempt.Kind.FAILED)
+
+    @property
+    def refused(self) -> int:
+        return self.counts[2] if self.counts else self.kinds.count(ChannelAttempt.Kind.REFUSED)
 
     @property
     def where(self) -> str:
-        return "in the last hour" if self.within_hour else f"in its last {len(self.kinds)} sends"
+        return "in the last hour" if self.within_hour else f"in its last {self.attempts} sends"
 
 
 def verdict(window: Window, limits: Thresholds) -> Verdict:
     """The health a window of attempts calls for, and why (a sentence with the figures)."""
-    kinds = window.kinds
-    attempts = len(kinds)
-    failed = kinds.count(ChannelAttempt.Kind.FAILED)
-    refused = kinds.count(ChannelAttempt.Kind.REFUSED)
+    attempts, failed, refused = window.attempts, window.failed, window.refused
     share = f"{failed} of {attempts} sends failed permanently {window.where}"
     refusals = f"{refused} people opted out or blocked the number {window.where}"
     if refused >= limits.opt_out_limit:
@@ -95,19 +108,31 @@ def verdict(window: Window, limits: Thresholds) -> Verdict:
 
 def window_of(channel: Channel, now: datetime) -> Window:
     """The channel's newest `WINDOW_SENDS` attempts, or all of the last hour if more;
-    prunes what neither keeps."""
+    prunes what neither keeps. Counted by the database: two aggregates over at most
+    `MAX_ROWS` rows of the (channel, at) index, none of them sent here."""
     attempts = ChannelAttempt.objects.filter(channel_id=channel.pk)
     if channel.health_window_start:
         attempts = attempts.filter(at__gte=channel.health_window_start)
-    rows = list(attempts.order_by("-at", "-id").values_list("kind", "at")[:MAX_ROWS])
+    newest = attempts.order_by("-at", "-id")
     hour_ago = now - WINDOW
-    kept = [row for index, row in enumerate(rows) if index < WINDOW_SENDS or row[1] >= hour_ago]
-    if len(rows) > len(kept) or len(rows) == MAX_ROWS:  # something is out of the window
-        oldest_kept = min(kept[-1][1], hour_ago)
+    read = newest[:MAX_ROWS].aggregate(
+        rows=Count("id"), recent=Count("id", filter=Q(at__gte=hour_ago))
+    )
+    # Newest first, so the attempts of the last hour are the first `recent` rows.
+    kept = max(min(read["rows"], WINDOW_SENDS), read["recent"])
+    if not kept:
+        return Window(counts=(0, 0, 0))
+    found = newest[:kept].aggregate(
+        failed=Count("id", filter=Q(kind=ChannelAttempt.Kind.FAILED)),
+        refused=Count("id", filter=Q(kind=ChannelAttempt.Kind.REFUSED)),
+        oldest=Min("at"),
+    )
+    if read["rows"] > kept or read["rows"] == MAX_ROWS:  # something is out of the window
+        oldest_kept = min(found["oldest"], hour_ago)
         ChannelAttempt.objects.filter(channel_id=channel.pk, at__lt=oldest_kept).delete()
     return Window(
-        kinds=[kind for kind, _ in kept],
-        within_hour=not kept or kept[-1][1] >= hour_ago,
+        counts=(kept, found["failed"], found["refused"]),
+        within_hour=read["recent"] >= kept,
     )
 
 
