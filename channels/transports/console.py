@@ -1,12 +1,32 @@
 """Console transport: logs each message; the development default."""
 
+import itertools
 import logging
+import os
 import uuid
 from dataclasses import dataclass
 
 from .base import OutboundMessage, SendResult, Transport
 
 logger = logging.getLogger("skylight.transport.console")
+
+
+class _MessageIds:
+    """Unique message ids without a system call each (uuid4 reads the OS's randomness):
+    a random prefix drawn once per process, then a counter."""
+
+    def __init__(self):
+        self.pid = 0
+        self.prefix = ""
+        self.count = itertools.count(1)
+
+    def next(self) -> str:
+        if self.pid != os.getpid():  # a forked worker draws its own prefix
+            self.pid, self.prefix = os.getpid(), uuid.uuid4().hex[:20]
+        return f"{self.prefix}{next(self.count):012x}"
+
+
+_ids = _MessageIds()
 
 
 @dataclass(frozen=True)
@@ -22,7 +42,7 @@ class ConsoleTransport(Transport):
     blocking = False  # it only logs
 
     def send(self, recipient: str, message: OutboundMessage) -> SendResult:
-        message_id = f"console-{uuid.uuid4().hex}"
+        message_id = f"console-{_ids.next()}"
         logger.info(
             "console send to=%s type=%s id=%s content=%r",
             recipient,
