@@ -76,6 +76,12 @@ def worker_concurrency() -> int:
     return int(_number("SKYLIGHT_WORKER_CONCURRENCY", 50))
 
 
+def outcome_writers() -> int:
+    """Writer threads (each with its own database connection) that write a round's big
+    flushes of outcomes behind its sending (round_recording.py); 0 writes them inline."""
+    return int(_number("SKYLIGHT_OUTCOME_WRITERS", 2))
+
+
 def number_concurrency() -> int:
     """Lanes that may send through one number at once, across all workers."""
     return int(_number("SKYLIGHT_NUMBER_CONCURRENCY", 1))

@@ -10,7 +10,7 @@ while holding one the other needs next in the same order, so they cannot deadloc
 import contextvars
 import logging
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.db import connection, connections, transaction
@@ -19,7 +19,7 @@ from campaigns.deliveries import status_receipts_apply
 from campaigns.models import Campaign, ChannelDay, ContactStatus, StatusReceipt
 from campaigns.webhook_events import campaigns_emit, outcomes_emit
 
-from . import bulk, safety
+from . import bulk, config, safety
 from .recording import (
     FLUSH_SIZE,
     Recorder,
@@ -41,19 +41,23 @@ class RoundRecorder:
 
     A flush of many outcomes (lanes that claim many at once: a fast transport) is written
     by a writer thread on its own connection while this thread goes on claiming and
-    sending; at most one write is in flight, and every flush waits for the one before, so
-    writes never overlap and keep their order. A write that failed raises at the next
-    flush; the last flush (`close`) is written inline. Everything else is written inline:
-    on SQLite, inside a transaction, and small flushes, so a lane sending one contact at a
-    time has each outcome recorded, and judged by the breaker, before its next claim.
+    sending. At most `config.outcome_writers()` writes are in flight (default 2); they
+    may overlap, as two workers' flushes do (each contact is in one flush only, counters
+    add up in any order, and a flush locks rows in the order claims do). A write that
+    failed raises at the next flush; the last flush (`close`) waits for every write and
+    is written inline. Everything else is written inline: on SQLite, inside a
+    transaction, and small flushes, so a lane sending one contact at a time has each
+    outcome recorded, and judged by the breaker, before its next claim.
     """
 
     def __init__(self, max_delay: float = 0.25):
         self.max_delay = max_delay
         self.items: list[tuple[Recorder, Outcome]] = []
         self.first_buffered = 0.0
-        self.writer: ThreadPoolExecutor | None = None
-        self.writing: Future | None = None
+        self.limit = max(config.outcome_writers(), 0)  # writes in flight at most
+        self.turn = 0
+        self.writers: list[ThreadPoolExecutor] = []
+        self.writing: deque[Future] = deque()
 
     def add(self, target: Recorder, outcome: Outcome) -> None:
         if not self.items:
@@ -69,41 +73,48 @@ class RoundRecorder:
         return self.first_buffered + self.max_delay - time.monotonic()
 
     def flush(self, inline: bool = False) -> None:
-        """Writes what is buffered, after the write in flight: by the writer thread, which
-        this returns without waiting for, where it may; else (or with `inline`) here."""
+        """Writes what is buffered: behind, by a writer thread (returning once fewer than
+        `limit` writes are in flight), where it may; else (or with `inline`) here, once
+        every write in flight has ended."""
         items, self.items = self.items, []
         if not items and not inline:
-            return  # nothing to write: the write in flight goes on
+            return  # nothing to write: the writes in flight go on
+        behind = (
+            not inline and len(items) >= WRITE_BEHIND_MIN and self.limit > 0 and _may_write_behind()
+        )
         try:
-            self.settle()
+            self.settle(keep=self.limit - 1 if behind else 0)
         except Exception:
             if items:
                 record_round(items)  # what this flush holds is written all the same
             raise
         if not items:
             return
-        if inline or len(items) < WRITE_BEHIND_MIN or not _may_write_behind():
+        if not behind:
             record_round(items)
             return
-        if self.writer is None:
-            self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skylight-write")
-        self.writing = self.writer.submit(_write_behind, items, contextvars.copy_context())
+        if len(self.writers) < self.limit:
+            self.writers.append(
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="skylight-write")
+            )
+        writer = self.writers[self.turn % self.limit]
+        self.turn += 1
+        self.writing.append(writer.submit(_write_behind, items, contextvars.copy_context()))
 
-    def settle(self) -> None:
-        """Waits for the write in flight; raises what it raised."""
-        writing, self.writing = self.writing, None
-        if writing is not None:
-            writing.result()
+    def settle(self, keep: int = 0) -> None:
+        """Waits until at most `keep` writes are in flight; raises what they raised."""
+        while len(self.writing) > keep:
+            self.writing.popleft().result()
 
     def close(self) -> None:
-        """Flushes, then ends the writer thread and its connection."""
+        """Flushes, then ends the writer threads and their connections."""
         try:
             self.flush(inline=True)
         finally:
-            if self.writer is not None:
-                self.writer.submit(connections.close_all).result()
-                self.writer.shutdown()
-                self.writer = None
+            for writer in self.writers:
+                writer.submit(connections.close_all).result()
+                writer.shutdown()
+            self.writers = []
 
 
 def _may_write_behind() -> bool:

@@ -110,3 +110,13 @@ def test_one_at_a_time_outcomes_are_written_inline(alice, writes, fake_gateway):
 
     assert writes and {name for name, _ in writes} == {"MainThread"}
     assert len(fake_gateway.requests) == 5
+
+
+def test_with_no_outcome_writers_every_write_is_inline(alice, writes, settings):
+    settings.SKYLIGHT_OUTCOME_WRITERS = 0
+    campaign = start_campaign(alice, contacts=CONTACTS, at=START)
+
+    assert send_all(campaign).sent == CONTACTS
+
+    assert {name for name, _ in writes} == {"MainThread"}
+    assert sum(count for _, count in writes) == CONTACTS
