@@ -310,15 +310,16 @@ class Delivery(models.Model):
         READ = "read", "Read"
         FAILED = "failed", "Failed"
 
+    # No index of its own: the unique (campaign_contact, position) index leads with it.
     campaign_contact = models.ForeignKey(
-        CampaignContact, on_delete=models.CASCADE, related_name="deliveries"
+        CampaignContact, on_delete=models.CASCADE, related_name="deliveries", db_index=False
     )
     position = models.PositiveSmallIntegerField()
     type = models.CharField(max_length=16, choices=MessageType.choices)
     body = models.TextField()
     caption = models.TextField(blank=True, default="")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    provider_message_id = models.CharField(max_length=128, blank=True, default="", db_index=True)
+    provider_message_id = models.CharField(max_length=128, blank=True, default="")
     error = models.TextField(blank=True, default="")
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -332,6 +333,9 @@ class Delivery(models.Model):
                 fields=["campaign_contact", "position"], name="unique_delivery_position"
             )
         ]
+        # Provider statuses find their message by exact id: one plain index (a `db_index`
+        # CharField also gets a LIKE index on PostgreSQL, one more write per message).
+        indexes = [models.Index(fields=["provider_message_id"], name="delivery_provider_message")]
 
     def __str__(self) -> str:
         return f"message {self.position} to {self.campaign_contact_id} ({self.status})"
@@ -423,7 +427,8 @@ class ChannelAttempt(models.Model):
         REFUSED = "refused", "Opted out or blocked"
         OTHER = "other", "Not accepted (outcome unknown or retries used up)"
 
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the (channel, at) window index leads with it.
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+", db_index=False)
     at = models.DateTimeField()
     kind = models.CharField(max_length=8, choices=Kind.choices)
 
