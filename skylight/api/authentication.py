@@ -1,10 +1,18 @@
-"""`X-Api-Key` authentication: the request's account is the key's account."""
+"""`X-Api-Key` authentication: the request's account is the key's account.
 
+A read (GET, HEAD, OPTIONS) may use the key as this process found it within the last
+`SKYLIGHT_API_READ_CACHE_SECONDS` (the freshness every cached read already has: a revoked
+key, or a change to its account, reaches reads within that time); a write always looks
+the key up. The raw key is checked against its hash on every request either way.
+"""
+
+import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions
+from rest_framework import authentication, exceptions, permissions
 
 from skylight.audit import actor_for_api_key, actor_set
 from skylight.models import ApiKey
@@ -18,6 +26,43 @@ _ACTIVE_KEY = PreparedQuery(
     ),
     prefix="prefix-stand-in",
 )
+
+
+class RecentKeys:
+    """Keys found for reads in this process, by prefix, each until its moment passes."""
+
+    MOST = 10_000  # prefixes kept at most; then it starts over
+
+    def __init__(self):
+        self.entries: dict[str, tuple[float, ApiKey]] = {}
+
+    def get(self, prefix: str) -> ApiKey | None:
+        entry = self.entries.get(prefix)
+        if entry is None or entry[0] <= time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, prefix: str, key: ApiKey, seconds: float) -> None:
+        if len(self.entries) >= self.MOST:
+            self.entries.clear()
+        self.entries[prefix] = (time.monotonic() + seconds, key)
+
+    def clear(self, **_signal) -> None:
+        """Forgets every key (a key or an account changed in this process)."""
+        self.entries.clear()
+
+
+recent_keys = RecentKeys()
+
+
+def _active_key(prefix: str, read: bool) -> ApiKey | None:
+    seconds = settings.SKYLIGHT_API_READ_CACHE_SECONDS if read else 0
+    key = recent_keys.get(prefix) if seconds > 0 else None
+    if key is None:
+        key = next(iter(_ACTIVE_KEY.run(prefix=prefix)), None)
+        if key is not None and seconds > 0:
+            recent_keys.put(prefix, key, seconds)
+    return key
 
 
 class ApiPrincipal:
@@ -45,7 +90,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         prefix = ApiKey.split(raw_key.strip())
         key = None
         if prefix:
-            key = next(iter(_ACTIVE_KEY.run(prefix=prefix)), None)
+            key = _active_key(prefix, read=request.method in permissions.SAFE_METHODS)
         if key is None or not key.matches(raw_key.strip()):
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
         self.touch(key)
