@@ -2,7 +2,9 @@
 claims hundreds of contacts at a time, and their outcomes are written by a writer thread
 on its own connection while the lane goes on (campaigns/engine/round_recording.py)."""
 
+import re
 import threading
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +15,8 @@ from campaigns.engine.claims import Slot
 from campaigns.models import Campaign, CampaignContact, ChannelAttempt, ChannelDay, Delivery
 from tests.engine.helpers import assert_counters_match, cycle, start_campaign
 from tests.factories import make_channel
+
+from .processes import finish, manage
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -120,3 +124,37 @@ def test_with_no_outcome_writers_every_write_is_inline(alice, writes, settings):
 
     assert {name for name, _ in writes} == {"MainThread"}
     assert sum(count for _, count in writes) == CONTACTS
+
+
+SEND_ALL = """
+from datetime import date, datetime
+from campaigns.engine.batches import send_with_slot
+from campaigns.engine.claims import Slot
+from campaigns.models import Campaign
+slot = Slot(campaign_id={pk}, day=date.fromisoformat("{day}"), campaign_cap=10**6,
+            channel_day_id={day_id}, channel_cap=10**6)
+send_with_slot(Campaign.objects.get(pk={pk}), slot, {size}, now=datetime.fromisoformat("{now}"))
+"""
+
+
+def test_four_processes_writing_behind_send_each_contact_once_and_count_it_once(alice):
+    size = 2000
+    campaign = start_campaign(alice, contacts=size, at=START)
+    cycle(START)
+    campaign.refresh_from_db()
+    day = ChannelDay.objects.get_or_create(channel=campaign.channel, date=campaign.today_date)[0]
+    code = SEND_ALL.format(
+        pk=campaign.pk, day=campaign.today_date, day_id=day.pk, size=size, now=MOMENT.isoformat()
+    )
+
+    workers = [manage("shell", "-c", code, LOG_LEVEL="INFO") for _ in range(4)]
+    outputs = "".join(finish(worker, timeout=300) for worker in workers)
+
+    sends = Counter(re.findall(r"console send to=(\S+)", outputs))
+    assert len(sends) == size and max(sends.values()) == 1
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.sent_count) == ("completed", size)
+    assert_counters_match(campaign)
+    assert Delivery.objects.filter(campaign_contact__campaign=campaign).count() == size
+    assert ChannelAttempt.objects.filter(channel=campaign.channel).count() == size
+    assert not CampaignContact.objects.filter(campaign=campaign, status="sending").exists()
