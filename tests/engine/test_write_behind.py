@@ -5,6 +5,7 @@ on its own connection while the lane goes on (campaigns/engine/round_recording.p
 import re
 import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -147,8 +148,12 @@ def test_four_processes_writing_behind_send_each_contact_once_and_count_it_once(
         pk=campaign.pk, day=campaign.today_date, day_id=day.pk, size=size, now=MOMENT.isoformat()
     )
 
-    workers = [manage("shell", "-c", code, LOG_LEVEL="INFO") for _ in range(4)]
-    outputs = "".join(finish(worker, timeout=300) for worker in workers)
+    # Four lanes on the number at once (one per process), each process's log read as it
+    # is written: a full pipe would stall a process holding claims.
+    env = {"LOG_LEVEL": "INFO", "SKYLIGHT_NUMBER_CONCURRENCY": "4"}
+    workers = [manage("shell", "-c", code, **env) for _ in range(4)]
+    with ThreadPoolExecutor(len(workers)) as pool:
+        outputs = "".join(pool.map(lambda worker: finish(worker, timeout=300), workers))
 
     sends = Counter(re.findall(r"console send to=(\S+)", outputs))
     assert len(sends) == size and max(sends.values()) == 1
