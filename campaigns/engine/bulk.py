@@ -131,11 +131,14 @@ def _table(model) -> str:
 
 
 def lock_in_order(model, ids: list[int]) -> None:
-    """Row locks in id order, so flushes over many campaigns never deadlock each other."""
+    """Row locks in id order, so flushes over many campaigns never deadlock each other.
+
+    FOR NO KEY UPDATE (an UPDATE's own lock): two flushes of one campaign both hold the
+    key-share lock their report rows' foreign-key checks took; FOR UPDATE would make each
+    wait for the other."""
+    sql = f"SELECT id FROM {_table(model)} WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {_table(model)} WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids]
-        )
+        cursor.execute(sql, [ids])
 
 
 def move_campaign_counters(rows: list[tuple]) -> None:

@@ -152,11 +152,16 @@ def _claim_sql(kind: str) -> str:
 def _room(slot: Slot, wanted: int, now: datetime) -> int | None:
     """Slots left under both caps, read under the campaign's then the channel day's row lock.
 
+    The locks are FOR NO KEY UPDATE, what an UPDATE of their counters takes: they exclude
+    each other and every counter update, but not the key-share lock a foreign-key check
+    takes. A recorder's report rows reference the campaign (campaigns migration 0010), and
+    a FOR UPDATE claim made them wait for it, then waited for the recorder's commit.
+
     The campaign row must still be running on the slot's day (else None): a committed
     pause stops the next claim. A number still resting raises NumberResting.
     """
     attempted = (
-        Campaign.objects.select_for_update()
+        Campaign.objects.select_for_update(no_key=True)
         .filter(pk=slot.campaign_id, status=CampaignStatus.RUNNING, today_date=slot.day)
         .values_list("today_attempted", flat=True)
         .first()
@@ -164,7 +169,7 @@ def _room(slot: Slot, wanted: int, now: datetime) -> int | None:
     if attempted is None:
         return None
     channel = (
-        ChannelDay.objects.select_for_update()
+        ChannelDay.objects.select_for_update(no_key=True)
         .filter(pk=slot.channel_day_id)
         .values_list("attempted", "ready_at")
         .first()

@@ -60,12 +60,13 @@ def record_outcomes(target: Recorder, outcomes: list[Outcome]) -> None:
         returned = sum(1 for outcome in applied if outcome.returns_slot)
         skipped = statuses[ContactStatus.SKIPPED]
         sent += len(end_replied_steps(applied))
+        # Webhooks out: one subscriptions read, and two inserts only when someone listens.
+        outcomes_emit((target.channel.account_id, target.campaign_id, o) for o in applied)
+        # The campaign's row late, so its lock (which claims wait for) is held briefly.
         _move_counters(target, sent=sent, failed=failed, retried=returned, skipped=skipped)
         _look_again_by(target.campaign_id, applied)
         count_on_day(target.campaign_id, target.day, sent=sent, failed=failed)
         safety.refusals_record(pairs, now)
-        # Webhooks out: one subscriptions read, and two inserts only when someone listens.
-        outcomes_emit((target.channel.account_id, target.campaign_id, o) for o in applied)
         complete_if_done(target.campaign_id, now)
     _apply_early_statuses(target, applied)
     safety.after_flush(pairs, now)

@@ -147,8 +147,11 @@ def _record_together(items, campaign_ids: list[int]) -> list[tuple[Recorder, Out
         applied = write_rows(items)
         if not applied:
             return []
-        bulk.lock_in_order(Campaign, campaign_ids)
         ended = end_replied_steps(o for _, o in applied)
+        # Webhooks out: one subscriptions read, and two inserts only when someone listens.
+        outcomes_emit((t.channel.account_id, t.campaign_id, o) for t, o in applied)
+        # The campaigns' rows late, so their locks (which claims wait for) are held briefly.
+        bulk.lock_in_order(Campaign, campaign_ids)
         campaigns, days, channel_days = _sums(applied, ended)
         bulk.move_campaign_counters(campaigns)
         if days:
@@ -157,8 +160,6 @@ def _record_together(items, campaign_ids: list[int]) -> list[tuple[Recorder, Out
             bulk.lock_in_order(ChannelDay, sorted(channel_days))
             bulk.return_channel_slots(sorted(channel_days.items()))
         safety.refusals_record(applied, now)
-        # Webhooks out: one subscriptions read, and two inserts only when someone listens.
-        outcomes_emit((t.channel.account_id, t.campaign_id, o) for t, o in applied)
         completed = bulk.complete_done(campaign_ids, now)
         for campaign_id in completed:
             logger.info("campaign=%s completed", campaign_id)

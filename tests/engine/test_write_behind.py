@@ -1,18 +1,21 @@
-"""Outcomes written behind (PostgreSQL): with a transport that answers at once, a lane
+"""The fast path (PostgreSQL): with a transport that answers at once, a lane
 claims hundreds of contacts at a time, and their outcomes are written by a writer thread
 on its own connection while the lane goes on (campaigns/engine/round_recording.py)."""
 
+import logging
 import re
+import sys
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection, connections, transaction
 
-from campaigns.engine import round_recording
+from campaigns.engine import bulk, round_recording
 from campaigns.engine.batches import send_with_slot
-from campaigns.engine.claims import Slot
+from campaigns.engine.claims import Slot, claim_contacts
 from campaigns.models import Campaign, CampaignContact, ChannelAttempt, ChannelDay, Delivery
 from tests.engine.helpers import assert_counters_match, cycle, start_campaign
 from tests.factories import make_channel
@@ -163,3 +166,87 @@ def test_four_processes_writing_behind_send_each_contact_once_and_count_it_once(
     assert Delivery.objects.filter(campaign_contact__campaign=campaign).count() == size
     assert ChannelAttempt.objects.filter(channel=campaign.channel).count() == size
     assert not CampaignContact.objects.filter(campaign=campaign, status="sending").exists()
+
+
+def _key_share_elsewhere(campaign: Campaign):
+    """Another connection's open transaction that has recorded one outcome of `campaign`
+    (its report trigger appended a row referencing the campaign: a key-share lock on its
+    row, held until commit), as a recorder writing behind does."""
+    other = connections.create_connection("default")
+    other.set_autocommit(False)
+    row = CampaignContact.objects.filter(campaign=campaign).order_by("id").first()
+    with other.cursor() as cursor:
+        cursor.execute(
+            "UPDATE campaigns_campaigncontact SET status = 'sent', sent_at = %s WHERE id = %s",
+            [MOMENT, row.pk],
+        )
+    return other
+
+
+def _slot(campaign: Campaign) -> Slot:
+    cycle(START)
+    campaign.refresh_from_db()
+    day = ChannelDay.objects.get_or_create(channel=campaign.channel, date=campaign.today_date)[0]
+    return Slot(
+        campaign_id=campaign.pk,
+        day=campaign.today_date,
+        campaign_cap=10**6,
+        channel_day_id=day.pk,
+        channel_cap=10**6,
+    )
+
+
+def test_a_claim_does_not_wait_for_a_recorder_still_writing_the_same_campaign(alice):
+    """A claim locks the campaign's row FOR NO KEY UPDATE, which a foreign-key check's
+    key-share lock does not block: with FOR UPDATE it waited for the recorder's commit."""
+    campaign = start_campaign(alice, contacts=5, at=START)
+    slot = _slot(campaign)
+    other = _key_share_elsewhere(campaign)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        claims = claim_contacts(slot, MOMENT, 3)
+    finally:
+        other.rollback()
+        other.close()
+    assert len(claims) == 3
+    assert CampaignContact.objects.filter(campaign=campaign, status="sending").count() == 3
+
+
+def test_flushes_of_one_campaign_lock_it_without_waiting_for_each_other_key_share(alice):
+    """Two flushes covering several campaigns each hold the key-share lock of their report
+    rows when they lock the campaigns in order: FOR UPDATE there would make each wait for
+    the other (a deadlock); FOR NO KEY UPDATE does not."""
+    campaign = start_campaign(alice, contacts=2, at=START)
+    other = _key_share_elsewhere(campaign)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            bulk.lock_in_order(Campaign, [campaign.pk])
+    finally:
+        other.rollback()
+        other.close()
+
+
+def test_a_round_hands_the_interpreter_over_quickly_and_restores_the_setting(alice):
+    """While a round runs, a waiting thread gets the interpreter within 1 ms (the writer
+    threads' statements waited up to 5 ms each for the sending thread)."""
+    campaign = start_campaign(alice, contacts=3, at=START)
+    seen: list[float] = []
+
+    class Spy(logging.Handler):
+        def emit(self, record):
+            seen.append(sys.getswitchinterval())
+
+    spy = Spy(level=logging.INFO)
+    console = logging.getLogger("skylight.transport.console")
+    level, before = console.level, sys.getswitchinterval()
+    console.addHandler(spy)
+    console.setLevel(logging.INFO)
+    try:
+        send_all(campaign)
+    finally:
+        console.removeHandler(spy)
+        console.setLevel(level)
+    assert len(seen) == 3 and max(seen) <= 0.001 < before
+    assert sys.getswitchinterval() == before
