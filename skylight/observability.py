@@ -27,14 +27,13 @@ class log_context:  # noqa: N801 - used as a function: `with log_context(...)`
 
     A class rather than a generator: the send engine enters one twice per contact."""
 
-    __slots__ = ("ids", "token")
+    __slots__ = ("known", "token")
 
     def __init__(self, **ids):
-        self.ids = ids
+        self.known = {name: value for name, value in ids.items() if value is not None}
 
     def __enter__(self) -> None:
-        known = {name: value for name, value in self.ids.items() if value is not None}
-        self.token = _context.set({**(_context.get(None) or {}), **known})
+        self.token = _context.set({**(_context.get(None) or {}), **self.known})
 
     def __exit__(self, *exc_info) -> None:
         _context.reset(self.token)

@@ -11,9 +11,7 @@ import random
 import time
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-from django.utils import timezone
+from datetime import UTC, datetime, timedelta
 
 from campaigns.models import Campaign, ChannelDay, ContactStatus, Delivery
 from channels.availability import channel_transport
@@ -135,7 +133,7 @@ class Lane:
         )
 
     def now(self) -> datetime:
-        return self.clock or timezone.now()
+        return self.clock or datetime.now(UTC)  # timezone.now(), without a settings read
 
     # -- the next step -------------------------------------------------------------
 

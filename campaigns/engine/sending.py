@@ -9,9 +9,7 @@ import logging
 from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-
-from django.utils import timezone
+from datetime import UTC, datetime, timedelta
 
 from campaigns.models import (
     Campaign,
@@ -131,7 +129,7 @@ class Sender:
     clock: datetime | None = None  # a fixed clock for simulations; None reads the real one
 
     def now(self) -> datetime:
-        return self.clock or timezone.now()
+        return self.clock or datetime.now(UTC)  # timezone.now(), without a settings read
 
     def begin(self, claim: Claim, skip_positions: frozenset[int] = frozenset()) -> "Sequence":
         return Sequence(self, claim, skip_positions)

@@ -12,17 +12,18 @@ logger = logging.getLogger("skylight.transport.console")
 
 
 class _MessageIds:
-    """Unique message ids without a system call each (uuid4 reads the OS's randomness):
-    a random prefix drawn once per process, then a counter."""
+    """Unique message ids without a system call each (uuid4 reads the OS's randomness, and
+    even getpid is one): a random prefix drawn once per process, then a counter."""
 
     def __init__(self):
-        self.pid = 0
-        self.prefix = ""
+        self.draw()
+        os.register_at_fork(after_in_child=self.draw)  # a forked worker draws its own
+
+    def draw(self) -> None:
+        self.prefix = uuid.uuid4().hex[:20]
         self.count = itertools.count(1)
 
     def next(self) -> str:
-        if self.pid != os.getpid():  # a forked worker draws its own prefix
-            self.pid, self.prefix = os.getpid(), uuid.uuid4().hex[:20]
         return f"{self.prefix}{next(self.count):012x}"
 
 
