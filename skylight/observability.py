@@ -25,18 +25,26 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 class log_context:  # noqa: N801 - used as a function: `with log_context(...)`
     """Adds ids (None ignored) to every log line written inside the block.
 
-    A class rather than a generator: the send engine enters one twice per contact."""
+    A class rather than a generator, and reusable (nested too): a send engine lane enters
+    its own twice per contact, and the ids it sets are merged once for as long as the
+    surrounding ids stay the same."""
 
-    __slots__ = ("known", "token")
+    __slots__ = ("known", "tokens", "outer", "merged")
 
     def __init__(self, **ids):
         self.known = {name: value for name, value in ids.items() if value is not None}
+        self.tokens: list[contextvars.Token] = []
+        self.outer: dict | None = None
+        self.merged: dict | None = None
 
     def __enter__(self) -> None:
-        self.token = _context.set({**(_context.get(None) or {}), **self.known})
+        outer = _context.get(None)
+        if self.merged is None or outer is not self.outer:
+            self.outer, self.merged = outer, {**(outer or {}), **self.known}
+        self.tokens.append(_context.set(self.merged))
 
     def __exit__(self, *exc_info) -> None:
-        _context.reset(self.token)
+        _context.reset(self.tokens.pop())
 
 
 class ContextFilter(logging.Filter):

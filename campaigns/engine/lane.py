@@ -98,6 +98,8 @@ class Lane:
         from .batches import batch_slot
 
         self.campaign = campaign
+        # Every line a lane writes names its account and campaign (docs/deploy.md, logs).
+        self.log = log_context(account_id=campaign.account_id, campaign_id=campaign.pk)
         self.size = size
         self.clock = clock
         self.deadline = deadline
@@ -137,12 +139,8 @@ class Lane:
 
     # -- the next step -------------------------------------------------------------
 
-    def _logged(self):
-        """Every line a lane writes names its account and campaign (docs/deploy.md, logs)."""
-        return log_context(account_id=self.campaign.account_id, campaign_id=self.campaign.pk)
-
     def advance(self):
-        with self._logged():
+        with self.log:
             return self._advance()
 
     def _advance(self):
@@ -235,7 +233,7 @@ class Lane:
     # -- a step's result ------------------------------------------------------------
 
     def finished(self, step: StepResult) -> float:
-        with self._logged():
+        with self.log:
             apply_marks = getattr(self.sender.transport, "apply_marks", None)
             if apply_marks is not None:
                 apply_marks()  # channel availability learned by the step (channels.availability)
@@ -281,7 +279,7 @@ class Lane:
     # -- the end --------------------------------------------------------------------
 
     def close(self) -> None:
-        with self._logged():
+        with self.log:
             self._close()
 
     def _close(self) -> None:
