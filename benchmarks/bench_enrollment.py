@@ -28,8 +28,9 @@ def _raw_enrollment(data) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO campaigns_campaigncontact "
-            "(campaign_id, contact_id, status, attempts, provider_message_id, delivery_status) "
-            "SELECT DISTINCT %s, m.contact_id, 'pending', 0, '', '' "
+            "(campaign_id, contact_id, status, attempts, provider_message_id, delivery_status, "
+            "skip_reason) "
+            "SELECT DISTINCT %s, m.contact_id, 'pending', 0, '', '', '' "
             "FROM contacts_listmembership m JOIN contacts_contact c ON c.id = m.contact_id "
             f"WHERE m.contact_list_id IN ({lists}) AND c.account_id = %s "
             "AND NOT c.opted_out AND c.type = 'whatsapp'",
