@@ -163,7 +163,7 @@ def _due(now: datetime, seen: set[int]):
         .exclude(pk__in=seen)
         .select_related("account", "channel")
         .select_for_update(skip_locked=True, of=("self",))
-        .order_by("next_send_at")[: config.planning_chunk()]
+        .order_by("next_send_at", "pk")[: config.planning_chunk()]  # ties: oldest first
     )
 
 

@@ -248,3 +248,25 @@ def test_an_overnight_window_sends_across_midnight_and_not_by_day(bob):
     campaign.refresh_from_db()
     assert campaign.sent_count == morning and campaign.next_send_at == utc(2027, 3, 2, 19)
     assert attempted_on(campaign, date(2027, 3, 2)) <= limit
+
+
+def test_campaigns_due_at_the_same_moment_are_planned_oldest_first(alice):
+    """A number's cap may let only one of its campaigns send now: which one must not depend
+    on where PostgreSQL happens to keep the rows (an updated row moves to the heap's end)."""
+    from django.db import transaction
+
+    from campaigns.engine.planning import _due
+
+    channel = make_channel(alice)
+    moment = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    campaigns = [start_campaign(alice, contacts=1, at=moment, channel=channel) for _ in range(3)]
+    Campaign.objects.filter(pk__in=[c.pk for c in campaigns]).update(next_send_at=moment)
+    # The oldest one's row, and its index entry, move behind the others (as a pause and a
+    # resume would leave it).
+    Campaign.objects.filter(pk=campaigns[0].pk).update(next_send_at=moment + timedelta(1))
+    Campaign.objects.filter(pk=campaigns[0].pk).update(next_send_at=moment)
+
+    with transaction.atomic():
+        due = [campaign.pk for campaign in _due(moment, set())]
+
+    assert due == [campaign.pk for campaign in campaigns]
