@@ -43,18 +43,23 @@ def writes(monkeypatch):
     return seen
 
 
-def send_all(campaign: Campaign):
-    """The whole campaign in one lane, under caps that never bind (as the benchmark does)."""
-    cycle(START)  # day 1 begins
+def _slot(campaign: Campaign) -> Slot:
+    """Day 1 begun, and a slot on it under caps that never bind (as the benchmark does)."""
+    cycle(START)
     campaign.refresh_from_db()
     day = ChannelDay.objects.get_or_create(channel=campaign.channel, date=campaign.today_date)[0]
-    slot = Slot(
+    return Slot(
         campaign_id=campaign.pk,
         day=campaign.today_date,
         campaign_cap=10**6,
         channel_day_id=day.pk,
         channel_cap=10**6,
     )
+
+
+def send_all(campaign: Campaign):
+    """The whole campaign in one lane."""
+    slot = _slot(campaign)
     return send_with_slot(Campaign.objects.get(pk=campaign.pk), slot, CONTACTS, now=MOMENT)
 
 
@@ -144,11 +149,9 @@ send_with_slot(Campaign.objects.get(pk={pk}), slot, {size}, now=datetime.fromiso
 def test_four_processes_writing_behind_send_each_contact_once_and_count_it_once(alice):
     size = 2000
     campaign = start_campaign(alice, contacts=size, at=START)
-    cycle(START)
-    campaign.refresh_from_db()
-    day = ChannelDay.objects.get_or_create(channel=campaign.channel, date=campaign.today_date)[0]
+    slot = _slot(campaign)
     code = SEND_ALL.format(
-        pk=campaign.pk, day=campaign.today_date, day_id=day.pk, size=size, now=MOMENT.isoformat()
+        pk=campaign.pk, day=slot.day, day_id=slot.channel_day_id, size=size, now=MOMENT.isoformat()
     )
 
     # Four lanes on the number at once (one per process), each process's log read as it
@@ -181,19 +184,6 @@ def _key_share_elsewhere(campaign: Campaign):
             [MOMENT, row.pk],
         )
     return other
-
-
-def _slot(campaign: Campaign) -> Slot:
-    cycle(START)
-    campaign.refresh_from_db()
-    day = ChannelDay.objects.get_or_create(channel=campaign.channel, date=campaign.today_date)[0]
-    return Slot(
-        campaign_id=campaign.pk,
-        day=campaign.today_date,
-        campaign_cap=10**6,
-        channel_day_id=day.pk,
-        channel_cap=10**6,
-    )
 
 
 def test_a_claim_does_not_wait_for_a_recorder_still_writing_the_same_campaign(alice):
