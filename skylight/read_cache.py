@@ -39,8 +39,13 @@ def _account_version_key(account_id: int) -> str:
     return f"read-version:account:{account_id}"
 
 
+def lifetime() -> float:
+    """How stale a read may be, in seconds (0: never); the API key a read uses too."""
+    return settings.SKYLIGHT_API_READ_CACHE_SECONDS
+
+
 def enabled() -> bool:
-    return settings.SKYLIGHT_API_READ_CACHE_SECONDS > 0
+    return lifetime() > 0
 
 
 def renew_version(account_id: int | None) -> None:
@@ -93,10 +98,10 @@ def _read_and_store(key: str, read: Callable[[], tuple]) -> tuple:
     except Exception:  # e.g. the object is gone (404): no copy of it is served any more
         cache.delete(key)
         raise
-    lifetime = settings.SKYLIGHT_API_READ_CACHE_SECONDS
+    seconds = lifetime()
     if 200 <= answer[0] < 300:
         # Kept a little past its lifetime, to be served while a request refreshes it.
-        cache.set(key, (time.time() + lifetime, answer), timeout=lifetime + REFRESH_LOCK_SECONDS)
+        cache.set(key, (time.time() + seconds, answer), timeout=seconds + REFRESH_LOCK_SECONDS)
     else:
         cache.delete(key)
     return answer

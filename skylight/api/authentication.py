@@ -9,11 +9,11 @@ the key up. The raw key is checked against its hash on every request either way.
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
+from skylight import read_cache
 from skylight.audit import actor_for_api_key, actor_set
 from skylight.models import ApiKey
 from skylight.prepared import PreparedQuery
@@ -56,7 +56,7 @@ recent_keys = RecentKeys()
 
 
 def _active_key(prefix: str, read: bool) -> ApiKey | None:
-    seconds = settings.SKYLIGHT_API_READ_CACHE_SECONDS if read else 0
+    seconds = read_cache.lifetime() if read else 0
     key = recent_keys.get(prefix) if seconds > 0 else None
     if key is None:
         key = next(iter(_ACTIVE_KEY.run(prefix=prefix)), None)
